@@ -1,0 +1,55 @@
+using SeqLab.Native;
+using SeqLab.Text;
+using SeqLab.Training;
+
+namespace SeqLab.Cli.Commands;
+
+/// <summary>`seqlab eval`: perplexity (lm, beside the unigram baseline) or accuracy (classify) on held-out data.</summary>
+public static class EvalCommand
+{
+    public static readonly Option[] Options =
+    [
+        new("model", "DIR", "checkpoint directory written by `seqlab train`"),
+        new("data", "PATH", "evaluation data in the training format"),
+        new("batch-size", "N", "default 32"),
+        new("threads", "N", "libtorch threads; default: all cores"),
+        new("json", null, "print one JSON document on stdout"),
+        new("help", null, "show this help"),
+    ];
+
+    public const string Usage = "seqlab eval --model DIR --data PATH [--json]";
+
+    public static int Run(Args a)
+    {
+        string dir = a.Required("model"), data = a.Required("data");
+        int batchSize = a.Int("batch-size", 1, 1 << 20) ?? 32;
+        TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
+        var loaded = Checkpoint.Load(dir);
+        if (loaded.Config.Task == "classify")
+        {
+            var pairs = PairedText.Read(data, PairedText.Format.Classification);
+            var labels = loaded.Config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
+            var examples = pairs.Select(p => labels.TryGetValue(p.First, out var y)
+                ? (Ids: loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId], Label: y)
+                : throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' is not one the model knows ({string.Join(", ", loaded.Config.Labels)}).")).ToList();
+            var batches = examples.Chunk(batchSize).Select(c => Batch.Pad(c.Select(e => e.Ids).ToList(), c.Select(e => e.Label).ToArray(), loaded.Config.MaxLength));
+            var r = Evaluator.Evaluate(loaded.Model, batches);
+            if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
+            else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {loaded.Config.Labels.Count} labels: {1.0 / loaded.Config.Labels.Count:P1})");
+            return 0;
+        }
+
+        var stream = LanguageModelData.Encode(TextSource.ReadLines(data), loaded.Tokenizer, loaded.Vocabulary);
+        if (stream.Length < 2) throw new SeqLabInputException($"{data} has fewer than 2 tokens; give a longer text to evaluate on.");
+        var lmBatches = LanguageModelData.Batches(stream, loaded.Training.SeqLen, batchSize).ToList();
+        var result = Evaluator.Evaluate(loaded.Model, lmBatches);
+        double unigram = Evaluator.UnigramPerplexity(loaded.Vocabulary, lmBatches);
+        double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
+        if (a.Flag("json"))
+            Output.Json(new { perplexity = result.Perplexity, loss = result.Loss, tokens = result.Count, unigram_perplexity = unigram, accuracy = result.Accuracy, unknown_rate = unknown });
+        else
+            Console.WriteLine($"perplexity {result.Perplexity:F2} (loss {result.Loss:F4}) over {result.Count:N0} tokens; unigram baseline {unigram:F2}; " +
+                $"next-token accuracy {result.Accuracy:P1}; {unknown:P1} of tokens outside the vocabulary");
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+using SeqLab;
+using SeqLab.Cli;
+using SeqLab.Cli.Commands;
+using SeqLab.Native;
+using SeqLab.Training;
+
+namespace SeqLab.Cli
+{
+    /// <summary>
+    /// `seqlab`: a thin layer over the library. Exit codes: 0 success, 2 bad usage or bad input (one
+    /// line on stderr), 1 anything unexpected (set SEQLAB_DEBUG=1 for the stack trace).
+    /// </summary>
+    public static class Cli
+    {
+        record Command(string Name, string Usage, string Summary, Option[] Options, Func<Args, int> Run);
+
+        static readonly Command[] Commands =
+        [
+            new("train", TrainCommand.Usage, "Train a model and save it as a checkpoint directory.", TrainCommand.Options, TrainCommand.Run),
+            new("eval", EvalCommand.Usage, "Perplexity (lm, with the unigram baseline) or accuracy (classify) on held-out data.", EvalCommand.Options, EvalCommand.Run),
+            new("predict", PredictCommand.Usage, "Next-word candidates, the word for a [???] blank, or a label.", PredictCommand.Options, PredictCommand.Run),
+            new("generate", GenerateCommand.Usage, "Continue a prompt with a language model.", GenerateCommand.Options, GenerateCommand.Run),
+        ];
+
+        public static int Main(string[] argv) => Run(argv);
+
+        public static int Run(string[] argv)
+        {
+            try
+            {
+                if (argv.Length == 0 || argv[0] is "--help" or "-h" or "help")
+                {
+                    Console.WriteLine(Overview());
+                    return argv.Length == 0 ? 2 : 0;
+                }
+                var command = Commands.FirstOrDefault(c => c.Name == argv[0])
+                    ?? throw new SeqLabInputException($"unknown command '{argv[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))} (see `seqlab --help`).");
+                if (argv.Skip(1).Any(a => a is "--help" or "-h"))
+                {
+                    Console.WriteLine(Args.Help(command.Usage, command.Summary, command.Options));
+                    return 0;
+                }
+                var args = Args.Parse(command.Name, argv[1..], command.Options);
+                if (args.Positionals.Count > 0)
+                    throw new SeqLabInputException($"unexpected argument '{args.Positionals[0]}' for `seqlab {command.Name}` (options start with --); see `seqlab {command.Name} --help`.");
+                return command.Run(args);
+            }
+            catch (SeqLabInputException e)
+            {
+                Console.Error.WriteLine($"seqlab: {e.Message}");
+                return 2;
+            }
+            catch (NativeLoadException e)
+            {
+                Console.Error.WriteLine($"seqlab: {e.Message}");
+                return 1;
+            }
+            catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+            {
+                Console.Error.WriteLine($"seqlab: {TorchRuntime.Diagnose()}");
+                return 1;
+            }
+            catch (TrainingDivergedException e)
+            {
+                Console.Error.WriteLine($"seqlab: {e.Message}");
+                return 1;
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"seqlab: unexpected error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}" +
+                    (Environment.GetEnvironmentVariable("SEQLAB_DEBUG") == "1" ? Environment.NewLine + e : " (set SEQLAB_DEBUG=1 for details)"));
+                return 1;
+            }
+        }
+
+        static string Overview() => string.Join(Environment.NewLine,
+            new[] { "seqlab — sequence models for NLP: train, use and measure RNNs, LSTMs and GRUs.", "", "commands:" }
+            .Concat(Commands.Select(c => $"  {c.Name,-10} {c.Summary}"))
+            .Append("").Append("`seqlab <command> --help` lists a command's options."));
+    }
+}

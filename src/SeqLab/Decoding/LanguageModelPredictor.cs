@@ -1,0 +1,79 @@
+using SeqLab.Models;
+using SeqLab.Text;
+using SeqLab.Training;
+using static TorchSharp.torch;
+
+namespace SeqLab.Decoding;
+
+/// <summary>Uses a trained language model: next-word candidates, filling a "[???]" blank, and generation.</summary>
+public sealed class LanguageModelPredictor(LoadedModel loaded)
+{
+    public const string Blank = "[???]";
+
+    public sealed record Candidate(string Token, double Probability);
+
+    /// <summary>Whether the context had to be cut to the model's max length (the oldest tokens were dropped).</summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>
+    /// The text's tokens as the model reads them: &lt;eos&gt; first (every training line followed one),
+    /// then the text up to the blank if there is one, keeping the last max-length tokens.
+    /// </summary>
+    public long[] Context(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
+        int blank = text.IndexOf(Blank, StringComparison.Ordinal);
+        var left = blank >= 0 ? text[..blank] : text;
+        var ids = new List<long> { Vocabulary.EosId };
+        ids.AddRange(loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(left)));
+        int max = loaded.Config.MaxLength;
+        Truncated = ids.Count > max;
+        return Truncated ? ids.Skip(ids.Count - max).ToArray() : ids.ToArray();
+    }
+
+    /// <summary>The most likely next words after the text (or for its blank), with their probabilities; special tokens are skipped.</summary>
+    public IReadOnlyList<Candidate> Predict(string text, int top)
+    {
+        if (top < 1) throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
+        using var scope = NewDisposeScope();
+        var probs = NextDistribution(Context(text));
+        var (values, indices) = probs.topk((int)Math.Min(probs.shape[0], top + Vocabulary.Specials.Length));
+        var result = new List<Candidate>();
+        var v = values.data<float>().ToArray();
+        var ix = indices.data<long>().ToArray();
+        for (int i = 0; i < ix.Length && result.Count < top; i++)
+            if (!Vocabulary.IsSpecial((int)ix[i])) result.Add(new Candidate(loaded.Vocabulary[(int)ix[i]], v[i]));
+        return result;
+    }
+
+    Tensor NextDistribution(long[] context)
+    {
+        using var _ = no_grad();
+        var logits = loaded.Model.call(tensor(context, [1, context.Length]), null); // (1, T, V)
+        return logits[0, -1].softmax(0);                                            // (V)
+    }
+
+    /// <summary>Continues the prompt token by token until &lt;eos&gt; or <paramref name="maxTokens"/>.</summary>
+    public string Generate(string prompt, int maxTokens, Sampler sampler, int seed)
+    {
+        sampler.Validate();
+        if (maxTokens < 1) throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
+        var context = Context(prompt).ToList();
+        var generator = new Generator().manual_seed(seed);
+        var produced = new List<string>();
+        long[] banned = [Vocabulary.PadId, Vocabulary.UnkId, Vocabulary.BosId];
+        for (int i = 0; i < maxTokens; i++)
+        {
+            using var scope = NewDisposeScope();
+            var window = context.Skip(Math.Max(0, context.Count - loaded.Config.MaxLength)).ToArray();
+            Tensor logits;
+            using (no_grad()) logits = loaded.Model.call(tensor(window, [1, window.Length]), null)[0, -1];
+            long next = sampler.Next(logits, banned, generator);
+            if (next == Vocabulary.EosId) break;
+            context.Add(next);
+            produced.Add(loaded.Vocabulary[(int)next]);
+        }
+        var promptTokens = loaded.Tokenizer.Tokenize(prompt);
+        return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced));
+    }
+}

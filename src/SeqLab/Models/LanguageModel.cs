@@ -1,0 +1,71 @@
+using SeqLab.Text;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Models;
+
+/// <summary>
+/// Next-token prediction: embedding → recurrent encoder → linear over the vocabulary. With weight
+/// tying the output layer reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
+/// </summary>
+public sealed class LanguageModel : SequenceModel
+{
+    readonly Embedding embedding;
+    readonly Dropout dropout;
+    readonly RecurrentEncoder encoder;
+    readonly Linear? projection;
+    readonly Linear decoder;
+
+    public LanguageModel(ModelConfig c) : base(nameof(LanguageModel), c)
+    {
+        embedding = nn.Embedding(c.VocabSize, c.EmbedDim, padding_idx: Vocabulary.PadId);
+        dropout = nn.Dropout(c.Dropout);
+        encoder = new RecurrentEncoder(c);
+        int outSize = encoder.OutputSize;
+        if (c.TieWeights)
+        {
+            if (outSize != c.EmbedDim) projection = nn.Linear(outSize, c.EmbedDim);
+            decoder = nn.Linear(c.EmbedDim, c.VocabSize);
+            decoder.weight = embedding.weight!;                    // (V, E), shared
+        }
+        else decoder = nn.Linear(outSize, c.VocabSize);
+        RegisterComponents();
+        // Small embeddings (as in PyTorch's word_language_model): N(0, 1) rows, shared with the output
+        // layer, would start with huge logits and a loss far above ln V.
+        using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
+    }
+
+    /// <summary>ids (B, T) → logits (B, T, V).</summary>
+    public override Tensor forward(Tensor ids, Tensor? lengths)
+    {
+        var x = dropout.call(embedding.call(ids));                 // (B, T, E)
+        var (h, _) = encoder.call(x, lengths);                    // (B, T, H)
+        h = dropout.call(h);
+        if (projection is not null) h = projection.call(h);       // (B, T, E)
+        return decoder.call(h);                                    // (B, T, V)
+    }
+
+    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0)
+    {
+        var logits = call(batch.InputTensor(), batch.LengthTensor());
+        return nn.functional.cross_entropy(logits.reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1),
+            ignore_index: Vocabulary.PadId, label_smoothing: labelSmoothing);
+    }
+
+    public override (double Sum, long Count, long Correct) Score(Batch batch)
+    {
+        var logits = call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize);
+        var targets = batch.TargetTensor().reshape(-1);
+        var sum = nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum).item<float>();
+        var real = targets.ne(Vocabulary.PadId);
+        long correct = logits.argmax(-1).eq(targets).logical_and(real).sum().item<long>();
+        return (sum, real.sum().item<long>(), correct);
+    }
+
+    public override Tensor ContextualVectors(long[] ids)
+    {
+        var x = embedding.call(tensor(ids, [1, ids.Length]));
+        var (h, _) = encoder.call(x, null);
+        return h[0];                                               // (T, H)
+    }
+}

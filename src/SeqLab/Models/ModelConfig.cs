@@ -1,0 +1,89 @@
+using SeqLab.Recurrent;
+
+namespace SeqLab.Models;
+
+/// <summary>
+/// Everything needed to rebuild a model: its family, task, sizes and text pipeline. Saved as
+/// config.json in the checkpoint; the "model" object of a --config file sets the same keys.
+/// </summary>
+public sealed class ModelConfig
+{
+    public static readonly string[] Families = ["rnn", "lstm", "gru"];
+    public static readonly string[] Tasks = ["lm", "classify"];
+    public static readonly string[] Impls = ["fused", "reference"];
+    public static readonly string[] Poolings = ["last", "mean", "max"];
+
+    public string Family { get; set; } = "lstm";
+    public string Task { get; set; } = "lm";
+    /// <summary>fused (libtorch kernels) or reference (our cells stepping in C#); weights are interchangeable.</summary>
+    public string Impl { get; set; } = "fused";
+    public string Tokenizer { get; set; } = "word";
+    public bool Lowercase { get; set; } = true;
+    public int MinCount { get; set; } = 2;
+    public int MaxVocab { get; set; } = 16000;
+    public int EmbedDim { get; set; } = 256;
+    public int HiddenSize { get; set; } = 256;
+    public int NumLayers { get; set; } = 1;
+    public double Dropout { get; set; } = 0.1;
+    /// <summary>Share the input embedding with the output layer (Press and Wolf 2017); lm only.</summary>
+    public bool TieWeights { get; set; } = true;
+    public bool Bidirectional { get; set; }
+    /// <summary>Simple RNN only: ReLU instead of tanh.</summary>
+    public bool Relu { get; set; }
+    /// <summary>classify: how the token states become one vector (last state, mean or max over states).</summary>
+    public string Pooling { get; set; } = "last";
+    /// <summary>Longest input the model reads at once (predict keeps the last this-many tokens of the context).</summary>
+    public int MaxLength { get; set; } = 512;
+    /// <summary>Filled in when the vocabulary is built.</summary>
+    public int VocabSize { get; set; }
+    /// <summary>classify: the label names, in output order.</summary>
+    public List<string> Labels { get; set; } = [];
+
+    public RecurrentFamily RecurrentFamily => Family switch
+    {
+        "rnn" => RecurrentFamily.Rnn,
+        "gru" => RecurrentFamily.Gru,
+        _ => RecurrentFamily.Lstm,
+    };
+
+    public RecurrentImpl RecurrentImpl => Impl == "reference" ? RecurrentImpl.Reference : RecurrentImpl.Fused;
+
+    /// <summary>Rejects impossible settings with a message that names the key and the allowed values.</summary>
+    public void Validate()
+    {
+        OneOf("model", Family, Families);
+        OneOf("task", Task, Tasks);
+        OneOf("impl", Impl, Impls);
+        OneOf("tokenizer", Tokenizer, Text.Tokenizers.Names);
+        OneOf("pooling", Pooling, Poolings);
+        AtLeast("embed_dim", EmbedDim, 1);
+        AtLeast("hidden_size", HiddenSize, 1);
+        AtLeast("num_layers", NumLayers, 1);
+        AtLeast("min_count", MinCount, 1);
+        AtLeast("max_vocab", MaxVocab, 5);
+        AtLeast("max_length", MaxLength, 1);
+        if (double.IsNaN(Dropout) || Dropout < 0 || Dropout >= 1)
+            throw new SeqLabInputException($"dropout must be in [0, 1) (got {Dropout}); try 0.1.");
+        if (Bidirectional && Task == "lm")
+            throw new SeqLabInputException("a bidirectional model cannot be a language model (it would see the word it predicts); drop --bidirectional or use --task classify.");
+    }
+
+    internal static void OneOf(string key, string value, string[] allowed)
+    {
+        if (!allowed.Contains(value))
+            throw new SeqLabInputException($"unknown {key} '{value}'; use one of: {string.Join(", ", allowed)}.");
+    }
+
+    internal static void AtLeast(string key, double value, double min)
+    {
+        if (double.IsNaN(value) || value < min)
+            throw new SeqLabInputException($"{key} must be at least {min} (got {value}).");
+    }
+
+    public ModelConfig Clone()
+    {
+        var copy = (ModelConfig)MemberwiseClone();
+        copy.Labels = [.. Labels];
+        return copy;
+    }
+}

@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace SeqLab.Text;
+
+/// <summary>
+/// One batch as plain arrays, batch-first: <see cref="Inputs"/> is (Rows, Columns) token ids padded
+/// with &lt;pad&gt;, <see cref="Lengths"/> the real length of each row, <see cref="Targets"/> either
+/// (Rows, Columns) next tokens (lm) or (Rows) labels (classify). Tensors are made inside the step's
+/// dispose scope, so a batch holds no native memory.
+/// </summary>
+public sealed record Batch(long[] Inputs, long[] Targets, long[] Lengths, int Rows, int Columns)
+{
+    /// <summary>Tokens that count towards the loss (for tokens/s and averaging).</summary>
+    public long Tokens => Targets.Length == Rows ? Lengths.Sum() : Targets.Count(t => t != Vocabulary.PadId);
+
+    public Tensor InputTensor(Device? device = null) => tensor(Inputs, [Rows, Columns], device: device);
+    public Tensor TargetTensor(Device? device = null) =>
+        Targets.Length == Rows ? tensor(Targets, [Rows], device: device) : tensor(Targets, [Rows, Columns], device: device);
+    public Tensor LengthTensor() => tensor(Lengths, [Rows]);
+
+    /// <summary>Pads variable-length rows into one batch (truncating each to <paramref name="maxLength"/>).</summary>
+    public static Batch Pad(IReadOnlyList<long[]> rows, long[] targets, int maxLength)
+    {
+        int columns = Math.Max(1, rows.Max(r => Math.Min(r.Length, maxLength)));
+        var inputs = new long[rows.Count * columns];
+        var lengths = new long[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int n = Math.Min(rows[i].Length, maxLength);
+            Array.Copy(rows[i], 0, inputs, i * columns, n);
+            lengths[i] = Math.Max(1, n);
+        }
+        return new Batch(inputs, targets, lengths, rows.Count, columns);
+    }
+}

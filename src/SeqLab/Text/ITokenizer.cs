@@ -1,0 +1,22 @@
+namespace SeqLab.Text;
+
+/// <summary>Turns text into tokens and back. Implementations never throw on any Unicode input.</summary>
+public interface ITokenizer
+{
+    /// <summary>The name stored in a model's config ("word" or "char").</summary>
+    string Name { get; }
+    IReadOnlyList<string> Tokenize(string text);
+    string Detokenize(IEnumerable<string> tokens);
+}
+
+public static class Tokenizers
+{
+    public static readonly string[] Names = ["word", "char"];
+
+    public static ITokenizer Create(string name, bool lowercase) => name switch
+    {
+        "word" => new WordTokenizer(lowercase),
+        "char" => new CharTokenizer(lowercase),
+        _ => throw new SeqLabInputException($"unknown tokenizer '{name}'; use one of: {string.Join(", ", Names)}."),
+    };
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace SeqLab.Text;
+
+/// <summary>
+/// Token ↔ id, with the four special tokens first (&lt;pad&gt;=0, &lt;unk&gt;=1, &lt;bos&gt;=2, &lt;eos&gt;=3) and
+/// the training counts kept, so a unigram baseline can be computed under the same vocabulary.
+/// </summary>
+public sealed class Vocabulary
+{
+    public const string Pad = "<pad>", Unk = "<unk>", Bos = "<bos>", Eos = "<eos>";
+    public const int PadId = 0, UnkId = 1, BosId = 2, EosId = 3;
+    public static readonly string[] Specials = [Pad, Unk, Bos, Eos];
+
+    readonly List<string> _tokens;
+    readonly List<long> _counts;
+    readonly Dictionary<string, int> _ids;
+
+    Vocabulary(List<string> tokens, List<long> counts)
+    {
+        _tokens = tokens;
+        _counts = counts;
+        _ids = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Count; i++)
+            if (!_ids.TryAdd(tokens[i], i))
+                throw new SeqLabInputException($"vocabulary lists '{tokens[i]}' twice; the checkpoint's vocab.json is corrupt, retrain the model.");
+    }
+
+    public int Count => _tokens.Count;
+    public IReadOnlyList<string> Tokens => _tokens;
+    /// <summary>How often each id was seen in the training text (&lt;unk&gt; counts the words left out).</summary>
+    public IReadOnlyList<long> Counts => _counts;
+
+    public int this[string token] => _ids.TryGetValue(token, out var id) ? id : UnkId;
+    public string this[int id] => _tokens[id];
+    public bool Contains(string token) => _ids.ContainsKey(token);
+    public static bool IsSpecial(int id) => id < Specials.Length;
+
+    /// <summary>Keeps tokens seen at least <paramref name="minCount"/> times, most frequent first, up to <paramref name="maxSize"/> entries in all.</summary>
+    public static Vocabulary Build(IEnumerable<string> tokens, int minCount = 1, int maxSize = int.MaxValue)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var t in tokens) counts[t] = counts.GetValueOrDefault(t) + 1;
+        return FromCounts(counts, minCount, maxSize);
+    }
+
+    public static Vocabulary FromCounts(IReadOnlyDictionary<string, long> counts, int minCount = 1, int maxSize = int.MaxValue)
+    {
+        if (minCount < 1) throw new SeqLabInputException($"min-count must be at least 1 (got {minCount}).");
+        if (maxSize < Specials.Length + 1) throw new SeqLabInputException($"max vocabulary size must be at least {Specials.Length + 1} (got {maxSize}).");
+        var tokens = new List<string>(Specials);
+        var kept = new List<long> { 0, 0, 0, counts.GetValueOrDefault(Eos) };
+        long unknown = counts.GetValueOrDefault(Unk);
+        var ranked = counts.Where(kv => Array.IndexOf(Specials, kv.Key) < 0)
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal);
+        foreach (var (token, count) in ranked)
+        {
+            if (count >= minCount && tokens.Count < maxSize) { tokens.Add(token); kept.Add(count); }
+            else unknown += count;
+        }
+        kept[UnkId] = unknown;
+        return new Vocabulary(tokens, kept);
+    }
+
+    public long[] Encode(IEnumerable<string> tokens) => tokens.Select(t => (long)this[t]).ToArray();
+    public IEnumerable<string> Decode(IEnumerable<long> ids) => ids.Select(i => _tokens[(int)i]);
+
+    record Stored(List<string> Tokens, List<long> Counts);
+
+    public void Save(string path) =>
+        Training.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stored(_tokens, _counts), Json.Options));
+
+    public static Vocabulary Load(string path)
+    {
+        Stored? stored;
+        try { stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json.Options); }
+        catch (JsonException e) { throw new SeqLabInputException($"{path} is not a valid vocabulary file ({e.Message}); retrain the model or restore the file."); }
+        if (stored?.Tokens is null || stored.Counts is null || stored.Tokens.Count != stored.Counts.Count || stored.Tokens.Count < Specials.Length
+            || !stored.Tokens.Take(Specials.Length).SequenceEqual(Specials))
+            throw new SeqLabInputException($"{path} is not a valid vocabulary file (tokens, counts and the four special tokens are required); retrain the model.");
+        return new Vocabulary(stored.Tokens, stored.Counts);
+    }
+}

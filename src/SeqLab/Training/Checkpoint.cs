@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SeqLab.Models;
+using SeqLab.Text;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeqLab.Training;
+
+/// <summary>Where a run stands: enough to resume it exactly.</summary>
+public sealed class TrainingState
+{
+    public long Step { get; set; }
+    public int Epoch { get; set; }
+    public int BatchInEpoch { get; set; }
+    public double BestValidLoss { get; set; } = double.PositiveInfinity;
+    public long BestStep { get; set; }
+    public int EvalsWithoutImprovement { get; set; }
+    public double ElapsedSeconds { get; set; }
+}
+
+/// <summary>The checkpoint's table of contents, written last: it names the current files and their SHA-256.</summary>
+public sealed class Manifest
+{
+    public int FormatVersion { get; set; } = 1;
+    public string Family { get; set; } = "";
+    public string Task { get; set; } = "";
+    public string Weights { get; set; } = "";
+    public string? BestWeights { get; set; }
+    public string? Optimizer { get; set; }
+    public TrainingState State { get; set; } = new();
+    public Dictionary<string, string> Sha256 { get; set; } = [];
+}
+
+/// <summary>A trained model ready to use, with its text pipeline.</summary>
+public sealed record LoadedModel(string Directory, ModelConfig Config, TrainingOptions Training, Vocabulary Vocabulary,
+    ITokenizer Tokenizer, SequenceModel Model, Manifest Manifest);
+
+/// <summary>
+/// A checkpoint directory: config.json, training.json, vocab.json (fixed for the run), versioned
+/// weights-STEP.safetensors and optimizer-STEP.bin, and manifest.json, replaced atomically after the
+/// files it names are on disk. A crash at any moment leaves the previous manifest and its files, so
+/// the last good checkpoint always loads; every file is checked against its SHA-256 on load.
+/// </summary>
+public static class Checkpoint
+{
+    public const string ConfigFile = "config.json", TrainingFile = "training.json", VocabFile = "vocab.json",
+        ManifestFile = "manifest.json", MetricsFile = "metrics.jsonl";
+
+    public static void Begin(string dir, ModelConfig config, TrainingOptions training, Vocabulary vocab)
+    {
+        Directory.CreateDirectory(dir);
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(config, Json.Options));
+        AtomicFile.WriteAllText(Path.Combine(dir, TrainingFile), JsonSerializer.Serialize(training, Json.Options));
+        vocab.Save(Path.Combine(dir, VocabFile));
+    }
+
+    public static void Save(string dir, SequenceModel model, OptimizerHelper? optimizer, TrainingState state, bool isBest)
+    {
+        var previous = TryReadManifest(dir);
+        string weights = $"weights-{state.Step:D8}.safetensors";
+        AtomicFile.Write(Path.Combine(dir, weights), s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value))));
+        string? optimizerFile = null;
+        if (optimizer is not null)
+        {
+            optimizerFile = $"optimizer-{state.Step:D8}.bin";
+            var tmp = Path.Combine(dir, $".{optimizerFile}.tmp");
+            optimizer.save_state_dict(tmp);
+            using (var f = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) f.Flush(flushToDisk: true);
+            File.Move(tmp, Path.Combine(dir, optimizerFile), overwrite: true);
+        }
+        var manifest = new Manifest
+        {
+            Family = model.Config.Family,
+            Task = model.Config.Task,
+            Weights = weights,
+            BestWeights = isBest ? weights : previous?.BestWeights ?? weights,
+            Optimizer = optimizerFile,
+            State = state,
+        };
+        foreach (var f in new[] { ConfigFile, TrainingFile, VocabFile, manifest.Weights, manifest.BestWeights, optimizerFile })
+            if (f is not null) manifest.Sha256[f] = Sha(Path.Combine(dir, f));
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(manifest, Json.Options));
+
+        // Only now may files that the new manifest no longer names go.
+        var keep = new HashSet<string>(manifest.Sha256.Keys);
+        foreach (var stale in Directory.GetFiles(dir, "weights-*.safetensors").Concat(Directory.GetFiles(dir, "optimizer-*.bin")))
+            if (!keep.Contains(Path.GetFileName(stale))) File.Delete(stale);
+    }
+
+    static Manifest? TryReadManifest(string dir)
+    {
+        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(dir, ManifestFile)), Json.Options); }
+        catch (Exception e) when (e is IOException or JsonException) { return null; }
+    }
+
+    static string Sha(string path)
+    {
+        using var s = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(s));
+    }
+
+    /// <summary>Loads and verifies a checkpoint. <paramref name="best"/> picks the best-validation weights rather than the latest.</summary>
+    public static LoadedModel Load(string dir, bool best = true, string? expectedFamily = null)
+    {
+        if (!Directory.Exists(dir)) throw new SeqLabInputException($"{dir} is not a model directory (it does not exist); pass the --out folder of `seqlab train`.");
+        var manifestPath = Path.Combine(dir, ManifestFile);
+        if (!File.Exists(manifestPath)) throw new SeqLabInputException($"{dir} has no {ManifestFile}; it is not a finished SeqLab checkpoint (train into it with `seqlab train --out {dir}`).");
+        Manifest manifest;
+        try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json.Options) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new SeqLabInputException($"{manifestPath} is damaged ({e.Message.Split('.')[0]}); restore it or retrain."); }
+
+        foreach (var (file, sha) in manifest.Sha256)
+        {
+            var path = Path.Combine(dir, file);
+            if (!File.Exists(path)) throw new SeqLabInputException($"{dir} is missing {file}, which its manifest lists; restore the file or retrain.");
+            if (Sha(path) != sha) throw new SeqLabInputException($"{path} does not match its checksum (truncated or changed since it was saved); restore it or retrain.");
+        }
+        var config = ReadJson<ModelConfig>(Path.Combine(dir, ConfigFile));
+        var training = ReadJson<TrainingOptions>(Path.Combine(dir, TrainingFile));
+        if (config.Family != manifest.Family || config.Task != manifest.Task)
+            throw new SeqLabInputException($"{dir}: config.json says {config.Family}/{config.Task} but the weights are {manifest.Family}/{manifest.Task}; the folder mixes two runs, retrain.");
+        if (expectedFamily is not null && expectedFamily != config.Family)
+            throw new SeqLabInputException($"{dir} holds a {config.Family} model, not {expectedFamily}; pass a {expectedFamily} checkpoint or change --model.");
+        var vocab = Vocabulary.Load(Path.Combine(dir, VocabFile));
+        if (vocab.Count != config.VocabSize)
+            throw new SeqLabInputException($"{dir}: vocab.json has {vocab.Count} tokens but the model was built for {config.VocabSize}; the vocabulary does not belong to these weights, retrain.");
+
+        var model = ModelFactory.Create(config);
+        var weightsFile = best && manifest.BestWeights is not null ? manifest.BestWeights : manifest.Weights;
+        LoadWeights(model, Path.Combine(dir, weightsFile));
+        model.eval();
+        return new LoadedModel(dir, config, training, vocab, Tokenizers.Create(config.Tokenizer, config.Lowercase), model, manifest);
+    }
+
+    public static T ReadJson<T>(string path) where T : class
+    {
+        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json.Options) ?? throw new JsonException("empty document"); }
+        catch (JsonException e) { throw new SeqLabInputException($"{path}: {e.Message.Split(". Path")[0].TrimEnd('.')}; fix or restore the file."); }
+        catch (FileNotFoundException) { throw new SeqLabInputException($"{path} is missing; restore it or retrain."); }
+    }
+
+    /// <summary>Copies weights by name into the model, refusing unknown, missing or mis-shaped tensors by name.</summary>
+    public static void LoadWeights(nn.Module model, string path)
+    {
+        var tensors = SafeTensors.Read(File.ReadAllBytes(path), path);
+        try
+        {
+            var expected = model.state_dict();
+            foreach (var name in tensors.Keys)
+                if (!expected.ContainsKey(name)) throw new SeqLabInputException($"{path}: unexpected tensor '{name}' (this model has no such parameter); the weights are for another architecture.");
+            using var _ = no_grad();
+            foreach (var (name, target) in expected)
+            {
+                if (!tensors.TryGetValue(name, out var source)) throw new SeqLabInputException($"{path}: tensor '{name}' is missing; the weights are for another architecture.");
+                if (!source.shape.SequenceEqual(target.shape))
+                    throw new SeqLabInputException($"{path}: tensor '{name}' has shape [{string.Join(", ", source.shape)}], the model expects [{string.Join(", ", target.shape)}].");
+                target.copy_(source);
+            }
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Restores the optimiser state saved with the manifest's latest weights (for --resume).</summary>
+    public static void LoadOptimizer(string dir, Manifest manifest, OptimizerHelper optimizer)
+    {
+        if (manifest.Optimizer is null) throw new SeqLabInputException($"{dir} has no optimizer state; it cannot be resumed (train a new run instead).");
+        optimizer.load_state_dict(Path.Combine(dir, manifest.Optimizer));
+    }
+}

@@ -1,0 +1,128 @@
+using SeqLab.Models;
+using SeqLab.Text;
+
+namespace SeqLab.Training;
+
+/// <summary>
+/// A task's data turned into batches under one vocabulary: a training stream that reshuffles each
+/// epoch from (seed, epoch) alone — so a resumed run sees exactly the batches a straight run would —
+/// and a fixed validation set.
+/// </summary>
+public sealed class TaskData
+{
+    public required Vocabulary Vocabulary { get; init; }
+    public required ITokenizer Tokenizer { get; init; }
+    public required Func<int, IEnumerable<Batch>> Epoch { get; init; }
+    public required int BatchesPerEpoch { get; init; }
+    public required IReadOnlyList<Batch> Valid { get; init; }
+    /// <summary>Tokens (lm) or examples (classify) in one training epoch.</summary>
+    public required long TrainSize { get; init; }
+
+    /// <summary>
+    /// Reads the data for <paramref name="config"/>'s task. Builds the vocabulary (and labels) from the
+    /// training part unless <paramref name="vocab"/> is given (resume); fills config.VocabSize.
+    /// </summary>
+    public static TaskData Prepare(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, Vocabulary? vocab = null)
+    {
+        var tokenizer = Tokenizers.Create(config.Tokenizer, config.Lowercase);
+        return config.Task == "classify"
+            ? Classification(config, o, dataPath, validPath, tokenizer, vocab)
+            : LanguageModelling(config, o, dataPath, validPath, tokenizer, vocab);
+    }
+
+    static TaskData LanguageModelling(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    {
+        var lines = TextSource.ReadLines(dataPath).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+        List<string> trainTokens, validTokens;
+        if (validPath is not null)
+        {
+            trainTokens = LanguageModelData.TokenStream(lines, tokenizer).ToList();
+            validTokens = LanguageModelData.TokenStream(TextSource.ReadLines(validPath), tokenizer).ToList();
+        }
+        else if (lines.Count >= 10)
+        {
+            // Hold out the last lines: the text's end is the honest "unseen continuation".
+            int held = Math.Max(1, (int)Math.Round(lines.Count * o.ValidFraction));
+            trainTokens = LanguageModelData.TokenStream(lines[..^held], tokenizer).ToList();
+            validTokens = LanguageModelData.TokenStream(lines[^held..], tokenizer).ToList();
+        }
+        else
+        {
+            var all = LanguageModelData.TokenStream(lines, tokenizer).ToList();
+            int held = Math.Max(2, (int)Math.Round(all.Count * o.ValidFraction));
+            if (all.Count - held < 2) throw new SeqLabInputException($"{dataPath} has only {all.Count} tokens; a language model needs more text to train on.");
+            trainTokens = all[..^held];
+            validTokens = all[^held..];
+        }
+        if (trainTokens.Count < 2) throw new SeqLabInputException($"{dataPath} has fewer than 2 tokens; a language model needs more text.");
+        if (validTokens.Count < 2) throw new SeqLabInputException($"{validPath ?? dataPath}: the validation text has fewer than 2 tokens; give a longer --valid text.");
+
+        vocab ??= Vocabulary.Build(trainTokens, config.MinCount, config.MaxVocab);
+        config.VocabSize = vocab.Count;
+        var train = trainTokens.Select(t => (long)vocab[t]).ToArray();
+        var valid = validTokens.Select(t => (long)vocab[t]).ToArray();
+        return new TaskData
+        {
+            Vocabulary = vocab,
+            Tokenizer = tokenizer,
+            Epoch = epoch => LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(HashCode.Combine(o.Seed, epoch))),
+            BatchesPerEpoch = LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
+            Valid = LanguageModelData.Batches(valid, o.SeqLen, o.BatchSize).ToList(),
+            TrainSize = train.Length,
+        };
+    }
+
+    static TaskData Classification(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    {
+        var train = PairedText.Read(dataPath, PairedText.Format.Classification);
+        List<PairedText.Pair> valid;
+        if (validPath is not null) valid = PairedText.Read(validPath, PairedText.Format.Classification);
+        else
+        {
+            if (train.Count < 4) throw new SeqLabInputException($"{dataPath} has {train.Count} examples; give at least 4 (or a separate --valid file).");
+            var shuffled = train.ToList();
+            LanguageModelData.Shuffle(shuffled, new Random(o.Seed));
+            int held = Math.Max(1, (int)Math.Round(shuffled.Count * o.ValidFraction));
+            valid = shuffled[..held];
+            train = shuffled[held..];
+        }
+        if (vocab is null)
+        {
+            config.Labels = train.Select(p => p.First).Distinct().Order(StringComparer.Ordinal).ToList();
+            vocab = Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.Second)), config.MinCount, config.MaxVocab);
+        }
+        if (config.Labels.Count < 2) throw new SeqLabInputException($"{dataPath}: the training data has only the label '{config.Labels.FirstOrDefault()}'; classification needs at least two labels.");
+        config.VocabSize = vocab.Count;
+        var labelIds = config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
+
+        (long[] Ids, long Label)[] Encode(List<PairedText.Pair> pairs) => pairs.Select(p =>
+        {
+            if (!labelIds.TryGetValue(p.First, out var label))
+                throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' does not occur in the training data (labels: {string.Join(", ", config.Labels)}).");
+            var ids = vocab.Encode(tokenizer.Tokenize(p.Second));
+            return (ids.Length == 0 ? [(long)Vocabulary.UnkId] : ids, label);
+        }).ToArray();
+
+        var trainSet = Encode(train);
+        var validSet = Encode(valid);
+        IEnumerable<Batch> Batches((long[] Ids, long Label)[] set, Random? rng)
+        {
+            var order = Enumerable.Range(0, set.Length).ToList();
+            if (rng is not null) LanguageModelData.Shuffle(order, rng);
+            for (int b = 0; b < order.Count; b += o.BatchSize)
+            {
+                var chunk = order.Skip(b).Take(o.BatchSize).Select(i => set[i]).ToList();
+                yield return Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), config.MaxLength);
+            }
+        }
+        return new TaskData
+        {
+            Vocabulary = vocab,
+            Tokenizer = tokenizer,
+            Epoch = epoch => Batches(trainSet, new Random(HashCode.Combine(o.Seed, epoch))),
+            BatchesPerEpoch = (trainSet.Length + o.BatchSize - 1) / o.BatchSize,
+            Valid = Batches(validSet, null).ToList(),
+            TrainSize = trainSet.Length,
+        };
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SeqLab.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Training;
+
+/// <summary>What the trainer reports after each step (and after each evaluation, with the validation numbers).</summary>
+public sealed record TrainingProgress(long Step, long? TotalSteps, int Epoch, double Loss, double LearningRate,
+    double TokensPerSecond, double ElapsedSeconds, double? BudgetSeconds, double? ValidLoss = null, double? ValidAccuracy = null)
+{
+    public double? ValidPerplexity => ValidLoss is { } v ? Math.Exp(v) : null;
+
+    /// <summary>Fraction done, by steps or by time, whichever the run is bounded by and is further along.</summary>
+    public double? Fraction => Math.Max(TotalSteps is { } t ? (double)Step / t : 0, BudgetSeconds is { } b ? ElapsedSeconds / b : 0) is var f && f > 0 ? Math.Min(1, f) : null;
+}
+
+/// <summary>Training diverged (NaN or infinite loss or gradient); the last good checkpoint is untouched.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// The training loop: AdamW (or Adam), gradient clipping, a learning-rate schedule, periodic validation
+/// with early stopping, atomic checkpoints, and metrics.jsonl. Every step runs in its own dispose
+/// scope, and dropout is reseeded from (seed, step), so a resumed run repeats a straight run.
+/// </summary>
+public sealed class Trainer(TrainingOptions options)
+{
+    public event Action<TrainingProgress>? Progress;
+
+    /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a saved run.</summary>
+    public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
+    {
+        var o = options;
+        var parameters = model.parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToList(); // tied weights once
+        OptimizerHelper optimizer = o.Optimizer == "adam"
+            ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
+            : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+
+        var state = new TrainingState();
+        if (resume is not null)
+        {
+            state = resume.Manifest.State;
+            Checkpoint.LoadOptimizer(resume.Directory, resume.Manifest, optimizer);
+        }
+        var metricsPath = Path.Combine(outDir, Checkpoint.MetricsFile);
+        TrimMetrics(metricsPath, state.Step);
+        using var metrics = new StreamWriter(metricsPath, append: true);
+
+        long? totalSteps = o.Steps ?? (o.Epochs is { } e ? (long)e * data.BatchesPerEpoch : null);
+        int modelDim = model.Config.HiddenSize;
+        var clock = Stopwatch.StartNew();
+        double startElapsed = state.ElapsedSeconds;
+        double Elapsed() => startElapsed + clock.Elapsed.TotalSeconds;
+        long tokensThisSession = 0;
+        bool stop = false, evaluatedLast = false;
+        model.train();
+
+        while (!stop && (totalSteps is null || state.Step < totalSteps))
+        {
+            foreach (var batch in data.Epoch(state.Epoch).Skip(state.BatchInEpoch))
+            {
+                double lr = LearningRateSchedule.At(o, state.Step + 1, totalSteps, modelDim);
+                double loss, gradNorm;
+                using (var scope = NewDisposeScope())
+                {
+                    random.manual_seed(HashCode.Combine(o.Seed, state.Step));
+                    foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                    optimizer.zero_grad();
+                    var lossTensor = model.Loss(batch, o.LabelSmoothing);
+                    loss = lossTensor.item<float>();
+                    if (!double.IsFinite(loss)) Diverged(state.Step + 1, $"the loss is {loss}", outDir);
+                    lossTensor.backward();
+                    gradNorm = o.ClipNorm > 0 ? nn.utils.clip_grad_norm_(parameters, o.ClipNorm) : double.NaN;
+                    if (o.ClipNorm > 0 && !double.IsFinite(gradNorm)) Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
+                    optimizer.step();
+                }
+                state.Step++;
+                state.BatchInEpoch++;
+                tokensThisSession += batch.Tokens;
+                evaluatedLast = false;
+                double tps = tokensThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                metrics.WriteLine(JsonSerializer.Serialize(new { step = state.Step, epoch = state.Epoch, loss, lr, grad_norm = double.IsFinite(gradNorm) ? gradNorm : (double?)null, clipped = gradNorm > o.ClipNorm, tokens_per_s = tps, elapsed_s = Elapsed() }));
+                Progress?.Invoke(new TrainingProgress(state.Step, totalSteps, state.Epoch, loss, lr, tps, Elapsed(), o.TimeBudgetSeconds));
+
+                bool outOfTime = o.TimeBudgetSeconds is { } budget && Elapsed() >= budget;
+                bool done = totalSteps is { } t && state.Step >= t;
+                if (state.Step % o.EvalInterval == 0 || outOfTime || done)
+                {
+                    stop |= EvaluateAndSave(model, data, optimizer, state, outDir, metrics, Elapsed(), totalSteps, lr, tps);
+                    evaluatedLast = true;
+                }
+                if (stop || outOfTime || done) { stop = true; break; }
+            }
+            if (!stop) { state.Epoch++; state.BatchInEpoch = 0; }
+        }
+        if (!evaluatedLast) EvaluateAndSave(model, data, optimizer, state, outDir, metrics, Elapsed(), totalSteps, 0, 0);
+        return state;
+    }
+
+    /// <summary>Validates, checkpoints, and says whether early stopping should end the run.</summary>
+    bool EvaluateAndSave(SequenceModel model, TaskData data, OptimizerHelper optimizer, TrainingState state, string outDir,
+        StreamWriter metrics, double elapsed, long? totalSteps, double lr, double tps)
+    {
+        var result = Evaluator.Evaluate(model, data.Valid);
+        bool better = result.Loss < state.BestValidLoss;
+        if (better) { state.BestValidLoss = result.Loss; state.BestStep = state.Step; state.EvalsWithoutImprovement = 0; }
+        else state.EvalsWithoutImprovement++;
+        state.ElapsedSeconds = elapsed;
+        Checkpoint.Save(outDir, model, optimizer, state, better);
+        metrics.WriteLine(JsonSerializer.Serialize(new { step = state.Step, valid_loss = result.Loss, valid_perplexity = result.Perplexity, valid_accuracy = result.Accuracy, best = better }));
+        metrics.Flush();
+        Progress?.Invoke(new TrainingProgress(state.Step, totalSteps, state.Epoch, double.NaN, lr, tps, elapsed, options.TimeBudgetSeconds, result.Loss, result.Accuracy));
+        return options.Patience > 0 && state.EvalsWithoutImprovement >= options.Patience;
+    }
+
+    static void Diverged(long step, string what, string outDir) =>
+        throw new TrainingDivergedException($"training diverged at step {step} ({what}); the last good checkpoint in {outDir} is kept. Lower the learning rate (--lr) or set clip_norm in --config, then retrain or --resume.");
+
+    /// <summary>A resumed run rewrites history from its checkpoint on: lines after that step came from the interrupted run.</summary>
+    static void TrimMetrics(string path, long step)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadAllLines(path).Where(line =>
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                return doc.RootElement.TryGetProperty("step", out var s) && s.GetInt64() <= step;
+            }
+            catch (JsonException) { return false; }
+        }).ToList();
+        AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
+    }
+}
