@@ -1,0 +1,128 @@
+using SeqLab.Decoding;
+using SeqLab.Models;
+using SeqLab.Training;
+
+namespace SeqLab.Tests;
+
+public class LanguageModelSpec
+{
+    static (LoadedModel Model, TrainingState State, string Dir) Train(TempDir dir, string family = "lstm", string impl = "fused", int steps = 60)
+    {
+        Torch.Init();
+        var data = dir.File("corpus.txt", Corpora.Repetitive());
+        var config = new ModelConfig { Family = family, Impl = impl, EmbedDim = 32, HiddenSize = 32, MinCount = 1, Dropout = 0 };
+        var options = new TrainingOptions { Steps = steps, SeqLen = 16, BatchSize = 16, EvalInterval = 20, WarmupSteps = 5, LearningRate = 1e-2, Patience = 0 };
+        var taskData = TaskData.Prepare(config, options, data, null);
+        var model = ModelFactory.Create(config);
+        var outDir = dir.Sub("model");
+        Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
+        var state = new Trainer(options).Run(model, taskData, outDir);
+        return (Checkpoint.Load(outDir), state, outDir);
+    }
+
+    [Fact]
+    public void TrainingLossFallsOnARepetitiveCorpus()
+    {
+        using var dir = new TempDir();
+        var (_, _, outDir) = Train(dir);
+        var losses = File.ReadLines(Path.Combine(outDir, Checkpoint.MetricsFile))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("loss", out _)).Select(e => e.GetProperty("loss").GetDouble()).ToList();
+        Assert.Equal(60, losses.Count);
+        Assert.True(losses.TakeLast(10).Average() < losses.Take(5).Average() / 3, $"loss went from {losses.Take(5).Average():F3} to {losses.TakeLast(10).Average():F3}");
+    }
+
+    [Fact]
+    public void PerplexityBeatsTheUnigramBaseline()
+    {
+        using var dir = new TempDir();
+        var (loaded, _, _) = Train(dir);
+        var data = TaskData.Prepare(loaded.Config.Clone(), loaded.Training, Path.Combine(dir.Path, "corpus.txt"), null, loaded.Vocabulary);
+        var result = Evaluator.Evaluate(loaded.Model, data.Valid);
+        var unigram = Evaluator.UnigramPerplexity(loaded.Vocabulary, data.Valid);
+        Assert.True(result.Perplexity < unigram / 2, $"perplexity {result.Perplexity:F2} vs unigram {unigram:F2}");
+    }
+
+    [Fact]
+    public void ReloadedCheckpointPredictsExactlyTheSame()
+    {
+        using var dir = new TempDir();
+        var (loaded, _, outDir) = Train(dir, steps: 20);
+        var again = Checkpoint.Load(outDir);
+        var a = new LanguageModelPredictor(loaded).Predict("me senté en el", 5);
+        var b = new LanguageModelPredictor(again).Predict("me senté en el", 5);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void LearnsTheCorpusContinuation()
+    {
+        using var dir = new TempDir();
+        var (loaded, _, _) = Train(dir, steps: 80);
+        var best = new LanguageModelPredictor(loaded).Predict("crecí en un pueblo de los alpes [???]", 1)[0];
+        Assert.Equal("suizos", best.Token);
+        Assert.True(best.Probability > 0.5);
+    }
+
+    [Fact]
+    public void ReferenceImplementationTrainsToo()
+    {
+        using var dir = new TempDir();
+        var (_, state, _) = Train(dir, family: "gru", impl: "reference", steps: 20);
+        Assert.Equal(20, state.Step);
+        Assert.True(Math.Exp(state.BestValidLoss) < 20);
+    }
+
+    [Fact]
+    public void NoamScheduleMatchesThePaperFormula()
+    {
+        foreach (var step in new long[] { 1, 100, 4000, 10000 })
+            Assert.Equal(Math.Pow(512, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(4000, -1.5)), LearningRateSchedule.Noam(step, 512, 4000), 12);
+    }
+}
+
+public class ClassificationSpec
+{
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void EachFamilyLearnsAKeywordNearTheEnd(string family)
+    {
+        Torch.Init();
+        using var dir = new TempDir();
+        var train = dir.File("train.tsv", Corpora.KeywordNearEnd(600, seed: 1));
+        var test = dir.File("test.tsv", Corpora.KeywordNearEnd(200, seed: 2));
+        var config = new ModelConfig { Family = family, Task = "classify", EmbedDim = 16, HiddenSize = 32, MinCount = 1, Dropout = 0 };
+        var options = new TrainingOptions { Steps = 150, BatchSize = 16, EvalInterval = 50, WarmupSteps = 10, LearningRate = 1e-2, Patience = 0 };
+        var data = TaskData.Prepare(config, options, train, test);
+        var model = ModelFactory.Create(config);
+        Checkpoint.Begin(dir.Sub("m"), config, options, data.Vocabulary);
+        new Trainer(options).Run(model, data, dir.Sub("m"));
+        var accuracy = Evaluator.Evaluate(model, data.Valid).Accuracy;
+        Assert.True(accuracy >= 0.95, $"{family}: held-out accuracy {accuracy:P1}");
+    }
+}
+
+public class ContextualVectorSpec
+{
+    [Fact]
+    public void BancoGetsDifferentVectorsInDifferentSentencesAndEqualOnesInEqualSentences()
+    {
+        Torch.Init();
+        using var dir = new TempDir();
+        var data = dir.File("corpus.txt", Corpora.Repetitive());
+        var config = new ModelConfig { Family = "lstm", EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
+        var options = new TrainingOptions { Steps = 10, SeqLen = 16, BatchSize = 8, Patience = 0 };
+        var taskData = TaskData.Prepare(config, options, data, null);
+        Checkpoint.Begin(dir.Sub("m"), config, options, taskData.Vocabulary);
+        new Trainer(options).Run(ModelFactory.Create(config), taskData, dir.Sub("m"));
+        var loaded = Checkpoint.Load(dir.Sub("m"));
+
+        float[] Banco(string s) => ContextualVectors.For(loaded, s).First(t => t.Token == "banco").Vector;
+        var park = Banco("me senté en el banco del parque");
+        var money = Banco("fui al banco a sacar dinero");
+        Assert.True(ContextualVectors.Cosine(park, money) < 1 - 1e-3);
+        Assert.Equal(park, Banco("me senté en el banco del parque"));
+    }
+}
