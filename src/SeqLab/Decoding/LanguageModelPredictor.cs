@@ -31,18 +31,29 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
         return Truncated ? ids.Skip(ids.Count - max).ToArray() : ids.ToArray();
     }
 
-    /// <summary>The most likely next words after the text (or for its blank), with their probabilities; special tokens are skipped.</summary>
+    /// <summary>
+    /// The most likely next tokens after the text, with their probabilities; special tokens are
+    /// skipped. For a "[???]" blank only words are ranked (tokens with a letter or digit): a blank
+    /// stands for a word, not for the punctuation that might also follow the left context.
+    /// </summary>
     public IReadOnlyList<Candidate> Predict(string text, int top)
     {
         if (top < 1) throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
+        bool wordsOnly = text.Contains(Blank, StringComparison.Ordinal);
         using var scope = NewDisposeScope();
         var probs = NextDistribution(Context(text));
-        var (values, indices) = probs.topk((int)Math.Min(probs.shape[0], top + Vocabulary.Specials.Length));
+        var (values, indices) = probs.sort(descending: true);
+        var v = values.data<float>();
+        var ix = indices.data<long>();
         var result = new List<Candidate>();
-        var v = values.data<float>().ToArray();
-        var ix = indices.data<long>().ToArray();
-        for (int i = 0; i < ix.Length && result.Count < top; i++)
-            if (!Vocabulary.IsSpecial((int)ix[i])) result.Add(new Candidate(loaded.Vocabulary[(int)ix[i]], v[i]));
+        for (long i = 0; i < ix.Count && result.Count < top; i++)
+        {
+            int id = (int)ix[i];
+            if (Vocabulary.IsSpecial(id)) continue;
+            var token = loaded.Vocabulary[id];
+            if (wordsOnly && !token.Any(char.IsLetterOrDigit)) continue;
+            result.Add(new Candidate(token, v[i]));
+        }
         return result;
     }
 
