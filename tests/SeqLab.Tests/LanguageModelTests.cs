@@ -65,6 +65,16 @@ public class LanguageModelSpec
     }
 
     [Fact]
+    public void ABlankIsFilledWithWordsWhileTheNextTokenMayBePunctuation()
+    {
+        using var dir = new TempDir();
+        var (loaded, _, _) = Train(dir, steps: 80);
+        var predictor = new LanguageModelPredictor(loaded);
+        Assert.Equal(".", predictor.Predict("todavía puedo hablar fluidamente alemán", 1)[0].Token);
+        Assert.All(predictor.Predict("todavía puedo hablar fluidamente alemán [???]", 3), c => Assert.Contains(c.Token, t => char.IsLetter(t)));
+    }
+
+    [Fact]
     public void ReferenceImplementationTrainsToo()
     {
         using var dir = new TempDir();
