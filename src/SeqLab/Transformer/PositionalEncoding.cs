@@ -1,0 +1,43 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Transformer;
+
+/// <summary>
+/// Attention itself ignores order, so position is added to each token's embedding. Sinusoidal (the
+/// paper, §3.5): PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d));
+/// or learned: one trained vector per position.
+/// </summary>
+public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
+{
+    readonly Tensor? table;        // (maxLength, d) for the sinusoidal kind
+    readonly Embedding? learned;   // for the learned kind
+    public int MaxLength { get; }
+
+    public PositionalEncoding(int modelDim, int maxLength, bool learnedPositions = false) : base(nameof(PositionalEncoding))
+    {
+        MaxLength = maxLength;
+        if (learnedPositions) learned = nn.Embedding(maxLength, modelDim);
+        else
+        {
+            var position = arange(maxLength, dtype: ScalarType.Float32).unsqueeze(1);                              // (L, 1)
+            var frequency = exp(arange(0, modelDim, 2, dtype: ScalarType.Float32) * (-Math.Log(10000.0) / modelDim)); // (⌈d/2⌉)
+            var pe = zeros(maxLength, modelDim);
+            pe[.., TensorIndex.Slice(0, null, 2)] = sin(position * frequency);
+            pe[.., TensorIndex.Slice(1, null, 2)] = cos(position * frequency)[.., ..(modelDim / 2)];
+            table = pe;
+            register_buffer("pe", table, persistent: false);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>x (B, T, d) → x + PE[:T].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        long t = x.shape[1];
+        if (t > MaxLength) throw new SeqLabInputException($"the input has {t} tokens but the model handles at most {MaxLength} (max_length); shorten it.");
+        return learned is not null
+            ? x + learned.call(arange(t, device: x.device)).unsqueeze(0)
+            : x + table![..(int)t].to(x.dtype).unsqueeze(0);
+    }
+}
