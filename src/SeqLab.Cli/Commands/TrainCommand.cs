@@ -11,7 +11,7 @@ public static class TrainCommand
     public static readonly Option[] Options =
     [
         new("task", "lm|classify", "what to learn: next token (lm) or one label per text (classify); default lm"),
-        new("model", "rnn|lstm|gru", "model family; default lstm"),
+        new("model", "rnn|lstm|gru|transformer", "model family; default lstm"),
         new("impl", "fused|reference", "fused = libtorch kernels (fast, default); reference = our cells stepping in C#"),
         new("data", "PATH", "training data: text file or folder of .txt (lm); TSV label<TAB>text or JSONL (classify)"),
         new("valid", "PATH", "validation data in the same format; default: hold out the last 10% (lm) or a random 10% (classify)"),
@@ -35,7 +35,11 @@ public static class TrainCommand
         new("hidden-size", "N", "recurrent state size; default 256"),
         new("layers", "N", "stacked recurrent layers; default 1"),
         new("dropout", "P", "dropout probability in [0, 1); default 0.1"),
-        new("bidirectional", null, "classify: read the text both ways"),
+        new("bidirectional", null, "classify, recurrent: read the text both ways"),
+        new("heads", "N", "transformer: attention heads (must divide --hidden-size, the d_model); default 4"),
+        new("ff-dim", "N", "transformer: feed-forward inner size; default 1024"),
+        new("norm-first", null, "transformer: pre-LN instead of the paper's post-LN"),
+        new("learned-positions", null, "transformer: learned position embeddings instead of sinusoids"),
         new("pooling", "last|mean|max", "classify: how token states become one vector; default last"),
         new("tokenizer", "word|char", "default word"),
         new("min-count", "N", "keep words seen at least N times; default 2"),
@@ -44,7 +48,7 @@ public static class TrainCommand
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab train --task lm|classify --model rnn|lstm|gru --data PATH [--valid PATH] [--steps N|--epochs N|--time-budget 90s] --out DIR";
+    public const string Usage = "seqlab train --task lm|classify --model rnn|lstm|gru|transformer --data PATH [--valid PATH] [--steps N|--epochs N|--time-budget 90s] --out DIR";
 
     sealed class ConfigFile
     {
@@ -67,7 +71,7 @@ public static class TrainCommand
         LoadedModel? resume = null;
         if (resumeDir is not null)
         {
-            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
+            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "heads", "ff-dim", "norm-first", "learned-positions", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
                 if (a.Has(fixedOption)) throw new SeqLabInputException($"--{fixedOption} cannot change when resuming; the run keeps the settings saved in {resumeDir}.");
             TorchRuntime.EnsureLoaded();
             resume = Checkpoint.Load(resumeDir, best: false);
@@ -149,7 +153,11 @@ public static class TrainCommand
         c.Dropout = a.Double("dropout", 0, 1, maxExclusive: true) ?? c.Dropout;
         c.MinCount = a.Int("min-count", 1) ?? c.MinCount;
         c.MaxVocab = a.Int("max-vocab", 5) ?? c.MaxVocab;
+        c.Heads = a.Int("heads", 1, 1024) ?? c.Heads;
+        c.FfDim = a.Int("ff-dim", 1, 1 << 20) ?? c.FfDim;
         if (a.Flag("bidirectional")) c.Bidirectional = true;
+        if (a.Flag("norm-first")) c.NormFirst = true;
+        if (a.Flag("learned-positions")) c.LearnedPositions = true;
     }
 
     static void ApplyTrainingOptions(Args a, TrainingOptions o)

@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace SeqLab.Models;
 
 /// <summary>
-/// Next-token prediction: embedding → recurrent encoder → linear over the vocabulary. With weight
+/// Next-token prediction: embedding → sequence encoder (recurrent or Transformer) → linear over the vocabulary. With weight
 /// tying the output layer reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
 /// </summary>
 public sealed class LanguageModel : SequenceModel
 {
     readonly Embedding embedding;
     readonly Dropout dropout;
-    readonly RecurrentEncoder encoder;
+    readonly SequenceEncoder encoder;
     readonly Linear? projection;
     readonly Linear decoder;
 
@@ -20,7 +20,7 @@ public sealed class LanguageModel : SequenceModel
     {
         embedding = nn.Embedding(c.VocabSize, c.EmbedDim, padding_idx: Vocabulary.PadId);
         dropout = nn.Dropout(c.Dropout);
-        encoder = new RecurrentEncoder(c);
+        encoder = SequenceEncoder.Create(c);
         int outSize = encoder.OutputSize;
         if (c.TieWeights)
         {

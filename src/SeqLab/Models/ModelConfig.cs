@@ -8,7 +8,7 @@ namespace SeqLab.Models;
 /// </summary>
 public sealed class ModelConfig
 {
-    public static readonly string[] Families = ["rnn", "lstm", "gru"];
+    public static readonly string[] Families = ["rnn", "lstm", "gru", "transformer"];
     public static readonly string[] Tasks = ["lm", "classify"];
     public static readonly string[] Impls = ["fused", "reference"];
     public static readonly string[] Poolings = ["last", "mean", "max"];
@@ -34,6 +34,14 @@ public sealed class ModelConfig
     public string Pooling { get; set; } = "last";
     /// <summary>Longest input the model reads at once (predict keeps the last this-many tokens of the context).</summary>
     public int MaxLength { get; set; } = 512;
+    /// <summary>Transformer: attention heads (must divide hidden_size, which is d_model).</summary>
+    public int Heads { get; set; } = 4;
+    /// <summary>Transformer: inner size of the position-wise feed-forward network.</summary>
+    public int FfDim { get; set; } = 1024;
+    /// <summary>Transformer: pre-LN (x + Sublayer(LN(x))) instead of the paper's post-LN.</summary>
+    public bool NormFirst { get; set; }
+    /// <summary>Transformer: learned position embeddings instead of the paper's sinusoids.</summary>
+    public bool LearnedPositions { get; set; }
     /// <summary>Filled in when the vocabulary is built.</summary>
     public int VocabSize { get; set; }
     /// <summary>classify: the label names, in output order.</summary>
@@ -64,6 +72,16 @@ public sealed class ModelConfig
         AtLeast("max_length", MaxLength, 1);
         if (double.IsNaN(Dropout) || Dropout < 0 || Dropout >= 1)
             throw new SeqLabInputException($"dropout must be in [0, 1) (got {Dropout}); try 0.1.");
+        if (Family == "transformer")
+        {
+            AtLeast("heads", Heads, 1);
+            AtLeast("ff_dim", FfDim, 1);
+            if (HiddenSize % Heads != 0)
+                throw new SeqLabInputException($"heads ({Heads}) must divide hidden_size ({HiddenSize}), the Transformer's d_model; e.g. --heads 4 with --hidden-size 256.");
+            if (EmbedDim != HiddenSize)
+                throw new SeqLabInputException($"for the Transformer embed_dim and hidden_size are both d_model; set them equal (got {EmbedDim} and {HiddenSize}).");
+            if (Bidirectional) throw new SeqLabInputException("--bidirectional is for recurrent models; a Transformer encoder already reads both ways.");
+        }
         if (Bidirectional && Task == "lm")
             throw new SeqLabInputException("a bidirectional model cannot be a language model (it would see the word it predicts); drop --bidirectional or use --task classify.");
     }

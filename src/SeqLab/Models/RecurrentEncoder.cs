@@ -8,7 +8,7 @@ namespace SeqLab.Models;
 /// plus a summary vector per row: the final state of each direction (forward after the row's last
 /// token, backward after its first), concatenated.
 /// </summary>
-public sealed class RecurrentEncoder : nn.Module<Tensor, Tensor?, (Tensor States, Tensor Summary)>
+public sealed class RecurrentEncoder : SequenceEncoder
 {
     readonly RecurrentLayer rnn;
 
@@ -19,7 +19,7 @@ public sealed class RecurrentEncoder : nn.Module<Tensor, Tensor?, (Tensor States
         RegisterComponents();
     }
 
-    public int OutputSize => rnn.Options.OutputSize;
+    public override int OutputSize => rnn.Options.OutputSize;
 
     public override (Tensor States, Tensor Summary) forward(Tensor x, Tensor? lengths)
     {

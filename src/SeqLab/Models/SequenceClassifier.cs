@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace SeqLab.Models;
 
 /// <summary>
-/// One label per text: embedding → recurrent encoder (optionally bidirectional) → pooling of the
+/// One label per text: embedding → sequence encoder (recurrent or Transformer) (optionally bidirectional) → pooling of the
 /// token states (the final state, or mean / max over the real tokens) → linear over the labels.
 /// </summary>
 public sealed class SequenceClassifier : SequenceModel
 {
     readonly Embedding embedding;
     readonly Dropout dropout;
-    readonly RecurrentEncoder encoder;
+    readonly SequenceEncoder encoder;
     readonly Linear head;
 
     public SequenceClassifier(ModelConfig c) : base(nameof(SequenceClassifier), c)
@@ -20,7 +20,7 @@ public sealed class SequenceClassifier : SequenceModel
         if (c.Labels.Count < 2) throw new SeqLabInputException($"classification needs at least two labels (found {c.Labels.Count}); check the data's label column.");
         embedding = nn.Embedding(c.VocabSize, c.EmbedDim, padding_idx: Vocabulary.PadId);
         dropout = nn.Dropout(c.Dropout);
-        encoder = new RecurrentEncoder(c);
+        encoder = SequenceEncoder.Create(c);
         head = nn.Linear(encoder.OutputSize, c.Labels.Count);
         RegisterComponents();
     }

@@ -1,0 +1,51 @@
+using SeqLab.Attention;
+using SeqLab.Transformer;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Models;
+
+/// <summary>
+/// The Transformer as a sequence encoder: embeddings scaled by √d_model plus positional encodings,
+/// then a stack of <see cref="EncoderLayer"/>s. For a language model every position attends only to
+/// itself and earlier positions (causal mask), which makes it the decoder-only Transformer; for
+/// classification it attends both ways and the summary is the mean over the real tokens.
+/// </summary>
+public sealed class TransformerEncoder : SequenceEncoder
+{
+    readonly PositionalEncoding positions;
+    readonly Dropout dropout;
+    readonly ModuleList<EncoderLayer> layers;
+    readonly LayerNorm? norm;   // pre-LN stacks end with a final normalisation
+    readonly bool causal;
+    readonly int modelDim;
+
+    public TransformerEncoder(ModelConfig c) : base(nameof(TransformerEncoder))
+    {
+        modelDim = c.HiddenSize;
+        causal = c.Task == "lm";
+        positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
+        dropout = nn.Dropout(c.Dropout);
+        layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst)).ToArray());
+        if (c.NormFirst) norm = nn.LayerNorm(modelDim);
+        RegisterComponents();
+    }
+
+    public override int OutputSize => modelDim;
+
+    /// <summary>The layers, for reading their attention weights.</summary>
+    public IReadOnlyList<EncoderLayer> Layers => [.. layers];
+
+    public override (Tensor States, Tensor Summary) forward(Tensor x, Tensor? lengths)
+    {
+        long T = x.shape[1];
+        var h = dropout.call(positions.call(x * Math.Sqrt(modelDim)));       // (B, T, d)
+        var padding = lengths is null ? null : Masks.Padding(lengths.to(x.device), T);   // (B, T)
+        var mask = causal ? Masks.Causal(T, x.dtype, x.device) : null;       // (T, T)
+        foreach (var layer in layers) h = layer.call(h, padding, mask);
+        if (norm is not null) h = norm.call(h);
+        var real = padding is null ? ones(x.shape[0], T, 1, dtype: h.dtype, device: h.device) : padding.logical_not().unsqueeze(-1).to(h.dtype);
+        var summary = (h * real).sum(1) / real.sum(1);                        // (B, d): mean over real tokens
+        return (h, summary);
+    }
+}
