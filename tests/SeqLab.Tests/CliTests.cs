@@ -128,12 +128,19 @@ public class CliSpec
         AssertBadInput(CliRunner.Run("predict", "--model", dir.Path, "--text", "hola"), "manifest.json");
     }
 
+    /// <summary>Trains a two-step model into dir/m and returns the data file it used.</summary>
+    static string TrainTiny(TempDir dir)
+    {
+        var data = dir.File("c.txt", Corpora.Repetitive(50));
+        Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("m"), "--steps", "2")).ExitCode);
+        return data;
+    }
+
     [Fact]
     public void TruncatedWeightsFailTheChecksum()
     {
         using var dir = new TempDir();
-        var data = dir.File("c.txt", Corpora.Repetitive(50));
-        Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("m"), "--steps", "2")).ExitCode);
+        TrainTiny(dir);
         var weights = Directory.GetFiles(dir.Sub("m"), "weights-*.safetensors").Single();
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
@@ -144,8 +151,7 @@ public class CliSpec
     public void EmptyPredictTextIsRejected()
     {
         using var dir = new TempDir();
-        var data = dir.File("c.txt", Corpora.Repetitive(50));
-        Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("m"), "--steps", "2")).ExitCode);
+        TrainTiny(dir);
         AssertBadInput(CliRunner.Run("predict", "--model", dir.Sub("m"), "--text", "   "), "the text is empty");
     }
 
@@ -153,8 +159,7 @@ public class CliSpec
     public void TrainingIntoAnExistingCheckpointIsRefused()
     {
         using var dir = new TempDir();
-        var data = dir.File("c.txt", Corpora.Repetitive(50));
-        Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("m"), "--steps", "2")).ExitCode);
+        var data = TrainTiny(dir);
         var before = File.ReadAllText(Path.Combine(dir.Sub("m"), "manifest.json"));
         AssertBadInput(CliRunner.Run(Small(data, dir.Sub("m"), "--steps", "2")), "--resume");
         Assert.Equal(before, File.ReadAllText(Path.Combine(dir.Sub("m"), "manifest.json")));
