@@ -100,7 +100,7 @@ public static class TrainCommand
         var model = resume?.Model ?? ModelFactory.Create(config);
         if (resume is null) Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
 
-        long parameters = model.parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<TorchSharp.Modules.Parameter>().Sum(p => p.numel());
+        long parameters = model.UniqueParameters().Sum(p => p.numel());
         Output.Info($"seqlab: {config.Family} ({config.Impl}) {config.Task} model, {parameters:N0} parameters, vocabulary {taskData.Vocabulary.Count:N0}, " +
             $"{taskData.TrainSize:N0} training {(config.Task == "lm" ? "tokens" : "examples")}, {taskData.BatchesPerEpoch:N0} batches per epoch" +
             (resume is not null ? $"; resuming at step {resume.Manifest.State.Step}" : ""));

@@ -10,36 +10,32 @@ namespace SeqLab.Models;
 /// </summary>
 public sealed class LanguageModel : SequenceModel
 {
-    readonly Embedding embedding;
     readonly Dropout dropout;
-    readonly SequenceEncoder encoder;
     readonly Linear? projection;
     readonly Linear decoder;
 
     public LanguageModel(ModelConfig c) : base(nameof(LanguageModel), c)
     {
-        embedding = nn.Embedding(c.VocabSize, c.EmbedDim, padding_idx: Vocabulary.PadId);
         dropout = nn.Dropout(c.Dropout);
-        encoder = SequenceEncoder.Create(c);
-        int outSize = encoder.OutputSize;
+        int outSize = Encoder.OutputSize;
         if (c.TieWeights)
         {
             if (outSize != c.EmbedDim) projection = nn.Linear(outSize, c.EmbedDim);
             decoder = nn.Linear(c.EmbedDim, c.VocabSize);
-            decoder.weight = embedding.weight!;                    // (V, E), shared
+            decoder.weight = Embedding.weight!;                    // (V, E), shared
         }
         else decoder = nn.Linear(outSize, c.VocabSize);
         RegisterComponents();
         // Small embeddings (as in PyTorch's word_language_model): N(0, 1) rows, shared with the output
         // layer, would start with huge logits and a loss far above ln V.
-        using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
+        using (no_grad()) Embedding.weight!.uniform_(-0.1, 0.1);
     }
 
     /// <summary>ids (B, T) → logits (B, T, V).</summary>
     public override Tensor forward(Tensor ids, Tensor? lengths)
     {
-        var x = dropout.call(embedding.call(ids));                 // (B, T, E)
-        var (h, _) = encoder.call(x, lengths);                    // (B, T, H)
+        var x = dropout.call(Embedding.call(ids));                 // (B, T, E)
+        var (h, _) = Encoder.call(x, lengths);                    // (B, T, H)
         h = dropout.call(h);
         if (projection is not null) h = projection.call(h);       // (B, T, E)
         return decoder.call(h);                                    // (B, T, V)
@@ -62,10 +58,4 @@ public sealed class LanguageModel : SequenceModel
         return (sum, real.sum().item<long>(), correct);
     }
 
-    public override Tensor ContextualVectors(long[] ids)
-    {
-        var x = embedding.call(tensor(ids, [1, ids.Length]));
-        var (h, _) = encoder.call(x, null);
-        return h[0];                                               // (T, H)
-    }
 }

@@ -10,26 +10,22 @@ namespace SeqLab.Models;
 /// </summary>
 public sealed class SequenceClassifier : SequenceModel
 {
-    readonly Embedding embedding;
     readonly Dropout dropout;
-    readonly SequenceEncoder encoder;
     readonly Linear head;
 
     public SequenceClassifier(ModelConfig c) : base(nameof(SequenceClassifier), c)
     {
         if (c.Labels.Count < 2) throw new SeqLabInputException($"classification needs at least two labels (found {c.Labels.Count}); check the data's label column.");
-        embedding = nn.Embedding(c.VocabSize, c.EmbedDim, padding_idx: Vocabulary.PadId);
         dropout = nn.Dropout(c.Dropout);
-        encoder = SequenceEncoder.Create(c);
-        head = nn.Linear(encoder.OutputSize, c.Labels.Count);
+        head = nn.Linear(Encoder.OutputSize, c.Labels.Count);
         RegisterComponents();
     }
 
     /// <summary>ids (B, T), lengths (B) → label logits (B, C).</summary>
     public override Tensor forward(Tensor ids, Tensor? lengths)
     {
-        var x = dropout.call(embedding.call(ids));                 // (B, T, E)
-        var (h, last) = encoder.call(x, lengths);                 // (B, T, D·H), (B, D·H)
+        var x = dropout.call(Embedding.call(ids));                 // (B, T, E)
+        var (h, last) = Encoder.call(x, lengths);                 // (B, T, D·H), (B, D·H)
         var pooled = Config.Pooling switch
         {
             "mean" => MeanPool(h, lengths),
@@ -66,10 +62,4 @@ public sealed class SequenceClassifier : SequenceModel
         return (sum, batch.Rows, logits.argmax(-1).eq(targets).sum().item<long>());
     }
 
-    public override Tensor ContextualVectors(long[] ids)
-    {
-        var x = embedding.call(tensor(ids, [1, ids.Length]));
-        var (h, _) = encoder.call(x, null);
-        return h[0];                                               // (T, D·H)
-    }
 }

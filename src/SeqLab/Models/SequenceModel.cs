@@ -1,16 +1,30 @@
 using SeqLab.Text;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 
 /// <summary>
 /// A model over token ids: (B, T) ids and their lengths in, task logits out. Every task head
-/// (language model, classifier) derives from it, so the trainer, evaluator and checkpoint code
-/// handle all of them the same way.
+/// (language model, classifier) is an embedding and a <see cref="SequenceEncoder"/> followed by its
+/// own output layer, so the trainer, evaluator and checkpoint code handle all of them the same way.
 /// </summary>
-public abstract class SequenceModel(string name, ModelConfig config) : nn.Module<Tensor, Tensor?, Tensor>(name)
+public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
 {
-    public ModelConfig Config { get; } = config;
+    public ModelConfig Config { get; }
+    // Fields, not auto-properties: the derived class's RegisterComponents names submodules after
+    // their fields, and these names ("embedding", "encoder") are the checkpoint's tensor names.
+    readonly Embedding embedding;
+    readonly SequenceEncoder encoder;
+    protected Embedding Embedding => embedding;
+    protected SequenceEncoder Encoder => encoder;
+
+    protected SequenceModel(string name, ModelConfig config) : base(name)
+    {
+        Config = config;
+        embedding = nn.Embedding(config.VocabSize, config.EmbedDim, padding_idx: Vocabulary.PadId);
+        encoder = SequenceEncoder.Create(config);
+    }
 
     /// <summary>Mean loss of a batch (what the optimiser minimises).</summary>
     public abstract Tensor Loss(Batch batch, double labelSmoothing = 0.0);
@@ -19,5 +33,14 @@ public abstract class SequenceModel(string name, ModelConfig config) : nn.Module
     public abstract (double Sum, long Count, long Correct) Score(Batch batch);
 
     /// <summary>The per-token contextual vectors of one token sequence: (T, D), the encoder's top-layer states.</summary>
-    public abstract Tensor ContextualVectors(long[] ids);
+    public Tensor ContextualVectors(long[] ids)
+    {
+        var x = Embedding.call(tensor(ids, [1, ids.Length]));     // (1, T, E)
+        var (h, _) = Encoder.call(x, null);                        // (1, T, D)
+        return h[0];
+    }
+
+    /// <summary>Each trainable tensor once (a tied embedding is shared by two layers but is one parameter).</summary>
+    public List<Parameter> UniqueParameters() =>
+        parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToList();
 }

@@ -14,7 +14,11 @@ namespace SeqLab.Recurrent;
 public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tensor Output, Tensor[] State)>
 {
     public RecurrentOptions Options { get; }
-    readonly nn.Module _fused;               // deliberately not registered: its parameters are, by name
+    // The fused module is held through a non-Module wrapper so TorchSharp's field scan never registers
+    // it as a submodule: its parameters are registered on this layer directly, under PyTorch's names.
+    sealed record Kernel(nn.Module Module);
+    readonly Kernel _kernel;
+    nn.Module FusedModule => _kernel.Module;
     readonly RecurrentCell[] _cells;         // [layer * directions + direction]
     readonly Dropout _dropout;
 
@@ -22,12 +26,12 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     {
         Options = options;
         var o = options;
-        _fused = o.Family switch
+        _kernel = new Kernel(o.Family switch
         {
             RecurrentFamily.Lstm => nn.LSTM(o.InputSize, o.HiddenSize, o.NumLayers, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
             RecurrentFamily.Gru => nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
             _ => nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, o.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
-        };
+        });
         _dropout = nn.Dropout(o.Dropout);
         register_module("dropout", _dropout);
 
@@ -38,7 +42,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
                 string suffix = $"_l{layer}" + (dir == 1 ? "_reverse" : "");
                 Parameter P(string name)
                 {
-                    var p = _fused.get_parameter(name + suffix) ?? throw new InvalidOperationException($"libtorch's module has no {name}{suffix}");
+                    var p = FusedModule.get_parameter(name + suffix) ?? throw new InvalidOperationException($"libtorch's module has no {name}{suffix}");
                     register_parameter(name + suffix, p);
                     return p;
                 }
@@ -55,7 +59,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     public override void train(bool on = true)
     {
         base.train(on);
-        _fused.train(on);
+        FusedModule.train(on);
     }
 
     /// <summary>
@@ -85,7 +89,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
         }
     }
 
-    (Tensor, Tensor[]) Run(Tensor x, Tensor[]? initial) => _fused switch
+    (Tensor, Tensor[]) Run(Tensor x, Tensor[]? initial) => FusedModule switch
     {
         LSTM lstm => lstm.call(x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
         GRU gru => gru.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
@@ -93,7 +97,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
         _ => throw new InvalidOperationException("unknown fused module"),
     };
 
-    (nn.utils.rnn.PackedSequence, Tensor[]) RunPacked(nn.utils.rnn.PackedSequence x, Tensor[]? initial) => _fused switch
+    (nn.utils.rnn.PackedSequence, Tensor[]) RunPacked(nn.utils.rnn.PackedSequence x, Tensor[]? initial) => FusedModule switch
     {
         LSTM lstm => lstm.call(x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
         GRU gru => gru.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
@@ -152,7 +156,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _fused.Dispose();
+        if (disposing) FusedModule.Dispose();
         base.Dispose(disposing);
     }
 }

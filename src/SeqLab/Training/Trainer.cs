@@ -33,7 +33,7 @@ public sealed class Trainer(TrainingOptions options)
     public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
     {
         var o = options;
-        var parameters = model.parameters().Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToList(); // tied weights once
+        var parameters = model.UniqueParameters();
         OptimizerHelper optimizer = o.Optimizer == "adam"
             ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
             : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);

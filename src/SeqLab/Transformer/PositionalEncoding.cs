@@ -10,7 +10,6 @@ namespace SeqLab.Transformer;
 /// </summary>
 public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
 {
-    readonly Tensor? table;        // (maxLength, d) for the sinusoidal kind
     readonly Embedding? learned;   // for the learned kind
     public int MaxLength { get; }
 
@@ -25,8 +24,8 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
             var pe = zeros(maxLength, modelDim);
             pe[.., TensorIndex.Slice(0, null, 2)] = sin(position * frequency);
             pe[.., TensorIndex.Slice(1, null, 2)] = cos(position * frequency)[.., ..(modelDim / 2)];
-            table = pe;
-            register_buffer("pe", table, persistent: false);
+            // A non-persistent buffer, not a field: it moves with the module but is not a weight to save.
+            register_buffer("pe", pe, persistent: false);
         }
         RegisterComponents();
     }
@@ -38,6 +37,6 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
         if (t > MaxLength) throw new SeqLabInputException($"the input has {t} tokens but the model handles at most {MaxLength} (max_length); shorten it.");
         return learned is not null
             ? x + learned.call(arange(t, device: x.device)).unsqueeze(0)
-            : x + table![..(int)t].to(x.dtype).unsqueeze(0);
+            : x + get_buffer("pe")![..(int)t].to(x.dtype).unsqueeze(0);
     }
 }
