@@ -12,14 +12,16 @@ namespace SeqLab.Cli
     /// </summary>
     public static class Cli
     {
-        record Command(string Name, string Usage, string Summary, Option[] Options, Func<Args, int> Run);
+        /// <param name="Positionals">whether the command takes words after its name (a sub-task such as `data reverse`).</param>
+        record Command(string Name, string Usage, string Summary, Option[] Options, Func<Args, int> Run, bool Positionals = false);
 
         static readonly Command[] Commands =
         [
             new("train", TrainCommand.Usage, "Train a model and save it as a checkpoint directory.", TrainCommand.Options, TrainCommand.Run),
-            new("eval", EvalCommand.Usage, "Perplexity (lm, with the unigram baseline) or accuracy (classify) on held-out data.", EvalCommand.Options, EvalCommand.Run),
-            new("predict", PredictCommand.Usage, "Next-word candidates, the word for a [???] blank, or a label.", PredictCommand.Options, PredictCommand.Run),
-            new("generate", GenerateCommand.Usage, "Continue a prompt with a language model.", GenerateCommand.Options, GenerateCommand.Run),
+            new("eval", EvalCommand.Usage, "Perplexity (lm, with the unigram baseline), accuracy (classify), or exact match and BLEU (seq2seq).", EvalCommand.Options, EvalCommand.Run),
+            new("predict", PredictCommand.Usage, "Next-word candidates, the word for a [???] blank, a label, or a seq2seq output.", PredictCommand.Options, PredictCommand.Run),
+            new("generate", GenerateCommand.Usage, "Continue a prompt (lm) or transform a source (seq2seq): sampling, greedy or beam search.", GenerateCommand.Options, GenerateCommand.Run),
+            new("data", DataCommand.Usage, "Write a generated data set (reverse, copy).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 
         public static int Main(string[] argv) => Run(argv);
@@ -41,7 +43,7 @@ namespace SeqLab.Cli
                     return 0;
                 }
                 var args = Args.Parse(command.Name, argv[1..], command.Options);
-                if (args.Positionals.Count > 0)
+                if (args.Positionals.Count > 0 && !command.Positionals)
                     throw new SeqLabInputException($"unexpected argument '{args.Positionals[0]}' for `seqlab {command.Name}` (options start with --); see `seqlab {command.Name} --help`.");
                 return command.Run(args);
             }
@@ -74,7 +76,7 @@ namespace SeqLab.Cli
         }
 
         static string Overview() => string.Join(Environment.NewLine,
-            new[] { "seqlab — sequence models for NLP: train, use and measure RNNs, LSTMs and GRUs.", "", "commands:" }
+            new[] { "seqlab — sequence models for NLP: train, use and measure RNNs, LSTMs, GRUs and Transformers.", "", "commands:" }
             .Concat(Commands.Select(c => $"  {c.Name,-10} {c.Summary}"))
             .Append("").Append("`seqlab <command> --help` lists a command's options."));
     }

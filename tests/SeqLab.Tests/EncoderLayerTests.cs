@@ -24,9 +24,47 @@ public class EncoderLayerSpec
         var padding = Masks.Padding(tensor(new long[] { 5, 2, 4 }), 5);
         var causal = Masks.Causal(5);
         var expected = theirs.call(x.transpose(0, 1), causal, padding).transpose(0, 1);
-        var actual = ours.call(x, padding, causal);
+        var actual = ours.forward(x, padding, causal);
         double diff = (expected - actual).abs().max().item<float>();
         Assert.True(diff <= 1e-5, $"differ by {diff}");
+    }
+
+    [Fact]
+    public void PostLnDecoderLayerMatchesTorchsTransformerDecoderLayer()
+    {
+        Torch.Init();
+        manual_seed(5);
+        var theirs = nn.TransformerDecoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16, dropout: 0.0);
+        var ours = new DecoderLayer(8, 2, 16, 0.0);
+        var theirNames = theirs.named_parameters().Select(p => p.name).Order().ToList();
+        Assert.Equal(theirNames, ours.named_parameters().Select(p => p.name).Order().ToList());
+        using (no_grad())
+            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
+        ours.eval();
+        theirs.eval();
+
+        var y = randn(3, 4, 8);                                   // (B, T, d) output so far
+        var memory = randn(3, 6, 8);                              // (B, S, d) encoder states
+        var memoryPadding = Masks.Padding(tensor(new long[] { 6, 3, 5 }), 6);
+        var causal = Masks.Causal(4);
+        var expected = theirs.call(y.transpose(0, 1), memory.transpose(0, 1), causal, null, null, memoryPadding).transpose(0, 1);
+        var actual = ours.forward(y, memory, causal, null, memoryPadding);
+        double diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff <= 1e-5, $"differ by {diff}");
+    }
+
+    [Fact]
+    public void PreLnLayersAddTheSublayerToTheUnnormalisedInput()
+    {
+        Torch.Init();
+        manual_seed(6);
+        var layer = new EncoderLayer(8, 2, 16, 0.0, normFirst: true);
+        layer.eval();
+        var x = randn(2, 3, 8) * 10 + 5;
+        using var _ = no_grad();
+        var y = layer.forward(x, null, null);
+        // Post-LN outputs are normalised (mean 0 per position); pre-LN keeps the residual stream's scale.
+        Assert.True(y.mean([-1]).abs().max().item<float>() > 1.0);
     }
 
     [Fact]

@@ -1,10 +1,11 @@
+using SeqLab.Decoding;
 using SeqLab.Native;
 using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab eval`: perplexity (lm, beside the unigram baseline) or accuracy (classify) on held-out data.</summary>
+/// <summary>`seqlab eval`: perplexity (lm, beside the unigram baseline), accuracy (classify), or exact match and BLEU (seq2seq) on held-out data.</summary>
 public static class EvalCommand
 {
     public static readonly Option[] Options =
@@ -12,6 +13,8 @@ public static class EvalCommand
         new("model", "DIR", "checkpoint directory written by `seqlab train`"),
         new("data", "PATH", "evaluation data in the training format"),
         new("batch-size", "N", "default 32"),
+        new("beam", "B", "seq2seq: beam width for the outputs (1 = greedy, batched, fastest); default 1"),
+        new("length-penalty", "A", "seq2seq: beam length penalty exponent; default 0.6"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
@@ -36,6 +39,24 @@ public static class EvalCommand
             var r = Evaluator.Evaluate(loaded.Model, batches);
             if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
             else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {loaded.Config.Labels.Count} labels: {1.0 / loaded.Config.Labels.Count:P1})");
+            return 0;
+        }
+
+        if (loaded.Config.Task == "seq2seq")
+        {
+            var pairs = PairedText.Read(data, PairedText.Format.Translation);
+            var score = new Seq2SeqPredictor(loaded).Evaluate(pairs, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6);
+            var loss = Evaluator.Evaluate(loaded.Model, pairs.Chunk(batchSize).Select(c => Batch.Pairs(
+                c.Select(p => loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.First)) is { Length: > 0 } s ? s : [Vocabulary.UnkId]).ToList(),
+                c.Select(p => loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.Second))).ToList(), loaded.Config.MaxLength)));
+            if (a.Flag("json"))
+                Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity, token_accuracy = loss.Accuracy,
+                    samples = score.Samples.Select(s => new { source = s.Source, reference = s.Reference, output = s.Output }) });
+            else
+            {
+                Console.WriteLine($"exact match {score.ExactMatch:P2} on {score.Examples:N0} examples; BLEU {score.Bleu:F2}; per-token loss {loss.Loss:F4} (teacher-forced accuracy {loss.Accuracy:P1})");
+                foreach (var s in score.Samples) Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
+            }
             return 0;
         }
 

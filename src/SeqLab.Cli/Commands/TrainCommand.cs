@@ -10,10 +10,10 @@ public static class TrainCommand
 {
     public static readonly Option[] Options =
     [
-        new("task", "lm|classify", "what to learn: next token (lm) or one label per text (classify); default lm"),
+        new("task", "lm|classify|seq2seq", "what to learn: next token (lm), one label per text (classify), or an output text per source (seq2seq, --model transformer); default lm"),
         new("model", "rnn|lstm|gru|transformer", "model family; default lstm"),
         new("impl", "fused|reference", "fused = libtorch kernels (fast, default); reference = our cells stepping in C#"),
-        new("data", "PATH", "training data: text file or folder of .txt (lm); TSV label<TAB>text or JSONL (classify)"),
+        new("data", "PATH", "training data: text file or folder of .txt (lm); TSV label<TAB>text or JSONL {text, label} (classify); TSV source<TAB>target or JSONL {source, target} (seq2seq)"),
         new("valid", "PATH", "validation data in the same format; default: hold out the last 10% (lm) or a random 10% (classify)"),
         new("config", "FILE.json", "{\"model\": {...}, \"training\": {...}} with the snake_case keys of config.json / training.json"),
         new("out", "DIR", "checkpoint directory to create (must not hold another checkpoint)"),
@@ -24,7 +24,9 @@ public static class TrainCommand
         new("seed", "S", "random seed (data order, initialisation, dropout); default 1"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("device", "cpu", "where to train; this build of SeqLab is CPU-only"),
-        new("lr", "RATE", "peak learning rate; default 3e-3"),
+        new("preset", "paper", "train as Vaswani et al. 2017: Adam β=(0.9, 0.98), ε=1e-9, no weight decay, label smoothing 0.1, the noam schedule (warmup 4000 unless --warmup); --lr then scales the noam curve (default 1)"),
+        new("lr", "RATE", "peak learning rate; default 3e-3 (with --schedule noam: a factor on d_model^-0.5 · min(step^-0.5, step · warmup^-1.5))"),
+        new("label-smoothing", "E", "spread E of each target's probability over the vocabulary (the paper: 0.1); default 0"),
         new("batch-size", "N", "examples (lm: windows) per step; default 32"),
         new("seq-len", "N", "lm: tokens per training window; default 64"),
         new("schedule", "constant|cosine|noam", "learning-rate schedule (all with linear warmup); default constant"),
@@ -42,13 +44,14 @@ public static class TrainCommand
         new("learned-positions", null, "transformer: learned position embeddings instead of sinusoids"),
         new("pooling", "last|mean|max", "classify: how token states become one vector; default last"),
         new("tokenizer", "word|char", "default word"),
+        new("max-length", "N", "longest input (and seq2seq output) in tokens; the Transformer's position table size; default 512"),
         new("min-count", "N", "keep words seen at least N times; default 2"),
         new("max-vocab", "N", "largest vocabulary; default 16000"),
         new("json", null, "print a JSON summary on stdout"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab train --task lm|classify --model rnn|lstm|gru|transformer --data PATH [--valid PATH] [--steps N|--epochs N|--time-budget 90s] --out DIR";
+    public const string Usage = "seqlab train --task lm|classify|seq2seq --model rnn|lstm|gru|transformer --data PATH [--valid PATH] [--steps N|--epochs N|--time-budget 90s] --out DIR";
 
     sealed class ConfigFile
     {
@@ -71,7 +74,7 @@ public static class TrainCommand
         LoadedModel? resume = null;
         if (resumeDir is not null)
         {
-            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "heads", "ff-dim", "norm-first", "learned-positions", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
+            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "heads", "ff-dim", "norm-first", "max-length", "preset", "learned-positions", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
                 if (a.Has(fixedOption)) throw new SeqLabInputException($"--{fixedOption} cannot change when resuming; the run keeps the settings saved in {resumeDir}.");
             TorchRuntime.EnsureLoaded();
             resume = Checkpoint.Load(resumeDir, best: false);
@@ -83,6 +86,7 @@ public static class TrainCommand
             if (Directory.Exists(outDir) && File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
                 throw new SeqLabInputException($"{outDir} already holds a checkpoint; continue it with --resume {outDir} or choose another --out.");
             (config, options) = ReadConfig(a.String("config"));
+            if (a.String("preset") is { } preset) ApplyPreset(preset, options);
             ApplyModelOptions(a, config);
         }
         ApplyTrainingOptions(a, options);
@@ -155,6 +159,7 @@ public static class TrainCommand
         c.MaxVocab = a.Int("max-vocab", 5) ?? c.MaxVocab;
         c.Heads = a.Int("heads", 1, 1024) ?? c.Heads;
         c.FfDim = a.Int("ff-dim", 1, 1 << 20) ?? c.FfDim;
+        c.MaxLength = a.Int("max-length", 1, 1 << 20) ?? c.MaxLength;
         if (a.Flag("bidirectional")) c.Bidirectional = true;
         if (a.Flag("norm-first")) c.NormFirst = true;
         if (a.Flag("learned-positions")) c.LearnedPositions = true;
@@ -174,5 +179,13 @@ public static class TrainCommand
         o.WarmupSteps = a.Int("warmup", 0) ?? o.WarmupSteps;
         o.EvalInterval = a.Int("eval-interval", 1) ?? o.EvalInterval;
         o.Patience = a.Int("patience", 0) ?? o.Patience;
+        o.LabelSmoothing = a.Double("label-smoothing", 0, 1, maxExclusive: true) ?? o.LabelSmoothing;
+    }
+
+    /// <summary>Named training recipes; explicit options given with them still win.</summary>
+    static void ApplyPreset(string name, TrainingOptions o)
+    {
+        if (name != "paper") throw new SeqLabInputException($"unknown preset '{name}'; the one preset is 'paper' (Vaswani et al. 2017).");
+        TrainingOptions.Paper(o);
     }
 }

@@ -17,6 +17,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     public bool Fused { get; set; } = true;
     /// <summary>Return every head's attention weights (B, H, Tq, Tk) from the next calls (forces the reference path).</summary>
     public bool ReturnWeights { get; set; }
+    /// <summary>With <see cref="ReturnWeights"/>: the weights of the latest call, for callers that reach the layer only through a stack.</summary>
+    public Tensor? LastWeights { get; private set; }
 
     readonly Parameter in_proj_weight;
     readonly Parameter in_proj_bias;
@@ -56,6 +58,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
 
         var mask = Masks.Combine(attnMask, keyPadding, query.dtype);
         var (heads, weights) = ScaledDotProductAttention.Forward(q, k, v, mask, training ? Dropout : 0.0, fused: Fused && !ReturnWeights);
+        LastWeights = ReturnWeights ? weights : null;
         var concat = heads.transpose(1, 2).reshape(B, Tq, ModelDim); // (B, Tq, E)
         return (out_proj.call(concat), weights);
     }

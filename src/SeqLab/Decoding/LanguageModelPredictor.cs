@@ -64,27 +64,40 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
         return logits[0, -1].softmax(0);                                            // (V)
     }
 
-    /// <summary>Continues the prompt token by token until &lt;eos&gt; or <paramref name="maxTokens"/>.</summary>
-    public string Generate(string prompt, int maxTokens, Sampler sampler, int seed)
+    /// <summary>
+    /// Continues the prompt token by token until &lt;eos&gt; or <paramref name="maxTokens"/>: sampled (or
+    /// greedy at temperature 0) with <paramref name="beam"/> 1, by beam search when it is larger.
+    /// </summary>
+    public string Generate(string prompt, int maxTokens, Sampler sampler, int seed, int beam = 1, double lengthPenalty = 0.6)
     {
         sampler.Validate();
         if (maxTokens < 1) throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
-        var context = Context(prompt).ToList();
-        var generator = new Generator().manual_seed(seed);
-        var produced = new List<string>();
+        var context = Context(prompt);
         long[] banned = [Vocabulary.PadId, Vocabulary.UnkId, Vocabulary.BosId];
-        for (int i = 0; i < maxTokens; i++)
+        Tensor Next(long[][] continuations)                                  // → (N, V) next-token scores
         {
-            using var scope = NewDisposeScope();
-            var window = context.Skip(Math.Max(0, context.Count - loaded.Config.MaxLength)).ToArray();
-            Tensor logits;
-            using (no_grad()) logits = loaded.Model.call(tensor(window, [1, window.Length]), null)[0, -1];
-            long next = sampler.Next(logits, banned, generator);
-            if (next == Vocabulary.EosId) break;
-            context.Add(next);
-            produced.Add(loaded.Vocabulary[(int)next]);
+            int max = loaded.Config.MaxLength;
+            var rows = continuations.Select(c => context.Concat(c).TakeLast(max).ToArray()).ToArray();
+            using var _ = no_grad();
+            return loaded.Model.call(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]), null)[.., -1];
+        }
+        long[] produced;
+        if (beam > 1)
+            produced = BeamSearch.Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned).Tokens;
+        else
+        {
+            var generator = new Generator().manual_seed(seed);
+            var list = new List<long>();
+            for (int i = 0; i < maxTokens; i++)
+            {
+                using var scope = NewDisposeScope();
+                long next = sampler.Next(Next([[.. list]])[0], banned, generator);
+                if (next == Vocabulary.EosId) break;
+                list.Add(next);
+            }
+            produced = [.. list];
         }
         var promptTokens = loaded.Tokenizer.Tokenize(prompt);
-        return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced));
+        return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced.Select(t => loaded.Vocabulary[(int)t])));
     }
 }

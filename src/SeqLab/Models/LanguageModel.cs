@@ -41,21 +41,9 @@ public sealed class LanguageModel : SequenceModel
         return decoder.call(h);                                    // (B, T, V)
     }
 
-    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0)
-    {
-        var logits = call(batch.InputTensor(), batch.LengthTensor());
-        return nn.functional.cross_entropy(logits.reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1),
-            ignore_index: Vocabulary.PadId, label_smoothing: labelSmoothing);
-    }
+    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
+        TokenLoss(call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1), labelSmoothing);
 
-    public override (double Sum, long Count, long Correct) Score(Batch batch)
-    {
-        var logits = call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize);
-        var targets = batch.TargetTensor().reshape(-1);
-        var sum = nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum).item<float>();
-        var real = targets.ne(Vocabulary.PadId);
-        long correct = logits.argmax(-1).eq(targets).logical_and(real).sum().item<long>();
-        return (sum, real.sum().item<long>(), correct);
-    }
-
+    public override (double Sum, long Count, long Correct) Score(Batch batch) =>
+        TokenScore(call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1));
 }

@@ -9,7 +9,7 @@ namespace SeqLab.Models;
 public sealed class ModelConfig
 {
     public static readonly string[] Families = ["rnn", "lstm", "gru", "transformer"];
-    public static readonly string[] Tasks = ["lm", "classify"];
+    public static readonly string[] Tasks = ["lm", "classify", "seq2seq"];
     public static readonly string[] Impls = ["fused", "reference"];
     public static readonly string[] Poolings = ["last", "mean", "max"];
 
@@ -32,7 +32,7 @@ public sealed class ModelConfig
     public bool Relu { get; set; }
     /// <summary>classify: how the token states become one vector (last state, mean or max over states).</summary>
     public string Pooling { get; set; } = "last";
-    /// <summary>Longest input the model reads at once (predict keeps the last this-many tokens of the context).</summary>
+    /// <summary>Longest input the model reads at once (predict keeps the last this-many tokens of the context; seq2seq: also the longest output).</summary>
     public int MaxLength { get; set; } = 512;
     /// <summary>Transformer: attention heads (must divide hidden_size, which is d_model).</summary>
     public int Heads { get; set; } = 4;
@@ -82,6 +82,8 @@ public sealed class ModelConfig
                 throw new SeqLabInputException($"for the Transformer embed_dim and hidden_size are both d_model; set them equal (got {EmbedDim} and {HiddenSize}).");
             if (Bidirectional) throw new SeqLabInputException("--bidirectional is for recurrent models; a Transformer encoder already reads both ways.");
         }
+        if (Task == "seq2seq" && Family != "transformer")
+            throw new SeqLabInputException($"--task seq2seq is built as the Transformer encoder–decoder; use --model transformer (got --model {Family}).");
         if (Bidirectional && Task == "lm")
             throw new SeqLabInputException("a bidirectional model cannot be a language model (it would see the word it predicts); drop --bidirectional or use --task classify.");
     }

@@ -10,6 +10,7 @@ public static class ModelFactory
         return config.Task switch
         {
             "classify" => new SequenceClassifier(config),
+            "seq2seq" => new Seq2SeqModel(config),
             _ => new LanguageModel(config),
         };
     }

@@ -17,7 +17,7 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
     readonly Embedding embedding;
     readonly SequenceEncoder encoder;
     protected Embedding Embedding => embedding;
-    protected SequenceEncoder Encoder => encoder;
+    public SequenceEncoder Encoder => encoder;
 
     protected SequenceModel(string name, ModelConfig config) : base(name)
     {
@@ -31,6 +31,19 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
 
     /// <summary>Summed loss and the number of items it covers (tokens or examples), for exact averages over a data set.</summary>
     public abstract (double Sum, long Count, long Correct) Score(Batch batch);
+
+    /// <summary>Summed token cross-entropy, real (non-pad) tokens, and correct argmax predictions: logits (N, V), targets (N).</summary>
+    protected static (double Sum, long Count, long Correct) TokenScore(Tensor logits, Tensor targets)
+    {
+        var sum = nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum).item<float>();
+        var real = targets.ne(Vocabulary.PadId);
+        long correct = logits.argmax(-1).eq(targets).logical_and(real).sum().item<long>();
+        return (sum, real.sum().item<long>(), correct);
+    }
+
+    /// <summary>Mean token cross-entropy over real tokens: logits (N, V), targets (N).</summary>
+    protected static Tensor TokenLoss(Tensor logits, Tensor targets, double labelSmoothing) =>
+        nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, label_smoothing: labelSmoothing);
 
     /// <summary>The per-token contextual vectors of one token sequence: (T, D), the encoder's top-layer states.</summary>
     public Tensor ContextualVectors(long[] ids)

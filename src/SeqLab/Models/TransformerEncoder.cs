@@ -23,7 +23,7 @@ public sealed class TransformerEncoder : SequenceEncoder
     public TransformerEncoder(ModelConfig c) : base(nameof(TransformerEncoder))
     {
         modelDim = c.HiddenSize;
-        causal = c.Task == "lm";
+        causal = c.Task == "lm";  // classify and seq2seq encoders read both ways
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst)).ToArray());
@@ -42,7 +42,7 @@ public sealed class TransformerEncoder : SequenceEncoder
         var h = dropout.call(positions.call(x * Math.Sqrt(modelDim)));       // (B, T, d)
         var padding = lengths is null ? null : Masks.Padding(lengths.to(x.device), T);   // (B, T)
         var mask = causal ? Masks.Causal(T, x.dtype, x.device) : null;       // (T, T)
-        foreach (var layer in layers) h = layer.call(h, padding, mask);
+        foreach (var layer in layers) h = layer.forward(h, padding, mask);
         if (norm is not null) h = norm.call(h);
         var real = padding is null ? ones(x.shape[0], T, 1, dtype: h.dtype, device: h.device) : padding.logical_not().unsqueeze(-1).to(h.dtype);
         var summary = (h * real).sum(1) / real.sum(1);                        // (B, d): mean over real tokens

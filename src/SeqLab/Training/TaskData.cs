@@ -15,7 +15,7 @@ public sealed class TaskData
     public required Func<int, IEnumerable<Batch>> Epoch { get; init; }
     public required int BatchesPerEpoch { get; init; }
     public required IReadOnlyList<Batch> Valid { get; init; }
-    /// <summary>Tokens (lm) or examples (classify) in one training epoch.</summary>
+    /// <summary>Tokens (lm) or examples (classify, seq2seq) in one training epoch.</summary>
     public required long TrainSize { get; init; }
 
     /// <summary>
@@ -25,9 +25,12 @@ public sealed class TaskData
     public static TaskData Prepare(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, Vocabulary? vocab = null)
     {
         var tokenizer = Tokenizers.Create(config.Tokenizer, config.Lowercase);
-        return config.Task == "classify"
-            ? Classification(config, o, dataPath, validPath, tokenizer, vocab)
-            : LanguageModelling(config, o, dataPath, validPath, tokenizer, vocab);
+        return config.Task switch
+        {
+            "classify" => Classification(config, o, dataPath, validPath, tokenizer, vocab),
+            "seq2seq" => Translation(config, o, dataPath, validPath, tokenizer, vocab),
+            _ => LanguageModelling(config, o, dataPath, validPath, tokenizer, vocab),
+        };
     }
 
     static TaskData LanguageModelling(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
@@ -74,18 +77,7 @@ public sealed class TaskData
 
     static TaskData Classification(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
     {
-        var train = PairedText.Read(dataPath, PairedText.Format.Classification);
-        List<PairedText.Pair> valid;
-        if (validPath is not null) valid = PairedText.Read(validPath, PairedText.Format.Classification);
-        else
-        {
-            if (train.Count < 4) throw new SeqLabInputException($"{dataPath} has {train.Count} examples; give at least 4 (or a separate --valid file).");
-            var shuffled = train.ToList();
-            LanguageModelData.Shuffle(shuffled, new Random(o.Seed));
-            int held = Math.Max(1, (int)Math.Round(shuffled.Count * o.ValidFraction));
-            valid = shuffled[..held];
-            train = shuffled[held..];
-        }
+        var (train, valid) = ReadPairs(PairedText.Format.Classification, o, dataPath, validPath);
         if (vocab is null)
         {
             config.Labels = train.Select(p => p.First).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -105,15 +97,49 @@ public sealed class TaskData
 
         var trainSet = Encode(train);
         var validSet = Encode(valid);
-        IEnumerable<Batch> Batches((long[] Ids, long Label)[] set, Random? rng)
+        Batch Collate(List<(long[] Ids, long Label)> chunk) => Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), config.MaxLength);
+        return Examples(vocab, tokenizer, o, trainSet, validSet, Collate);
+    }
+
+    static TaskData Translation(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    {
+        var (train, valid) = ReadPairs(PairedText.Format.Translation, o, dataPath, validPath);
+        // One vocabulary for both sides: the paper shares the source and target embeddings.
+        vocab ??= Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.First).Concat(tokenizer.Tokenize(p.Second))), config.MinCount, config.MaxVocab);
+        config.VocabSize = vocab.Count;
+        (long[] Source, long[] Target)[] Encode(List<PairedText.Pair> pairs) => pairs.Select(p =>
+        {
+            var source = vocab.Encode(tokenizer.Tokenize(p.First));
+            var target = vocab.Encode(tokenizer.Tokenize(p.Second));
+            if (source.Length > config.MaxLength || target.Length + 2 > config.MaxLength)
+                throw new SeqLabInputException($"{p.File}:{p.Line}: {Math.Max(source.Length, target.Length + 2)} tokens, more than max_length {config.MaxLength}; raise max_length in --config or shorten the example.");
+            return (source.Length == 0 ? [(long)Vocabulary.UnkId] : source, target);
+        }).ToArray();
+        Batch Collate(List<(long[] Source, long[] Target)> chunk) => Batch.Pairs(chunk.Select(c => c.Source).ToList(), chunk.Select(c => c.Target).ToList(), config.MaxLength);
+        return Examples(vocab, tokenizer, o, Encode(train), Encode(valid), Collate);
+    }
+
+    /// <summary>Two-field examples split into train and validation (a seeded random 10% unless --valid is given).</summary>
+    static (List<PairedText.Pair> Train, List<PairedText.Pair> Valid) ReadPairs(PairedText.Format format, TrainingOptions o, string dataPath, string? validPath)
+    {
+        var train = PairedText.Read(dataPath, format);
+        if (validPath is not null) return (train, PairedText.Read(validPath, format));
+        if (train.Count < 4) throw new SeqLabInputException($"{dataPath} has {train.Count} examples; give at least 4 (or a separate --valid file).");
+        var shuffled = train.ToList();
+        LanguageModelData.Shuffle(shuffled, new Random(o.Seed));
+        int held = Math.Max(1, (int)Math.Round(shuffled.Count * o.ValidFraction));
+        return (shuffled[held..], shuffled[..held]);
+    }
+
+    /// <summary>Batches of whole examples: reshuffled per epoch from (seed, epoch); validation in file order.</summary>
+    static TaskData Examples<T>(Vocabulary vocab, ITokenizer tokenizer, TrainingOptions o, T[] trainSet, T[] validSet, Func<List<T>, Batch> collate)
+    {
+        IEnumerable<Batch> Batches(T[] set, Random? rng)
         {
             var order = Enumerable.Range(0, set.Length).ToList();
             if (rng is not null) LanguageModelData.Shuffle(order, rng);
             for (int b = 0; b < order.Count; b += o.BatchSize)
-            {
-                var chunk = order.Skip(b).Take(o.BatchSize).Select(i => set[i]).ToList();
-                yield return Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), config.MaxLength);
-            }
+                yield return collate(order.Skip(b).Take(o.BatchSize).Select(i => set[i]).ToList());
         }
         return new TaskData
         {

@@ -36,6 +36,19 @@ public sealed class TrainingOptions
     public int Seed { get; set; } = 1;
     public int? Threads { get; set; }
 
+    /// <summary>
+    /// "Attention Is All You Need", §5.3–5.4: Adam with β1 = 0.9, β2 = 0.98, ε = 1e-9, no weight decay,
+    /// label smoothing 0.1, lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5) with warmup 4000.
+    /// </summary>
+    public static TrainingOptions Paper(TrainingOptions? o = null)
+    {
+        o ??= new TrainingOptions();
+        (o.Optimizer, o.Beta1, o.Beta2, o.Eps, o.WeightDecay) = ("adam", 0.9, 0.98, 1e-9, 0.0);
+        o.LabelSmoothing = 0.1;
+        (o.Schedule, o.WarmupSteps, o.LearningRate) = ("noam", 4000, 1.0);
+        return o;
+    }
+
     public void Validate()
     {
         ModelConfig.OneOf("optimizer", Optimizer, Optimizers);

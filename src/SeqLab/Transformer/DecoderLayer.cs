@@ -1,0 +1,40 @@
+using SeqLab.Attention;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Transformer;
+
+/// <summary>
+/// One decoder layer: masked self-attention over the output so far, cross-attention to the encoder's
+/// memory ("encoder–decoder attention": queries from the decoder, keys and values from the encoder),
+/// then the feed-forward network. Names as in torch.nn.TransformerDecoderLayer (self_attn.*,
+/// multihead_attn.*, linear1, linear2, norm1, norm2, norm3).
+/// </summary>
+public sealed class DecoderLayer : TransformerLayer
+{
+    readonly MultiHeadAttention multihead_attn;
+    readonly LayerNorm norm3;
+    readonly Dropout dropout3;
+
+    public DecoderLayer(int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst = false)
+        : base(nameof(DecoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst)
+    {
+        multihead_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
+        norm3 = nn.LayerNorm(modelDim);
+        dropout3 = nn.Dropout(dropoutRate);
+        RegisterComponents();
+    }
+
+    public MultiHeadAttention CrossAttention => multihead_attn;
+
+    /// <summary>
+    /// x (B, T, d) the shifted output; memory (B, S, d) the encoder's states; causal (T, T);
+    /// targetPadding (B, T) and memoryPadding (B, S), true = padded. → (B, T, d)
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor memory, Tensor? causal, Tensor? targetPadding, Tensor? memoryPadding)
+    {
+        x = SelfAttentionBlock(x, targetPadding, causal);
+        x = Residual(x, Norm2, Dropout2, y => multihead_attn.call(y, memory, memory, memoryPadding, null).Output);
+        return FeedForwardBlock(x, norm3, dropout3);
+    }
+}

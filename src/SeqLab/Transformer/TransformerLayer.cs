@@ -1,0 +1,52 @@
+using SeqLab.Attention;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Transformer;
+
+/// <summary>
+/// What the encoder and decoder layers share: a self-attention sublayer and the position-wise
+/// feed-forward network FFN(x) = max(0, x W1 + b1) W2 + b2, each wrapped in a residual connection and
+/// layer normalisation. Field names follow torch.nn.TransformerEncoderLayer / TransformerDecoderLayer
+/// (self_attn, linear1, linear2, norm1, norm2, dropout1, dropout2), so weights move between the two.
+/// </summary>
+public abstract class TransformerLayer : nn.Module
+{
+    readonly MultiHeadAttention self_attn;
+    readonly Linear linear1, linear2;
+    readonly LayerNorm norm1, norm2;
+    readonly Dropout dropout, dropout1, dropout2;
+
+    /// <summary>Pre-LN, x + Sublayer(LN(x)), instead of the paper's post-LN, LN(x + Sublayer(x)).</summary>
+    public bool NormFirst { get; }
+
+    protected TransformerLayer(string name, int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst) : base(name)
+    {
+        NormFirst = normFirst;
+        self_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
+        linear1 = nn.Linear(modelDim, ffDim);
+        linear2 = nn.Linear(ffDim, modelDim);
+        norm1 = nn.LayerNorm(modelDim);
+        norm2 = nn.LayerNorm(modelDim);
+        dropout = nn.Dropout(dropoutRate);
+        dropout1 = nn.Dropout(dropoutRate);
+        dropout2 = nn.Dropout(dropoutRate);
+    }
+
+    public MultiHeadAttention SelfAttention => self_attn;
+
+    /// <summary>The paper's "LayerNorm(x + Sublayer(x))", or its pre-LN variant.</summary>
+    protected Tensor Residual(Tensor x, LayerNorm norm, Dropout drop, Func<Tensor, Tensor> sublayer) =>
+        NormFirst ? x + drop.call(sublayer(norm.call(x))) : norm.call(x + drop.call(sublayer(x)));
+
+    /// <summary>Masked (or not) self-attention over x (B, T, d); keyPadding (B, T), attnMask (T, T).</summary>
+    protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask) =>
+        Residual(x, norm1, dropout1, y => self_attn.call(y, y, y, keyPadding, attnMask).Output);
+
+    /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's last.</summary>
+    protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>
+        Residual(x, norm, drop, y => linear2.call(dropout.call(nn.functional.relu(linear1.call(y)))));
+
+    protected LayerNorm Norm2 => norm2;
+    protected Dropout Dropout2 => dropout2;
+}
