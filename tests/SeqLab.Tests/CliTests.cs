@@ -39,6 +39,10 @@ public class CliSpec
         var generate = CliRunner.Run("generate", "--model", model, "--prompt", "fui al", "--temperature", "0", "--json");
         Assert.Equal(0, generate.ExitCode);
         Assert.StartsWith("fui al", JsonDocument.Parse(generate.Stdout).RootElement.GetProperty("output").GetString());
+
+        var beam = CliRunner.Run("generate", "--model", model, "--prompt", "fui al", "--beam", "3", "--max-tokens", "8", "--json");
+        Assert.Equal(0, beam.ExitCode);
+        Assert.StartsWith("fui al", JsonDocument.Parse(beam.Stdout).RootElement.GetProperty("output").GetString());
     }
 
     static List<double> Losses(string dir) => File.ReadLines(Path.Combine(dir, "metrics.jsonl"))
