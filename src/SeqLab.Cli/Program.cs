@@ -21,6 +21,8 @@ namespace SeqLab.Cli
             new("eval", EvalCommand.Usage, "Perplexity (lm, with the unigram baseline), accuracy (classify), or exact match and BLEU (seq2seq).", EvalCommand.Options, EvalCommand.Run),
             new("predict", PredictCommand.Usage, "Next-word candidates, the word for a [???] blank, a label, or a seq2seq output.", PredictCommand.Options, PredictCommand.Run),
             new("generate", GenerateCommand.Usage, "Continue a prompt (lm) or transform a source (seq2seq): sampling, greedy or beam search.", GenerateCommand.Options, GenerateCommand.Run),
+            new("embed", EmbedCommand.Usage, "Static word vectors: train Word2Vec, nearest neighbours, analogies, similarity.", EmbedCommand.Options, EmbedCommand.Run, Positionals: true),
+            new("lab", LabCommand.Usage, "Measure the lecture's claims (context: static vs contextual vectors).", LabCommand.Options, LabCommand.Run, Positionals: true),
             new("data", DataCommand.Usage, "Write a generated data set (reverse, copy).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 

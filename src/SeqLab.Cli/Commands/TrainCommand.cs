@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SeqLab.Embeddings;
 using SeqLab.Models;
 using SeqLab.Native;
 using SeqLab.Training;
@@ -43,6 +44,9 @@ public static class TrainCommand
         new("norm-first", null, "transformer: pre-LN instead of the paper's post-LN"),
         new("learned-positions", null, "transformer: learned position embeddings instead of sinusoids"),
         new("pooling", "last|mean|max", "classify: how token states become one vector; default last"),
+        new("pretrained-embeddings", "FILE", "start the input embedding from word2vec vectors (`seqlab embed train`, gensim); --embed-dim defaults to their size"),
+        new("freeze-embeddings", null, "keep the input embedding fixed while training (needs --untie-weights for lm/seq2seq)"),
+        new("untie-weights", null, "lm/seq2seq: give the output layer its own weights instead of sharing the embedding"),
         new("tokenizer", "word|char", "default word"),
         new("max-length", "N", "longest input (and seq2seq output) in tokens; the Transformer's position table size; default 512"),
         new("min-count", "N", "keep words seen at least N times; default 2"),
@@ -72,9 +76,10 @@ public static class TrainCommand
         ModelConfig config;
         TrainingOptions options;
         LoadedModel? resume = null;
+        WordVectors? pretrained = null;
         if (resumeDir is not null)
         {
-            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "heads", "ff-dim", "norm-first", "max-length", "preset", "learned-positions", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
+            foreach (var fixedOption in new[] { "task", "model", "impl", "config", "heads", "ff-dim", "norm-first", "max-length", "preset", "pretrained-embeddings", "freeze-embeddings", "untie-weights", "learned-positions", "embed-dim", "hidden-size", "layers", "dropout", "bidirectional", "pooling", "tokenizer", "min-count", "max-vocab", "seq-len", "batch-size" })
                 if (a.Has(fixedOption)) throw new SeqLabInputException($"--{fixedOption} cannot change when resuming; the run keeps the settings saved in {resumeDir}.");
             TorchRuntime.EnsureLoaded();
             resume = Checkpoint.Load(resumeDir, best: false);
@@ -88,6 +93,13 @@ public static class TrainCommand
             (config, options) = ReadConfig(a.String("config"));
             if (a.String("preset") is { } preset) ApplyPreset(preset, options);
             ApplyModelOptions(a, config);
+            if (a.String("pretrained-embeddings") is { } vectorsPath)
+            {
+                pretrained = WordVectors.Load(vectorsPath);
+                config.PretrainedEmbeddings = Path.GetFullPath(vectorsPath);
+                if (!a.Has("embed-dim")) config.EmbedDim = pretrained.Dim;
+                if (config.Family == "transformer" && !a.Has("hidden-size")) config.HiddenSize = pretrained.Dim;
+            }
         }
         ApplyTrainingOptions(a, options);
         if (options.Steps is null && options.Epochs is null && options.TimeBudgetSeconds is null)
@@ -102,6 +114,12 @@ public static class TrainCommand
         TorchSharp.torch.manual_seed(options.Seed);
         var taskData = TaskData.Prepare(config, options, data, a.String("valid"), resume?.Vocabulary);
         var model = resume?.Model ?? ModelFactory.Create(config);
+        if (pretrained is not null)
+        {
+            int found = PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
+            Output.Info($"seqlab: {found:N0} of {taskData.Vocabulary.Count - SeqLab.Text.Vocabulary.Specials.Length:N0} vocabulary words start from {config.PretrainedEmbeddings}" +
+                (config.FreezeEmbeddings ? " (frozen)" : ""));
+        }
         if (resume is null) Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
 
         long parameters = model.UniqueParameters().Sum(p => p.numel());
@@ -110,7 +128,7 @@ public static class TrainCommand
             (resume is not null ? $"; resuming at step {resume.Manifest.State.Step}" : ""));
 
         var trainer = new Trainer(options);
-        var state = ProgressView.Run(trainer, config.Task == "lm", () => trainer.Run(model, taskData, outDir, resume));
+        var state = ProgressView.Training(trainer, config.Task == "lm", () => trainer.Run(model, taskData, outDir, resume));
 
         string best = config.Task == "lm" ? $"best valid perplexity {Math.Exp(state.BestValidLoss):F2}" : $"best valid loss {state.BestValidLoss:F4}";
         Output.Info($"seqlab: {state.Step} steps in {state.ElapsedSeconds:F0} s; {best} (step {state.BestStep}); checkpoint in {outDir}");
@@ -163,6 +181,8 @@ public static class TrainCommand
         if (a.Flag("bidirectional")) c.Bidirectional = true;
         if (a.Flag("norm-first")) c.NormFirst = true;
         if (a.Flag("learned-positions")) c.LearnedPositions = true;
+        if (a.Flag("freeze-embeddings")) c.FreezeEmbeddings = true;
+        if (a.Flag("untie-weights")) c.TieWeights = false;
     }
 
     static void ApplyTrainingOptions(Args a, TrainingOptions o)

@@ -42,6 +42,10 @@ public sealed class ModelConfig
     public bool NormFirst { get; set; }
     /// <summary>Transformer: learned position embeddings instead of the paper's sinusoids.</summary>
     public bool LearnedPositions { get; set; }
+    /// <summary>Keep the input embedding fixed during training (e.g. pretrained Word2Vec vectors).</summary>
+    public bool FreezeEmbeddings { get; set; }
+    /// <summary>The word2vec file the embedding was initialised from, if any (a record; weights come from the checkpoint).</summary>
+    public string? PretrainedEmbeddings { get; set; }
     /// <summary>Filled in when the vocabulary is built.</summary>
     public int VocabSize { get; set; }
     /// <summary>classify: the label names, in output order.</summary>
@@ -82,6 +86,8 @@ public sealed class ModelConfig
                 throw new SeqLabInputException($"for the Transformer embed_dim and hidden_size are both d_model; set them equal (got {EmbedDim} and {HiddenSize}).");
             if (Bidirectional) throw new SeqLabInputException("--bidirectional is for recurrent models; a Transformer encoder already reads both ways.");
         }
+        if (FreezeEmbeddings && TieWeights && Task is "lm" or "seq2seq")
+            throw new SeqLabInputException("frozen embeddings are tied to the output layer, which would freeze it too; add --untie-weights (or set tie_weights false) with --freeze-embeddings.");
         if (Task == "seq2seq" && Family != "transformer")
             throw new SeqLabInputException($"--task seq2seq is built as the Transformer encoder–decoder; use --model transformer (got --model {Family}).");
         if (Bidirectional && Task == "lm")

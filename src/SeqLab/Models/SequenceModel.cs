@@ -16,7 +16,7 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
     // their fields, and these names ("embedding", "encoder") are the checkpoint's tensor names.
     readonly Embedding embedding;
     readonly SequenceEncoder encoder;
-    protected Embedding Embedding => embedding;
+    public Embedding Embedding => embedding;
     public SequenceEncoder Encoder => encoder;
 
     protected SequenceModel(string name, ModelConfig config) : base(name)
@@ -24,6 +24,8 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
         Config = config;
         embedding = nn.Embedding(config.VocabSize, config.EmbedDim, padding_idx: Vocabulary.PadId);
         encoder = SequenceEncoder.Create(config);
+        // Pretrained static vectors can be kept as they are (the lecture's Word2Vec → RNN pipeline).
+        if (config.FreezeEmbeddings) embedding.weight!.requires_grad = false;
     }
 
     /// <summary>Mean loss of a batch (what the optimiser minimises).</summary>

@@ -1,0 +1,124 @@
+using SeqLab.Embeddings;
+using SeqLab.Text;
+
+namespace SeqLab.Cli.Commands;
+
+/// <summary>`seqlab embed train|neighbors|analogy|similarity`: static word vectors (Word2Vec) and their queries.</summary>
+public static class EmbedCommand
+{
+    public static readonly Option[] Options =
+    [
+        new("data", "PATH", "train: a UTF-8 text file or folder of .txt (one sentence or paragraph per line)"),
+        new("out", "FILE", "train: where to write the vectors (word2vec text format, as gensim reads it)"),
+        new("vectors", "FILE", "neighbors/analogy/similarity: a word2vec text file (ours or gensim's)"),
+        new("word", "WORD", "neighbors: the word to look up (or give it after `neighbors`)"),
+        new("top", "K", "how many answers; default 10 (neighbors), 5 (analogy)"),
+        new("dim", "N", "train: vector size; default 100"),
+        new("window", "N", "train: context words on each side (a size in 1…N is drawn per word); default 5"),
+        new("negative", "N", "train: noise words per positive pair; default 5"),
+        new("min-count", "N", "train: ignore words seen fewer times; default 5"),
+        new("epochs", "N", "train: passes over the text; default 5"),
+        new("sg", null, "train: skip-gram (default)"),
+        new("cbow", null, "train: continuous bag of words instead of skip-gram"),
+        new("sample", "T", "train: subsampling threshold for frequent words (0 = off); default 1e-3"),
+        new("alpha", "RATE", "train: starting learning rate (decays linearly); default 0.025 (sg), 0.05 (cbow)"),
+        new("max-vocab", "N", "train: keep at most the N most frequent words; default 1000000"),
+        new("threads", "N", "train: worker threads (1 = reproducible); default: all cores"),
+        new("seed", "S", "train: random seed; default 1"),
+        new("force", null, "train: overwrite --out if it exists"),
+        new("json", null, "print one JSON document on stdout"),
+        new("help", null, "show this help"),
+    ];
+
+    public const string Usage = "seqlab embed train --data PATH --out vectors.txt [--dim 100 --window 5 --negative 5 --min-count 5 --epochs 5 --sg|--cbow]\n" +
+        "       seqlab embed neighbors --vectors FILE --word banco [--top 10]\n" +
+        "       seqlab embed analogy --vectors FILE rey hombre mujer [--top 5]     # rey − hombre + mujer\n" +
+        "       seqlab embed similarity --vectors FILE perro gato";
+
+    static readonly string[] Subcommands = ["train", "neighbors", "analogy", "similarity"];
+
+    public static int Run(Args a)
+    {
+        var p = a.Positionals;
+        if (p.Count == 0 || !Subcommands.Contains(p[0]))
+            throw new SeqLabInputException($"`seqlab embed` needs one of: {string.Join(", ", Subcommands)} (e.g. `seqlab embed neighbors --vectors v.txt --word banco`); see `seqlab embed --help`.");
+        var words = p.Skip(1).Select(w => w.ToLowerInvariant()).ToList();
+        switch (p[0])
+        {
+            case "train": Expect(words, 0, "train"); return Train(a);
+            case "neighbors":
+                {
+                    var word = a.String("word")?.ToLowerInvariant() ?? (words.Count == 1 ? words[0] : null)
+                        ?? throw new SeqLabInputException("`seqlab embed neighbors` needs the word: --word banco.");
+                    if (a.Has("word")) Expect(words, 0, "neighbors --word");
+                    var result = Load(a).Neighbors(word, a.Int("top", 1, 100_000) ?? 10);
+                    if (a.Flag("json")) Output.Json(new { word, neighbors = result.Select(n => new { word = n.Word, similarity = n.Similarity }) });
+                    else foreach (var n in result) Console.WriteLine($"{n.Similarity,8:F4}  {n.Word}");
+                    return 0;
+                }
+            case "analogy":
+                {
+                    Expect(words, 3, "analogy");
+                    var result = Load(a).Analogy(words[0], words[1], words[2], a.Int("top", 1, 100_000) ?? 5);
+                    if (a.Flag("json")) Output.Json(new { query = words, answers = result.Select(n => new { word = n.Word, similarity = n.Similarity }) });
+                    else
+                    {
+                        Console.WriteLine($"{words[0]} − {words[1]} + {words[2]} ≈");
+                        foreach (var n in result) Console.WriteLine($"{n.Similarity,8:F4}  {n.Word}");
+                    }
+                    return 0;
+                }
+            default:
+                {
+                    Expect(words, 2, "similarity");
+                    double s = Load(a).Similarity(words[0], words[1]);
+                    if (a.Flag("json")) Output.Json(new { words, similarity = s });
+                    else Console.WriteLine($"{s:F4}");
+                    return 0;
+                }
+        }
+    }
+
+    static void Expect(List<string> words, int n, string what)
+    {
+        if (words.Count != n)
+            throw new SeqLabInputException(n == 0
+                ? $"unexpected argument '{words[0]}' for `seqlab embed {what}`; see `seqlab embed --help`."
+                : $"`seqlab embed {what}` needs {n} words (got {words.Count}), e.g. {(n == 3 ? "rey hombre mujer" : "perro gato")}.");
+    }
+
+    static WordVectors Load(Args a) => WordVectors.Load(a.Required("vectors"));
+
+    static int Train(Args a)
+    {
+        string data = a.Required("data"), outPath = a.Required("out");
+        if (Directory.Exists(outPath)) throw new SeqLabInputException($"{outPath} is a folder; --out needs a file name such as {Path.Combine(outPath, "vectors.txt")}.");
+        if (File.Exists(outPath) && !a.Flag("force")) throw new SeqLabInputException($"{outPath} already exists; choose another --out or add --force to replace it.");
+        if (a.Flag("sg") && a.Flag("cbow")) throw new SeqLabInputException("--sg and --cbow exclude each other; choose one.");
+        var options = new Word2Vec.Options
+        {
+            Dim = a.Int("dim", 1, 10_000) ?? 100,
+            Window = a.Int("window", 1, 1000) ?? 5,
+            Negative = a.Int("negative", 1, 1000) ?? 5,
+            MinCount = a.Int("min-count", 1) ?? 5,
+            Epochs = a.Int("epochs", 1, 10_000) ?? 5,
+            SkipGram = !a.Flag("cbow"),
+            Sample = a.Double("sample", 0, 1) ?? 1e-3,
+            Alpha = a.Double("alpha", double.Epsilon, 1),
+            MaxVocab = a.Int("max-vocab", 2) ?? 1_000_000,
+            Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount,
+            Seed = a.Int("seed") ?? 1,
+        };
+        options.Validate();
+        var tokenizer = new WordTokenizer(lowercase: true);
+        var sentences = TextSource.ReadLines(data).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
+        var w2v = new Word2Vec(options);
+        var (vectors, summary) = ProgressView.Embedding(w2v, () => w2v.Train(sentences));
+        vectors.Save(outPath);
+        Output.Info($"seqlab: {(options.SkipGram ? "skip-gram" : "CBOW")} vectors for {summary.Vocabulary:N0} words (dim {options.Dim}) from {summary.CorpusWords:N0} words × {options.Epochs} epochs " +
+            $"in {summary.Seconds:F1} s ({summary.WordsPerSecond:N0} words/s, {options.Threads} threads); written to {outPath}");
+        if (a.Flag("json"))
+            Output.Json(new { out_path = outPath, vocabulary = summary.Vocabulary, corpus_words = summary.CorpusWords, epochs = options.Epochs, seconds = summary.Seconds, words_per_s = summary.WordsPerSecond, dim = options.Dim, skip_gram = options.SkipGram });
+        return 0;
+    }
+}
