@@ -17,20 +17,68 @@ public static class LabCommand
         new("data", "PATH", "context: without --vectors, train Word2Vec on this text first"),
         new("model", "DIR", "context: a trained rnn/lstm/gru/transformer checkpoint (repeat to compare several)"),
         new("top", "K", "context: static neighbours to show; default 5"),
-        new("out", "DIR", "also write the numbers (JSON) into DIR"),
+        new("scale", "tiny|small|full", "how big: small (default, minutes) or full (the larger version); tiny is for smoke tests"),
+        new("corpus", "PATH", "effective-context, context: the real text to train on (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
+        new("threads", "N", "libtorch threads; default: all cores"),
+        new("seed", "S", "random seed; default 1"),
+        new("out", "DIR", "where plots (PNG, SVG), numbers (JSON) and models go; default runs/lab"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR …] [--json] [--out DIR]";
-
-    static readonly string[] Experiments = ["context"];
+    public const string Usage = "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] [--json] [--out DIR]\n" +
+        "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR …] [--json] [--out DIR]";
 
     public static int Run(Args a)
     {
-        if (a.Positionals.Count != 1 || !Experiments.Contains(a.Positionals[0]))
-            throw new SeqLabInputException($"`seqlab lab` needs one experiment: {string.Join(", ", Experiments)}; see `seqlab lab --help`.");
-        return Context(a);
+        var names = SeqLab.Lab.Experiments.Names.Append("context").Distinct().ToArray();
+        if (a.Positionals.Count != 1 || !names.Contains(a.Positionals[0]))
+            throw new SeqLabInputException($"`seqlab lab` needs one experiment: {string.Join(", ", names)}; see `seqlab lab --help`.");
+        var name = a.Positionals[0];
+        if (name == "context" && (a.Has("vectors") || a.Has("data") || a.Has("model"))) return Context(a);
+        var session = Session(a);
+        var result = SeqLab.Lab.Experiments.Run(name, session);
+        Report(result, session, a.Flag("json"));
+        return 0;
+    }
+
+    public static LabSession Session(Args a)
+    {
+        var scale = a.String("scale") switch
+        {
+            null or "small" => LabScale.Small,
+            "full" => LabScale.Full,
+            "tiny" => LabScale.Tiny,
+            var other => throw new SeqLabInputException($"unknown --scale '{other}'; use small (default) or full."),
+        };
+        TorchRuntime.EnsureLoaded();
+        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), line => Output.Info($"  {line}"))
+        {
+            Corpus = a.String("corpus"),
+            Sentence = a.All("sentence").FirstOrDefault(),
+        };
+    }
+
+    /// <summary>Writes DIR/NAME.json and prints the table (or the JSON with --json).</summary>
+    public static void Report(LabResult r, LabSession session, bool json)
+    {
+        var document = new { experiment = r.Name, title = r.Title, claim = r.Claim, finding = r.Finding, skipped = r.Skipped, seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots, table = r.Table };
+        Directory.CreateDirectory(session.OutDir);
+        AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.Json.Options));
+        if (json) { Output.Json(document); return; }
+        Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
+        if (r.Skipped is not null) { Console.WriteLine($"  skipped: {r.Skipped}"); return; }
+        Console.WriteLine(Table(r.Table));
+        Console.WriteLine($"  {r.Finding}");
+        foreach (var p in r.Plots) Console.WriteLine($"  plot: {p}");
+    }
+
+    public static string Table(IReadOnlyList<string[]> rows)
+    {
+        if (rows.Count == 0) return "";
+        var widths = Enumerable.Range(0, rows.Max(r => r.Length)).Select(c => rows.Max(r => c < r.Length ? r[c].Length : 0)).ToArray();
+        return string.Join(Environment.NewLine, rows.Select((r, i) => "  " + string.Join("  ", r.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])))
+            + (i == 0 ? Environment.NewLine + "  " + string.Join("  ", widths.Select(w => new string('-', w))) : "")));
     }
 
     static int Context(Args a)

@@ -22,9 +22,12 @@ public sealed class SequenceClassifier : SequenceModel
     }
 
     /// <summary>ids (B, T), lengths (B) → label logits (B, C).</summary>
-    public override Tensor forward(Tensor ids, Tensor? lengths)
+    public override Tensor forward(Tensor ids, Tensor? lengths) => Classify(Embedding.call(ids), lengths);
+
+    /// <summary>Embedded tokens (B, T, E) → label logits (B, C); the lab differentiates through this w.r.t. the embeddings.</summary>
+    public Tensor Classify(Tensor embedded, Tensor? lengths)
     {
-        var x = dropout.call(Embedding.call(ids));                 // (B, T, E)
+        var x = dropout.call(embedded);                            // (B, T, E)
         var (h, last) = Encoder.call(x, lengths);                 // (B, T, D·H), (B, D·H)
         var pooled = Config.Pooling switch
         {

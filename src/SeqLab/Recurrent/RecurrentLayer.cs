@@ -63,6 +63,12 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     }
 
     /// <summary>
+    /// How many cell steps the reference path has run one after another (each needs the previous
+    /// state): T per layer and direction. The lecture's "step 100 must wait for step 99", counted.
+    /// </summary>
+    public long SequentialSteps { get; set; }
+
+    /// <summary>
     /// x: (B, T, I); lengths: (B) int64 on the CPU or null (all T); initial: the state as PyTorch lays it
     /// out, h (and c) of shape (L·D, B, H), or null for zeros. Returns the top layer's outputs
     /// (B, T, D·H) and the final state in the same layout as the initial one.
@@ -134,6 +140,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
                 var outputs = new Tensor[T];
                 for (int step = 0; step < T; step++)
                 {
+                    SequentialSteps++;
                     long t = dir == 0 ? step : T - 1 - step;                    // the reverse direction reads right to left
                     var next = cell.Step(gx[.., (int)t], state);
                     if (mask is not null)

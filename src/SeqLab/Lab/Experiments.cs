@@ -1,0 +1,17 @@
+namespace SeqLab.Lab;
+
+/// <summary>The lab's experiments by name, in the order the demo runs them (later ones reuse earlier models).</summary>
+public static class Experiments
+{
+    public static readonly (string Name, Func<LabSession, LabResult> Run)[] All =
+    [
+        ("long-range", LongRangeExperiment.Run),
+        ("parallelism", ParallelismExperiment.Run),
+    ];
+
+    public static string[] Names => All.Select(e => e.Name).ToArray();
+
+    public static LabResult Run(string name, LabSession session) =>
+        All.FirstOrDefault(e => e.Name == name).Run?.Invoke(session)
+        ?? throw new SeqLabInputException($"unknown experiment '{name}'; use one of: {string.Join(", ", Names)}.");
+}
