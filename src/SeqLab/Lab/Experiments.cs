@@ -7,6 +7,10 @@ public static class Experiments
     [
         ("long-range", LongRangeExperiment.Run),
         ("parallelism", ParallelismExperiment.Run),
+        ("gradients", GradientsExperiment.Run),
+        ("effective-context", EffectiveContextExperiment.Run),
+        ("context", ContextExperiment.Run),
+        ("attention", AttentionExperiment.Run),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();

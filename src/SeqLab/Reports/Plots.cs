@@ -50,6 +50,7 @@ public static class Plots
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = -60;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 30 + 7 * labels.Max(l => l.Length);   // room for the rotated labels
         plot.Axes.Margins(bottom: 0);
         Decorate(plot, title, "", yLabel);
         return Save(plot, pathWithoutExtension, Math.Max(Width, 24 * labels.Count + 120), Height + 80);
@@ -66,7 +67,8 @@ public static class Plots
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, cols).Select(i => (double)i).ToArray(), columnLabels.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = -70;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        // Heatmap rows are drawn bottom-up; label them so the first token is at the top.
+        plot.Axes.Bottom.MinimumSize = 30 + 7 * columnLabels.Max(l => l.Length);
+        // ScottPlot draws row 0 of the array at the top; the labels follow it.
         plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), rowLabels.ToArray());
         Decorate(plot, title, "attends to (key)", "");
         int size = Math.Max(480, 18 * Math.Max(rows, cols) + 200);
