@@ -47,6 +47,16 @@ public sealed class Args
     }
 
     public bool Has(string name) => _values.ContainsKey(name);
+
+    /// <summary>A copy with one more option set (a default a command supplies).</summary>
+    public Args With(string name, string value)
+    {
+        var copy = new Args(_command);
+        foreach (var (k, v) in _values) copy._values[k] = [.. v];
+        copy.Positionals.AddRange(Positionals);
+        copy._values[name] = [value];
+        return copy;
+    }
     public bool Flag(string name) => Has(name);
     public string? String(string name) => _values.TryGetValue(name, out var v) ? v[^1] : null;
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var v) ? v : [];

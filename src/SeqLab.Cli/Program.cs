@@ -22,8 +22,9 @@ namespace SeqLab.Cli
             new("predict", PredictCommand.Usage, "Next-word candidates, the word for a [???] blank, a label, or a seq2seq output.", PredictCommand.Options, PredictCommand.Run),
             new("generate", GenerateCommand.Usage, "Continue a prompt (lm) or transform a source (seq2seq): sampling, greedy or beam search.", GenerateCommand.Options, GenerateCommand.Run),
             new("embed", EmbedCommand.Usage, "Static word vectors: train Word2Vec, nearest neighbours, analogies, similarity.", EmbedCommand.Options, EmbedCommand.Run, Positionals: true),
-            new("lab", LabCommand.Usage, "Measure the lecture's claims (context: static vs contextual vectors).", LabCommand.Options, LabCommand.Run, Positionals: true),
-            new("data", DataCommand.Usage, "Write a generated data set (reverse, copy).", DataCommand.Options, DataCommand.Run, Positionals: true),
+            new("demo", DemoCommand.Usage, "The whole lecture in minutes: every lab experiment, report.html and a summary.", DemoCommand.Options, DemoCommand.Run),
+            new("lab", LabCommand.Usage, "Measure one of the lecture's claims (parallelism, long-range, gradients, context, attention, effective-context).", LabCommand.Options, LabCommand.Run, Positionals: true),
+            new("data", DataCommand.Usage, "Write a generated data set (reverse, copy, long-range).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 
         public static int Main(string[] argv) => Run(argv);

@@ -4,7 +4,7 @@ using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab data reverse|copy`: writes a generated seq2seq data set (TSV or JSONL).</summary>
+/// <summary>`seqlab data reverse|copy|long-range`: writes a generated data set (seq2seq pairs, or the lecture's long-range task).</summary>
 public static class DataCommand
 {
     public static readonly Option[] Options =
@@ -14,22 +14,36 @@ public static class DataCommand
         new("min-length", "N", "shortest sequence; default 5"),
         new("max-length", "N", "longest sequence; default 20"),
         new("symbols", "N", "alphabet size (a, b, c, …); default 10"),
+        new("distance", "N", "long-range: at least N tokens between the cue and the blank; default 50"),
+        new("format", "classify|lm", "long-range: TSV language<TAB>text up to the blank (classify, default), or one completed text per line (lm)"),
         new("seed", "S", "random seed; default 1"),
         new("force", null, "overwrite --out if it exists"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab data reverse|copy --out FILE [--examples N] [--min-length 5] [--max-length 20] [--symbols 10] [--seed S]";
+    public const string Usage = "seqlab data reverse|copy --out FILE [--examples N] [--min-length 5] [--max-length 20] [--symbols 10] [--seed S]\n" +
+        "       seqlab data long-range --out FILE [--examples N] [--distance 50] [--format classify|lm] [--seed S]";
+
+    static readonly string[] Names = [.. SymbolTasks.Names, "long-range"];
 
     public static int Run(Args a)
     {
         if (a.Positionals.Count != 1)
-            throw new SeqLabInputException($"`seqlab data` needs one task name ({string.Join(", ", SymbolTasks.Names)}), e.g. `seqlab data reverse --out reverse.tsv`.");
+            throw new SeqLabInputException($"`seqlab data` needs one data set name ({string.Join(", ", Names)}), e.g. `seqlab data reverse --out reverse.tsv`.");
         string task = a.Positionals[0], path = a.Required("out");
-        if (!SymbolTasks.Names.Contains(task))
-            throw new SeqLabInputException($"unknown data set '{task}'; use one of: {string.Join(", ", SymbolTasks.Names)}.");
+        if (!Names.Contains(task))
+            throw new SeqLabInputException($"unknown data set '{task}'; use one of: {string.Join(", ", Names)}.");
         if (File.Exists(path) && !a.Flag("force")) throw new SeqLabInputException($"{path} already exists; choose another --out or add --force to replace it.");
         if (Directory.Exists(path)) throw new SeqLabInputException($"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}.");
+        if (task == "long-range")
+        {
+            var format = a.String("format") ?? "classify";
+            if (format is not ("classify" or "lm")) throw new SeqLabInputException($"unknown --format '{format}'; use classify or lm.");
+            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("distance", 0, 1_000_000) ?? 50, a.Int("seed") ?? 1);
+            AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == "lm" ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
+            Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
+            return 0;
+        }
         var options = new SymbolTasks.Options(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("min-length", 1, 100_000) ?? 5,
             a.Int("max-length", 1, 100_000) ?? 20, a.Int("symbols", 2, 676) ?? 10, a.Int("seed") ?? 1);
         bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);

@@ -60,11 +60,12 @@ public static class LabCommand
     }
 
     /// <summary>Writes DIR/NAME.json and prints the table (or the JSON with --json).</summary>
-    public static void Report(LabResult r, LabSession session, bool json)
+    public static void Report(LabResult r, LabSession session, bool json, bool print = true)
     {
         var document = new { experiment = r.Name, title = r.Title, claim = r.Claim, finding = r.Finding, skipped = r.Skipped, seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots, table = r.Table };
         Directory.CreateDirectory(session.OutDir);
         AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.Json.Options));
+        if (!print) return;
         if (json) { Output.Json(document); return; }
         Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
         if (r.Skipped is not null) { Console.WriteLine($"  skipped: {r.Skipped}"); return; }

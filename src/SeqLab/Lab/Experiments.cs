@@ -8,9 +8,9 @@ public static class Experiments
         ("long-range", LongRangeExperiment.Run),
         ("parallelism", ParallelismExperiment.Run),
         ("gradients", GradientsExperiment.Run),
+        ("attention", AttentionExperiment.Run),
         ("effective-context", EffectiveContextExperiment.Run),
         ("context", ContextExperiment.Run),
-        ("attention", AttentionExperiment.Run),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using SeqLab.Lab;
+using SeqLab.Reports;
+
+namespace SeqLab.Cli.Commands;
+
+/// <summary>`seqlab demo`: the whole lecture in minutes — every lab experiment, a self-contained report.html and a summary table.</summary>
+public static class DemoCommand
+{
+    public static readonly Option[] Options =
+    [
+        new("out", "DIR", "where the report, plots, numbers and models go; default runs/demo"),
+        new("scale", "small|full", "small (default: about 4 minutes on 2 cores) or full (the larger version, about an hour)"),
+        new("corpus", "PATH", "real text for effective-context and context (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
+        new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
+        new("threads", "N", "libtorch threads; default: all cores"),
+        new("seed", "S", "random seed; default 1"),
+        new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
+        new("help", null, "show this help"),
+    ];
+
+    public const string Usage = "seqlab demo [--out DIR] [--scale small|full] [--corpus PATH] [--json]";
+
+    public static int Run(Args a)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!a.Has("out")) a = a.With("out", Path.Combine("runs", "demo"));
+        var session = LabCommand.Session(a);
+        var results = new List<LabResult>();
+        foreach (var (name, run) in Experiments.All)
+        {
+            Output.Info($"seqlab demo: {name} ({clock.Elapsed.TotalSeconds:F0} s so far)");
+            LabResult r;
+            try { r = run(session); }
+            catch (SeqLabInputException e)
+            {
+                r = new LabResult(name, name, "", "", [], [], new { skipped = e.Message }, 0, e.Message);
+            }
+            results.Add(r);
+            LabCommand.Report(r, session, json: false, print: false);
+        }
+        var report = Path.Combine(session.OutDir, "report.html");
+        var settings = $"scale {session.Scale.ToString().ToLowerInvariant()}, seed {session.Seed}, {session.Threads} threads";
+        HtmlReport.Write(report, results, settings, clock.Elapsed.TotalSeconds);
+        if (a.Flag("json"))
+            Output.Json(new { report, seconds = clock.Elapsed.TotalSeconds, settings, machine = HtmlReport.Machine(),
+                experiments = results.Select(r => new { experiment = r.Name, finding = r.Finding, skipped = r.Skipped, seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots }) });
+        else
+        {
+            Console.WriteLine($"  {"experiment",-18} {"s",4}  measured");
+            foreach (var r in results) Console.WriteLine($"  {r.Name,-18} {r.Seconds,4:F0}  {HtmlReport.Headline(r)}");
+            Console.WriteLine($"\n  report: {report} ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+        return 0;
+    }
+}

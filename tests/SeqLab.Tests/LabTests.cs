@@ -1,0 +1,144 @@
+using System.Text.Json;
+using SeqLab.Data;
+using SeqLab.Lab;
+
+namespace SeqLab.Tests;
+
+/// <summary>Every experiment at a tiny scale: its output's structure and one invariant each.</summary>
+public class LabSpec
+{
+    static LabSession Tiny(TempDir dir)
+    {
+        Torch.Init();
+        return new LabSession(dir.Sub("lab"), LabScale.Tiny, threads: 1) { Corpus = dir.File("corpus.txt", Corpora.Repetitive(300)) };
+    }
+
+    static JsonElement Numbers(LabResult r) => JsonSerializer.SerializeToElement(r.Numbers, SeqLab.Json.Options);
+
+    [Fact]
+    public void LongRangeBagOfWordsWithoutTheCueStaysAtChance()
+    {
+        using var dir = new TempDir();
+        var r = LongRangeExperiment.Run(Tiny(dir));
+        var n = Numbers(r);
+        foreach (var acc in n.GetProperty("bag_of_words_no_cue").EnumerateArray()) Assert.InRange(acc.GetDouble(), 0, 0.4);   // chance is 1/6
+        var parameters = LongRangeExperiment.Families.Select(f => n.GetProperty("parameters").GetProperty(f).GetDouble()).ToList();
+        Assert.All(parameters, p => Assert.InRange(p / parameters[^1], 0.9, 1.1));                                            // same budget ±10%
+        Assert.All(r.Plots, p => Assert.True(File.Exists(p) && File.Exists(Path.ChangeExtension(p, ".svg")), p));
+    }
+
+    [Fact]
+    public void LongRangeAnswerDependsOnlyOnTheCue()
+    {
+        var examples = LongRange.Generate(300, 30, 5);
+        Assert.All(examples, e => Assert.True(e.Distance >= 30));
+        // Every language shares every filler sentence and every final sentence; only the cue differs.
+        var finals = examples.GroupBy(e => e.Language).Select(g => g.Select(e => e.Final).ToHashSet()).ToList();
+        Assert.All(finals, f => Assert.Equal(finals[0].Count, f.Count));
+        Assert.All(examples, e => Assert.DoesNotContain(e.Language, e.TextWithoutCue));
+    }
+
+    [Fact]
+    public void ParallelismCountsNSequentialStepsForRecurrenceAndOneForAttention()
+    {
+        using var dir = new TempDir();
+        var n = Numbers(ParallelismExperiment.Run(Tiny(dir)));
+        var lengths = n.GetProperty("n").EnumerateArray().Select(x => x.GetInt64()).ToList();
+        foreach (var layer in new[] { "rnn", "lstm", "gru" })
+            Assert.Equal(lengths, n.GetProperty("sequential_steps").GetProperty(layer).EnumerateArray().Select(x => x.GetInt64()));
+        Assert.All(n.GetProperty("sequential_steps").GetProperty("self-attention").EnumerateArray(), x => Assert.Equal(1, x.GetInt64()));
+        Assert.All(n.GetProperty("ms_vs_n").GetProperty("lstm").EnumerateArray(), x => Assert.True(x.GetDouble() > 0));
+    }
+
+    [Fact]
+    public void GradientNormsAreFinitePositiveAndCoverTheWholeDistance()
+    {
+        using var dir = new TempDir();
+        var s = Tiny(dir);
+        var n = Numbers(GradientsExperiment.Run(s));
+        foreach (var kind in new[] { "untrained", "trained" })
+            foreach (var family in LongRangeExperiment.Families)
+            {
+                var g = n.GetProperty(kind).GetProperty(family).EnumerateArray().Select(x => x.GetDouble()).ToList();
+                Assert.True(g.Count > GradientsExperiment.Distance(s), $"{kind} {family}: {g.Count} positions");
+                Assert.All(g, v => Assert.True(double.IsFinite(v) && v > 0));
+            }
+    }
+
+    [Fact]
+    public void AttentionOfTheWordBeforeTheBlankSumsToOne()
+    {
+        using var dir = new TempDir();
+        var r = AttentionExperiment.Run(Tiny(dir));
+        var n = Numbers(r);
+        Assert.Equal(1.0, n.GetProperty("blank_attention_last_layer").EnumerateArray().Sum(x => x.GetDouble()), 4);
+        Assert.Equal("suizos", n.GetProperty("tokens")[n.GetProperty("cue_index").GetInt32()].GetString());
+        Assert.Equal(1 + n.GetProperty("layers").GetInt32(), r.Plots.Count);
+    }
+
+    [Fact]
+    public void EffectiveContextPerturbingNothingChangesNothing()
+    {
+        using var dir = new TempDir();
+        var n = Numbers(EffectiveContextExperiment.Run(Tiny(dir)));
+        foreach (var family in EffectiveContextExperiment.Families)
+            foreach (var p in new[] { "truncate", "shuffle" })
+                Assert.Equal(0.0, n.GetProperty("loss_increase").GetProperty(family).GetProperty(p).EnumerateArray().Last().GetDouble());   // k = the whole window
+    }
+
+    [Fact]
+    public void ContextStaticSimilarityIsExactlyOne()
+    {
+        using var dir = new TempDir();
+        var r = ContextExperiment.Run(Tiny(dir));
+        Assert.Null(r.Skipped);
+        Assert.Equal(1.0, Numbers(r).GetProperty("static").GetDouble());
+    }
+
+    [Fact]
+    public void WithoutACorpusTheRealTextExperimentsSaySoInsteadOfFailing()
+    {
+        using var dir = new TempDir();
+        var s = new LabSession(dir.Sub("lab"), LabScale.Tiny, threads: 1) { Corpus = dir.Sub("missing.txt") };
+        Assert.Throws<SeqLabInputException>(() => EffectiveContextExperiment.Run(s));
+    }
+}
+
+[Collection("cli")]
+public class DemoCliSpec
+{
+    [Fact]
+    public void DemoWritesASelfContainedReportWithEveryExperiment()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
+        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
+        foreach (var name in Experiments.Names) Assert.Contains($"id=\"{name}\"", html);
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.DoesNotContain("Skipped:", html);
+        var doc = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(Experiments.Names.Length, doc.GetProperty("experiments").GetArrayLength());
+    }
+
+    [Fact]
+    public void DataLongRangeWritesClassificationAndLanguageModelText()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.tsv"), "--examples", "30", "--distance", "40").ExitCode);
+        var lines = File.ReadAllLines(dir.Sub("lr.tsv"));
+        Assert.Equal(30, lines.Length);
+        Assert.All(lines, l => Assert.Contains(l.Split('\t')[0], LongRange.Languages.Select(x => x.Language)));
+        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.txt"), "--examples", "5", "--format", "lm").ExitCode);
+        Assert.All(File.ReadAllLines(dir.Sub("lr.txt")), l => Assert.EndsWith(".", l));
+    }
+
+    [Fact]
+    public void UnknownExperimentIsABadInput()
+    {
+        var r = CliRunner.Run("lab", "telepathy");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("long-range", r.Stderr);
+    }
+}
