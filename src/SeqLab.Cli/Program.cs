@@ -24,6 +24,7 @@ namespace SeqLab.Cli
             new("embed", EmbedCommand.Usage, "Static word vectors: train Word2Vec, nearest neighbours, analogies, similarity.", EmbedCommand.Options, EmbedCommand.Run, Positionals: true),
             new("demo", DemoCommand.Usage, "The whole lecture in minutes: every lab experiment, report.html and a summary.", DemoCommand.Options, DemoCommand.Run),
             new("lab", LabCommand.Usage, "Measure one of the lecture's claims (parallelism, long-range, gradients, context, attention, effective-context).", LabCommand.Options, LabCommand.Run, Positionals: true),
+            new("bench", BenchCommand.Usage, "Measure speed and memory: tokens/s, GFLOP/s, MFU, peak RSS; memory over a long run; predict latency.", BenchCommand.Options, BenchCommand.Run),
             new("data", DataCommand.Usage, "Write a generated data set (reverse, copy, long-range).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 

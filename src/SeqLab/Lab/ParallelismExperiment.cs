@@ -46,6 +46,14 @@ public static class ParallelismExperiment
         return times.Order().ElementAt(times.Count / 2);
     }
 
+    /// <summary>Median forward + backward milliseconds of one fresh layer (rnn, lstm, gru, self-attention) on a (batch, n, d) input.</summary>
+    public static double LayerMs(string name, int batch, int n, int d, int heads = 4, int repeats = 5)
+    {
+        var layer = Build(name, d, heads);
+        try { return Time(layer, batch, n, d, repeats); }
+        finally { layer.Module.Dispose(); }
+    }
+
     /// <summary>Sequential steps of one layer over n positions: counted for recurrence, 1 for attention (no loop over positions).</summary>
     public static long SequentialSteps(string name, int n, int d = 8)
     {

@@ -34,9 +34,7 @@ public sealed class Trainer(TrainingOptions options)
     {
         var o = options;
         var parameters = model.UniqueParameters();
-        OptimizerHelper optimizer = o.Optimizer == "adam"
-            ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
-            : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        var optimizer = TrainingStep.Optimizer(o, parameters);
 
         var state = new TrainingState();
         if (resume is not null)
@@ -66,16 +64,10 @@ public sealed class Trainer(TrainingOptions options)
                 using (var scope = NewDisposeScope())
                 {
                     random.manual_seed(HashCode.Combine(o.Seed, state.Step));
-                    foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
-                    optimizer.zero_grad();
-                    var lossTensor = model.Loss(batch, o.LabelSmoothing);
-                    loss = lossTensor.item<float>();
-                    if (!double.IsFinite(loss)) Diverged(state.Step + 1, $"the loss is {loss}", outDir);
-                    lossTensor.backward();
-                    gradNorm = o.ClipNorm > 0 ? nn.utils.clip_grad_norm_(parameters, o.ClipNorm) : double.NaN;
-                    if (o.ClipNorm > 0 && !double.IsFinite(gradNorm)) Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
-                    optimizer.step();
+                    (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o);
                 }
+                if (!double.IsFinite(loss)) Diverged(state.Step + 1, $"the loss is {loss}", outDir);
+                if (o.ClipNorm > 0 && !double.IsFinite(gradNorm)) Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
                 state.Step++;
                 state.BatchInEpoch++;
                 tokensThisSession += batch.Tokens;

@@ -1,0 +1,111 @@
+using SeqLab.Lab;
+using SeqLab.Native;
+using SeqLab.Training;
+
+namespace SeqLab.Cli.Commands;
+
+/// <summary>`seqlab bench`: training throughput, FLOPs, MFU and memory of the anchor presets; long-run memory; predict latency; per-layer timing.</summary>
+public static class BenchCommand
+{
+    public static readonly Option[] Options =
+    [
+        new("preset", "lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all", "what to measure (V=4096, D=H=256, T=128, B=32, AdamW, as the anchors)"),
+        new("impl", "fused|reference", "fused (default): libtorch kernels; reference: our cells stepping in C# / attention computed by hand, printed with its ratio to fused"),
+        new("mode", "train|memory|latency", "train (default): tokens/s, GFLOP/s, MFU, peak RSS; memory: RSS and live tensors over a long run; latency: warm predict time"),
+        new("threads", "N", "libtorch threads; default: all cores"),
+        new("steps", "N", "train: timed steps (default 10, after 3 warm-up steps); memory: total steps (default 5000)"),
+        new("check-at", "N", "memory: the step whose RSS the end is compared with; default 500"),
+        new("batch-size", "N", "memory: rows per step (default 32; smaller runs the long check faster)"),
+        new("model", "DIR", "latency: the checkpoint to time (a language model)"),
+        new("json", null, "print one JSON document on stdout"),
+        new("help", null, "show this help"),
+    ];
+
+    public const string Usage = "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all [--impl fused|reference] [--threads N] [--json]\n" +
+        "       seqlab bench --mode memory --preset lstm-lm|transformer-lm [--steps 5000 --check-at 500]\n" +
+        "       seqlab bench --mode latency --model DIR";
+
+    public static int Run(Args a)
+    {
+        TorchRuntime.EnsureLoaded();
+        int threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount;
+        var mode = a.String("mode") ?? "train";
+        switch (mode)
+        {
+            case "latency":
+                {
+                    var loaded = Checkpoint.Load(a.Required("model"));
+                    if (loaded.Config.Task != "lm") throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task} model; latency is measured on a language model's predict.");
+                    var r = Benchmark.Latency(loaded, threads);
+                    if (a.Flag("json")) Output.Json(new { mode, model = r.Model, threads, repeats = r.Repeats, median_ms = r.MedianMs, p90_ms = r.P90Ms, peak_rss_mb = Benchmark.PeakRssMb() });
+                    else Console.WriteLine($"predict (5 candidates, warm) on {r.Model}: median {r.MedianMs:F2} ms, p90 {r.P90Ms:F2} ms over {r.Repeats} calls, {threads} threads");
+                    return 0;
+                }
+            case "memory":
+                {
+                    var preset = a.Required("preset");
+                    if (preset is not ("lstm-lm" or "gru-lm" or "rnn-lm" or "transformer-lm")) throw new SeqLabInputException($"--mode memory needs a model preset (lstm-lm, gru-lm, rnn-lm, transformer-lm), not '{preset}'.");
+                    int steps = a.Int("steps", 2, 10_000_000) ?? 5000, checkAt = a.Int("check-at", 1) ?? 500;
+                    if (checkAt >= steps) throw new SeqLabInputException($"--check-at ({checkAt}) must be below --steps ({steps}).");
+                    var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096) ?? Benchmark.B);
+                    if (a.Flag("json")) Output.Json(new { mode, preset, threads, steps, check_at = checkAt, rss_at_check_mb = r.RssAtCheckMb, rss_at_end_mb = r.RssAtEndMb, rss_growth = r.Growth,
+                        live_tensors_at_check = r.TensorsAtCheck, live_tensors_at_end = r.TensorsAtEnd, seconds = r.Seconds });
+                    else Console.WriteLine($"{preset}: RSS {r.RssAtCheckMb:F0} MB after {checkAt} steps, {r.RssAtEndMb:F0} MB after {steps} ({r.Growth:+0.0%;-0.0%}); " +
+                        $"live tensors {r.TensorsAtCheck} → {r.TensorsAtEnd}; {r.Seconds:F0} s");
+                    return 0;
+                }
+            case "train": break;
+            default: throw new SeqLabInputException($"unknown --mode '{mode}'; use train, memory or latency.");
+        }
+
+        var name = a.Required("preset");
+        if (name != "all" && !Benchmark.Presets.Contains(name))
+            throw new SeqLabInputException($"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all.");
+        var impl = a.String("impl") ?? "fused";
+        if (impl is not ("fused" or "reference")) throw new SeqLabInputException($"unknown --impl '{impl}'; use fused or reference.");
+        if (name == "layers") return Layers(a, threads);
+
+        int timed = a.Int("steps", 1, 100_000) ?? 10;
+        double peak = Benchmark.GemmPeak();
+        var presets = name == "all" ? Benchmark.Presets.Where(p => p != "layers").ToArray() : [name];
+        var results = new List<(Benchmark.Result Result, double? RatioToFused)>();
+        foreach (var p in presets)
+        {
+            Output.Info($"seqlab bench: {p} ({impl}, {threads} threads)");
+            var r = Benchmark.Train(p, impl, threads, timed, gemmPeak: peak);
+            double? ratio = impl == "reference" ? r.TokensPerSecond / Benchmark.Train(p, "fused", threads, timed, gemmPeak: peak).TokensPerSecond : null;
+            results.Add((r, ratio));
+        }
+        if (a.Flag("json"))
+        {
+            var docs = results.Select(x => new
+            {
+                preset = x.Result.Preset, impl = x.Result.Impl, threads = x.Result.Threads, tokens_per_s = x.Result.TokensPerSecond, flops_per_token = x.Result.FlopsPerToken,
+                gflops = x.Result.Gflops, gemm_peak_gflops = x.Result.GemmPeakGflops, mfu = x.Result.Mfu, peak_rss_mb = x.Result.PeakRssMb,
+                median_step_ms = x.Result.MedianStepMs, timed_steps = x.Result.TimedSteps, ratio_to_fused = x.RatioToFused,
+            }).ToList();
+            if (docs.Count == 1) Output.Json(docs[0]); else Output.Json(docs);
+            return 0;
+        }
+        var table = new List<string[]> { new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(impl == "reference" ? ["× fused"] : Array.Empty<string>()).ToArray() };
+        foreach (var (r, ratio) in results)
+            table.Add(new[] { r.Preset, r.Impl, r.Threads.ToString(), r.TokensPerSecond.ToString("N0"), (r.FlopsPerToken / 1e6).ToString("F1"), r.Gflops.ToString("F1"),
+                r.GemmPeakGflops.ToString("F1"), r.Mfu.ToString("P0"), r.PeakRssMb.ToString("F0"), r.MedianStepMs.ToString("F1") }
+                .Concat(ratio is { } x ? [x.ToString("F3")] : Array.Empty<string>()).ToArray());
+        Console.WriteLine(LabCommand.Table(table));
+        return 0;
+    }
+
+    static int Layers(Args a, int threads)
+    {
+        TorchRuntime.SetThreads(threads);
+        int[] ns = [64, 128, 256, 512, 1024, 2048];
+        var rows = ns.Select(n => (n, ms: ParallelismExperiment.Layers.ToDictionary(l => l, l => ParallelismExperiment.LayerMs(l, 8, n, 256)))).ToList();
+        if (a.Flag("json")) { Output.Json(new { preset = "layers", threads, d = 256, batch = 8, rows = rows.Select(r => new { r.n, ms = r.ms }) }); return 0; }
+        var table = new List<string[]> { new[] { "n" }.Concat(ParallelismExperiment.Layers.Select(l => l + " ms")).ToArray() };
+        table.AddRange(rows.Select(r => new[] { r.n.ToString() }.Concat(ParallelismExperiment.Layers.Select(l => r.ms[l].ToString("F2"))).ToArray()));
+        Console.WriteLine($"one layer, forward + backward, d = 256, batch 8, {threads} threads");
+        Console.WriteLine(LabCommand.Table(table));
+        return 0;
+    }
+}
