@@ -45,19 +45,35 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     /// attnMask (Tq, Tk), additive float or bool with true = blocked. Returns (B, Tq, E) and, when
     /// <see cref="ReturnWeights"/> is set, the per-head weights (B, H, Tq, Tk).
     /// </summary>
-    public override (Tensor Output, Tensor? Weights) forward(Tensor query, Tensor key, Tensor value, Tensor? keyPadding, Tensor? attnMask)
+    public override (Tensor Output, Tensor? Weights) forward(Tensor query, Tensor key, Tensor value, Tensor? keyPadding, Tensor? attnMask) =>
+        Forward(query, key, value, keyPadding, attnMask, isCausal: false);
+
+    /// <summary>As <see cref="forward"/>, with PyTorch's is_causal hint: true promises that attnMask is the causal mask.</summary>
+    public (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, Tensor? keyPadding, Tensor? attnMask, bool isCausal)
     {
         long B = query.shape[0], Tq = query.shape[1], Tk = key.shape[1];
         int dk = ModelDim / Heads;
-        var w = in_proj_weight.chunk(3, 0);                          // W^Q, W^K, W^V: (E, E) each
-        var b = in_proj_bias.chunk(3, 0);
         Tensor Split(Tensor x, long t) => x.view(B, t, Heads, dk).transpose(1, 2); // (B, H, T, d_k)
-        var q = Split(nn.functional.linear(query, w[0], b[0]), Tq);
-        var k = Split(nn.functional.linear(key, w[1], b[1]), Tk);
-        var v = Split(nn.functional.linear(value, w[2], b[2]), Tk);
+        Tensor q, k, v;
+        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
+        {
+            // Self-attention: one (E → 3E) projection instead of three, a larger and faster matrix product.
+            var qkv = nn.functional.linear(query, in_proj_weight, in_proj_bias).chunk(3, -1);   // 3 × (B, T, E)
+            (q, k, v) = (Split(qkv[0], Tq), Split(qkv[1], Tk), Split(qkv[2], Tk));
+        }
+        else
+        {
+            var w = in_proj_weight.chunk(3, 0);                      // W^Q, W^K, W^V: (E, E) each
+            var b = in_proj_bias.chunk(3, 0);
+            q = Split(nn.functional.linear(query, w[0], b[0]), Tq);
+            k = Split(nn.functional.linear(key, w[1], b[1]), Tk);
+            v = Split(nn.functional.linear(value, w[2], b[2]), Tk);
+        }
 
-        var mask = Masks.Combine(attnMask, keyPadding, query.dtype);
-        var (heads, weights) = ScaledDotProductAttention.Forward(q, k, v, mask, training ? Dropout : 0.0, fused: Fused && !ReturnWeights);
+        bool fused = Fused && !ReturnWeights;
+        bool causal = isCausal && keyPadding is null && fused && Tq == Tk;
+        var mask = causal ? null : Masks.Combine(attnMask, keyPadding, query.dtype);
+        var (heads, weights) = ScaledDotProductAttention.Forward(q, k, v, mask, training ? Dropout : 0.0, fused: fused, causal: causal);
         LastWeights = ReturnWeights ? weights : null;
         var concat = heads.transpose(1, 2).reshape(B, Tq, ModelDim); // (B, Tq, E)
         return (out_proj.call(concat), weights);

@@ -14,10 +14,13 @@ public static class ScaledDotProductAttention
     /// <param name="mask">additive, broadcastable to (…, Tq, Tk), or null</param>
     /// <param name="dropout">dropout on the attention weights (training only)</param>
     /// <param name="fused">use libtorch's fused kernel (it cannot return the weights)</param>
+    /// <param name="causal">a hint that <paramref name="mask"/> is exactly the causal mask: the fused kernel then
+    /// skips the blocked half instead of adding −∞ to it (PyTorch's is_causal)</param>
     /// <returns>the output (…, Tq, d_v) and, from the reference path, the weights (…, Tq, Tk)</returns>
     public static (Tensor Output, Tensor? Weights) Forward(Tensor q, Tensor k, Tensor v, Tensor? mask = null,
-        double dropout = 0.0, bool fused = false)
+        double dropout = 0.0, bool fused = false, bool causal = false)
     {
+        if (fused && causal) return (nn.functional.scaled_dot_product_attention(q, k, v, null, dropout, is_casual: true), null);
         if (fused) return (nn.functional.scaled_dot_product_attention(q, k, v, mask, dropout), null);
 
         double dk = q.shape[^1];

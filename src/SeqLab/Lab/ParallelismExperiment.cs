@@ -136,9 +136,9 @@ public static class ParallelismExperiment
             var name = Layers[i];
             table.Add([name, paper[i], byN[name][0].ToString("F2"), byN[name][^1].ToString("F1"), slope[name].ToString("F2"), steps[name][^1].ToString("N0"), speedup[name].ToString("F2") + "×"]);
         }
-        string Cross(string r) => crossover[r] is { } n ? $"n = {n}" : $"none up to n = {ns[^1]}";
+        string Cross(string r) => crossover[r] is { } n ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}") : $"no n up to {ns[^1]}";
         var finding = $"Recurrent layers take n sequential steps (counted: {steps["lstm"][^1]:N0} at n = {ns[^1]}), attention one. Time grows with n with log-log slope " +
-            string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention becomes slower than the LSTM at {Cross("lstm")}, " +
+            string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross("lstm")}, " +
             $"than the GRU at {Cross("gru")} and than the plain RNN at {Cross("rnn")} (d = {d}; the paper: attention is cheaper while n < d). " +
             $"Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {speedup[name]:F2}×")) + ".";
         return new LabResult("parallelism", "Parallelism: Table 1 of the paper, measured",

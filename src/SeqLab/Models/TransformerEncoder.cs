@@ -40,9 +40,10 @@ public sealed class TransformerEncoder : SequenceEncoder
     {
         long T = x.shape[1];
         var h = dropout.call(positions.call(x * Math.Sqrt(modelDim)));       // (B, T, d)
-        var padding = lengths is null ? null : Masks.Padding(lengths.to(x.device), T);   // (B, T)
+        // Full-length rows (every language-model window) need no padding mask.
+        var padding = lengths is null || lengths.min().item<long>() == T ? null : Masks.Padding(lengths.to(x.device), T);   // (B, T)
         var mask = causal ? Masks.Causal(T, x.dtype, x.device) : null;       // (T, T)
-        foreach (var layer in layers) h = layer.forward(h, padding, mask);
+        foreach (var layer in layers) h = layer.forward(h, padding, mask, isCausal: causal);
         if (norm is not null) h = norm.call(h);
         var real = padding is null ? ones(x.shape[0], T, 1, dtype: h.dtype, device: h.device) : padding.logical_not().unsqueeze(-1).to(h.dtype);
         var summary = (h * real).sum(1) / real.sum(1);                        // (B, d): mean over real tokens

@@ -33,7 +33,7 @@ public sealed class DecoderLayer : TransformerLayer
     /// </summary>
     public Tensor forward(Tensor x, Tensor memory, Tensor? causal, Tensor? targetPadding, Tensor? memoryPadding)
     {
-        x = SelfAttentionBlock(x, targetPadding, causal);
+        x = SelfAttentionBlock(x, targetPadding, causal, isCausal: causal is not null);
         x = Residual(x, Norm2, Dropout2, y => multihead_attn.call(y, memory, memory, memoryPadding, null).Output);
         return FeedForwardBlock(x, norm3, dropout3);
     }

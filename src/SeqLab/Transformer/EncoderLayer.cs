@@ -12,10 +12,13 @@ public sealed class EncoderLayer : TransformerLayer
     public EncoderLayer(int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst = false)
         : base(nameof(EncoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst) => RegisterComponents();
 
-    /// <summary>x (B, T, d); keyPadding (B, T) true = padded; attnMask (T, T) e.g. causal. → (B, T, d)</summary>
-    public Tensor forward(Tensor x, Tensor? keyPadding, Tensor? attnMask)
+    /// <summary>
+    /// x (B, T, d); keyPadding (B, T) true = padded; attnMask (T, T) e.g. causal; isCausal: attnMask is
+    /// exactly the causal mask (a hint for the fused kernel, as in PyTorch). → (B, T, d)
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal = false)
     {
-        x = SelfAttentionBlock(x, keyPadding, attnMask);
+        x = SelfAttentionBlock(x, keyPadding, attnMask, isCausal);
         return FeedForwardBlock(x, Norm2, Dropout2);
     }
 }

@@ -39,9 +39,9 @@ public abstract class TransformerLayer : nn.Module
     protected Tensor Residual(Tensor x, LayerNorm norm, Dropout drop, Func<Tensor, Tensor> sublayer) =>
         NormFirst ? x + drop.call(sublayer(norm.call(x))) : norm.call(x + drop.call(sublayer(x)));
 
-    /// <summary>Masked (or not) self-attention over x (B, T, d); keyPadding (B, T), attnMask (T, T).</summary>
-    protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask) =>
-        Residual(x, norm1, dropout1, y => self_attn.call(y, y, y, keyPadding, attnMask).Output);
+    /// <summary>Masked (or not) self-attention over x (B, T, d); keyPadding (B, T), attnMask (T, T); isCausal: attnMask is the causal mask.</summary>
+    protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal) =>
+        Residual(x, norm1, dropout1, y => self_attn.Forward(y, y, y, keyPadding, attnMask, isCausal).Output);
 
     /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's last.</summary>
     protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>
