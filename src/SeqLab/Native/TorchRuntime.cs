@@ -38,10 +38,12 @@ public static class TorchRuntime
     }
 
     /// <summary>Finds the native shim next to the app and asks the dynamic loader why it will not load.</summary>
-    public static string Diagnose()
+    public static string Diagnose() => Diagnose(AppContext.BaseDirectory);
+
+    /// <summary>As <see cref="Diagnose()"/>, for the native libraries under <paramref name="baseDir"/>.</summary>
+    public static string Diagnose(string baseDir)
     {
         var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux", StringComparison.Ordinal) ? "linux-x64" : RuntimeInformation.RuntimeIdentifier;
-        var baseDir = AppContext.BaseDirectory;
         string[] candidates =
         [
             Path.Combine(baseDir, "runtimes", rid, "native", "libLibTorchSharp.so"),

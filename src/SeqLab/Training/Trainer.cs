@@ -96,6 +96,8 @@ public sealed class Trainer(TrainingOptions options)
         StreamWriter metrics, double elapsed, long? totalSteps, double lr, double tps)
     {
         var result = Evaluator.Evaluate(model, data.Valid);
+        // Weights that give a non-finite validation loss are not worth a checkpoint: keep the last good one.
+        if (!double.IsFinite(result.Loss)) Diverged(state.Step, $"the validation loss is {result.Loss}", outDir);
         bool better = result.Loss < state.BestValidLoss;
         if (better) { state.BestValidLoss = result.Loss; state.BestStep = state.Step; state.EvalsWithoutImprovement = 0; }
         else state.EvalsWithoutImprovement++;
