@@ -25,6 +25,8 @@ namespace SeqLab.Cli
             new("demo", DemoCommand.Usage, "The whole lecture in minutes: every lab experiment, report.html and a summary.", DemoCommand.Options, DemoCommand.Run),
             new("lab", LabCommand.Usage, "Measure one of the lecture's claims (parallelism, long-range, gradients, context, attention, effective-context).", LabCommand.Options, LabCommand.Run, Positionals: true),
             new("bench", BenchCommand.Usage, "Measure speed and memory: tokens/s, GFLOP/s, MFU, peak RSS; memory over a long run; predict latency.", BenchCommand.Options, BenchCommand.Run),
+            new("export", InteropCommands.ExportUsage, "Write a checkpoint's weights as safetensors with PyTorch's parameter names.", InteropCommands.ExportOptions, InteropCommands.Export),
+            new("import", InteropCommands.ImportUsage, "Make a checkpoint from safetensors weights (e.g. trained in PyTorch), a config and a vocabulary.", InteropCommands.ImportOptions, InteropCommands.Import),
             new("data", DataCommand.Usage, "Write a generated data set (reverse, copy, long-range).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 

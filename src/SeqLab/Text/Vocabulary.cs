@@ -70,6 +70,22 @@ public sealed class Vocabulary
     public void Save(string path) =>
         Training.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stored(_tokens, _counts), Json.Options));
 
+    /// <summary>
+    /// A vocabulary from a token list where line i is token id i (e.g. one exported from PyTorch): a
+    /// vocab.json of SeqLab's, or a text file with one token per line starting with the four specials.
+    /// </summary>
+    public static Vocabulary LoadAny(string path)
+    {
+        if (!File.Exists(path)) throw new SeqLabInputException($"{path} does not exist; check --vocab.");
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return Load(path);
+        var tokens = File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        if (tokens.Count <= Specials.Length || !tokens.Take(Specials.Length).SequenceEqual(Specials))
+            throw new SeqLabInputException($"{path}: a token list must start with {string.Join(", ", Specials)} (ids 0–3), one token per line.");
+        var duplicate = tokens.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new SeqLabInputException($"{path}: '{duplicate.Key}' is listed twice; each token needs one id.");
+        return new Vocabulary(tokens, tokens.Select(_ => 0L).ToList());
+    }
+
     public static Vocabulary Load(string path)
     {
         Stored? stored;

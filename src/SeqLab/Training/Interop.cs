@@ -1,0 +1,46 @@
+using System.Text.Json;
+using SeqLab.Models;
+using SeqLab.Text;
+
+namespace SeqLab.Training;
+
+/// <summary>
+/// Weights in and out as safetensors with PyTorch's parameter names: export a checkpoint's weights for
+/// PyTorch, or build a checkpoint from weights trained elsewhere (a config.json says the architecture).
+/// </summary>
+public static class Interop
+{
+    /// <summary>Writes the checkpoint's best (or latest) weights to <paramref name="outPath"/>; returns the tensor names.</summary>
+    public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
+    {
+        var loaded = Checkpoint.Load(modelDir, best: !latest);
+        using var model = loaded.Model;
+        var names = model.state_dict().Keys.ToList();
+        AtomicFile.Write(outPath, s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value))));
+        return names;
+    }
+
+    /// <summary>
+    /// Creates a checkpoint in <paramref name="outDir"/> from safetensors weights, a model config
+    /// (config.json's keys) and a vocabulary. Unknown, missing or mis-shaped tensors are refused by name.
+    /// </summary>
+    public static LoadedModel Import(string weightsPath, string configPath, string vocabPath, string outDir)
+    {
+        if (!File.Exists(weightsPath)) throw new SeqLabInputException($"{weightsPath} does not exist; check --weights.");
+        if (!File.Exists(configPath)) throw new SeqLabInputException($"{configPath} does not exist; check --config.");
+        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile))) throw new SeqLabInputException($"{outDir} already holds a checkpoint; choose another --out.");
+        ModelConfig config;
+        try { config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), Json.Options) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new SeqLabInputException($"{configPath}: not a SeqLab model config ({e.Message.Split(". Path")[0]}); use the keys of a checkpoint's config.json."); }
+        var vocab = Vocabulary.LoadAny(vocabPath);
+        if (config.VocabSize == 0) config.VocabSize = vocab.Count;
+        if (config.VocabSize != vocab.Count)
+            throw new SeqLabInputException($"{configPath} says vocab_size {config.VocabSize} but {vocabPath} lists {vocab.Count} tokens; they must describe the same model.");
+        var model = ModelFactory.Create(config);
+        Checkpoint.LoadWeights(model, weightsPath);                 // before anything is written: refusals leave no folder behind
+        Checkpoint.Begin(outDir, config, new TrainingOptions(), vocab);
+        Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+        model.Dispose();
+        return Checkpoint.Load(outDir);
+    }
+}
