@@ -27,6 +27,7 @@ namespace SeqLab.Cli
             new("bench", BenchCommand.Usage, "Measure speed and memory: tokens/s, GFLOP/s, MFU, peak RSS; memory over a long run; predict latency.", BenchCommand.Options, BenchCommand.Run),
             new("export", InteropCommands.ExportUsage, "Write a checkpoint's weights as safetensors with PyTorch's parameter names.", InteropCommands.ExportOptions, InteropCommands.Export),
             new("import", InteropCommands.ImportUsage, "Make a checkpoint from safetensors weights (e.g. trained in PyTorch), a config and a vocabulary.", InteropCommands.ImportOptions, InteropCommands.Import),
+            new("serve", SeqLab.Cli.Serve.ServeCommand.Usage, "Web playground on 127.0.0.1: models side by side, attention heatmaps.", SeqLab.Cli.Serve.ServeCommand.Options, SeqLab.Cli.Serve.ServeCommand.Run),
             new("data", DataCommand.Usage, "Write a generated data set (reverse, copy, long-range).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 
