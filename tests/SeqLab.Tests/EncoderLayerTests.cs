@@ -6,6 +6,16 @@ namespace SeqLab.Tests;
 
 public class EncoderLayerSpec
 {
+    /// <summary>Same parameter names on both sides; torch's values copied into ours; both in eval mode.</summary>
+    static void CopyWeights(nn.Module theirs, nn.Module ours)
+    {
+        Assert.Equal(theirs.named_parameters().Select(p => p.name).Order(), ours.named_parameters().Select(p => p.name).Order());
+        using (no_grad())
+            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
+        ours.eval();
+        theirs.eval();
+    }
+
     [Fact]
     public void PostLnLayerMatchesTorchsTransformerEncoderLayer()
     {
@@ -13,12 +23,7 @@ public class EncoderLayerSpec
         manual_seed(4);
         var theirs = nn.TransformerEncoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16, dropout: 0.0);
         var ours = new EncoderLayer(8, 2, 16, 0.0);
-        var theirNames = theirs.named_parameters().Select(p => p.name).Order().ToList();
-        Assert.Equal(theirNames, ours.named_parameters().Select(p => p.name).Order().ToList());
-        using (no_grad())
-            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
-        ours.eval();
-        theirs.eval();
+        CopyWeights(theirs, ours);
 
         var x = randn(3, 5, 8);
         var padding = Masks.Padding(tensor(new long[] { 5, 2, 4 }), 5);
@@ -36,12 +41,7 @@ public class EncoderLayerSpec
         manual_seed(5);
         var theirs = nn.TransformerDecoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16, dropout: 0.0);
         var ours = new DecoderLayer(8, 2, 16, 0.0);
-        var theirNames = theirs.named_parameters().Select(p => p.name).Order().ToList();
-        Assert.Equal(theirNames, ours.named_parameters().Select(p => p.name).Order().ToList());
-        using (no_grad())
-            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
-        ours.eval();
-        theirs.eval();
+        CopyWeights(theirs, ours);
 
         var y = randn(3, 4, 8);                                   // (B, T, d) output so far
         var memory = randn(3, 6, 8);                              // (B, S, d) encoder states
