@@ -172,7 +172,7 @@ public class CliSpec
     [Fact]
     public void EveryCommandHasHelp()
     {
-        foreach (var command in new[] { "train", "eval", "predict", "generate" })
+        foreach (var command in new[] { "train", "eval", "predict", "generate", "embed", "lab", "demo", "bench", "serve", "export", "import", "data" })
         {
             var r = CliRunner.Run(command, "--help");
             Assert.Equal(0, r.ExitCode);

@@ -144,11 +144,18 @@ public static class Benchmark
             var ids = Enumerable.Range(0, batch * seqLen).Select(_ => (long)rng.Next(4, V)).ToArray();
             var b = new Batch(ids, ids.Reverse().ToArray(), Enumerable.Repeat((long)seqLen, batch).ToArray(), batch, seqLen);
             using (NewDisposeScope()) TrainingStep.Run(model, b, optimizer, parameters, options.LearningRate, options);
-            if (i == checkAt) { GC.Collect(); rssCheck = RssMb(); tensorsCheck = Tensor.TotalCount; }
+            if (i == checkAt) { Settle(); rssCheck = RssMb(); tensorsCheck = Tensor.TotalCount; }
         }
-        GC.Collect();
+        Settle();
         double rssEnd = RssMb();
         return new MemoryResult(preset, steps, checkAt, rssCheck, rssEnd, rssEnd / rssCheck - 1, tensorsCheck, Tensor.TotalCount, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Finalizes unreachable tensors so the counts compare live ones only.</summary>
+    static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     public sealed record LatencyResult(string Model, int Repeats, double MedianMs, double P90Ms);
