@@ -55,6 +55,20 @@ public class BadInputMatrixSpec
     }
 
     [Fact]
+    public void ACheckpointWithAnotherRunsVocabularyIsRefused()
+    {
+        using var dir = new TempDir();
+        foreach (var (name, lines) in new[] { ("a", 50), ("b", 400) })
+            Assert.Equal(0, CliRunner.Run("train", "--data", dir.File($"{name}.txt", Corpora.Repetitive(lines, seed: lines) + (name == "b" ? "palabras nuevas aquí aquí nuevas palabras\n" : "")),
+                "--out", dir.Sub(name), "--steps", "1", "--hidden-size", "8", "--embed-dim", "8", "--min-count", "1", "--threads", "1").ExitCode);
+        File.Copy(Path.Combine(dir.Sub("b"), "vocab.json"), Path.Combine(dir.Sub("a"), "vocab.json"), overwrite: true);
+        var r = CliRunner.Run("predict", "--model", dir.Sub("a"), "--text", "hola");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("vocab.json", r.Stderr);
+        Assert.Single(r.ErrorLines);
+    }
+
+    [Fact]
     public void PredictTruncatesAnOverlongContextWithAWarning()
     {
         using var dir = new TempDir();
