@@ -169,6 +169,18 @@ public class Seq2SeqCliSpec
     }
 
     [Fact]
+    public void Seq2SeqDefaultsToTheTransformerWithItsOwnLearningRate()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("r.tsv", "a b\tb a\nc d\td c\ne f\tf e\ng h\th g\na c\tc a\n");
+        Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", data, "--out", dir.Sub("m"), "--steps", "1", "--hidden-size", "8", "--embed-dim", "8", "--heads", "2", "--ff-dim", "8", "--min-count", "1").ExitCode);
+        var loaded = Checkpoint.Load(dir.Sub("m"));
+        Assert.Equal(("transformer", 1e-3), (loaded.Config.Family, loaded.Training.LearningRate));
+        Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", data, "--out", dir.Sub("n"), "--steps", "1", "--hidden-size", "8", "--embed-dim", "8", "--heads", "2", "--ff-dim", "8", "--min-count", "1", "--lr", "0.003").ExitCode);
+        Assert.Equal(0.003, Checkpoint.Load(dir.Sub("n")).Training.LearningRate);
+    }
+
+    [Fact]
     public void RecurrentSeq2SeqIsRefusedWithAPointer()
     {
         using var dir = new TempDir();
