@@ -22,11 +22,7 @@ public static class AttentionMaps
 
     public static Map For(LoadedModel loaded, string sentence)
     {
-        var encoder = loaded.Model switch
-        {
-            Seq2SeqModel s => s.SourceEncoder,
-            _ => loaded.Model.Encoder as TransformerEncoder,
-        } ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Family} model; attention maps need a Transformer (--model transformer).");
+        var encoder = loaded.Model.Encoder as TransformerEncoder ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Family} model; attention maps need a Transformer (--model transformer).");
         var words = loaded.Tokenizer.Tokenize(sentence.Replace("[???]", " "));
         if (words.Count == 0) throw new SeqLabInputException("the sentence is empty; give at least one word.");
         var ids = loaded.Vocabulary.Encode(words).ToList();

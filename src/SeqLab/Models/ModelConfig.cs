@@ -88,8 +88,6 @@ public sealed class ModelConfig
         }
         if (FreezeEmbeddings && TieWeights && Task is "lm" or "seq2seq")
             throw new SeqLabInputException("frozen embeddings are tied to the output layer, which would freeze it too; add --untie-weights (or set tie_weights false) with --freeze-embeddings.");
-        if (Task == "seq2seq" && Family != "transformer")
-            throw new SeqLabInputException($"--task seq2seq is built as the Transformer encoder–decoder; use --model transformer (got --model {Family}).");
         if (Bidirectional && Task == "lm")
             throw new SeqLabInputException("a bidirectional model cannot be a language model (it would see the word it predicts); drop --bidirectional or use --task classify.");
     }

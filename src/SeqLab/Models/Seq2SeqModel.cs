@@ -1,36 +1,34 @@
 using SeqLab.Attention;
 using SeqLab.Text;
-using SeqLab.Transformer;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 
 /// <summary>
-/// The encoder–decoder Transformer of "Attention Is All You Need": the encoder reads the source both
-/// ways into a memory (B, S, d); the decoder reads the output so far (starting at &lt;bos&gt;) and
-/// attends to that memory; a linear layer ("generator") gives the next output token. Source and
-/// target share one vocabulary and one embedding matrix, which the generator reuses when weights are
-/// tied (the paper, §3.4).
+/// An encoder–decoder: the encoder reads the source into a memory (B, S, D); the decoder reads the
+/// output so far (starting at &lt;bos&gt;) and attends to that memory; a linear layer ("generator")
+/// gives the next output token. The Transformer of "Attention Is All You Need", or (rnn/lstm/gru) a
+/// recurrent encoder with an attentional recurrent decoder. Source and target share one vocabulary and
+/// one embedding matrix, which the generator reuses when weights are tied (the paper, §3.4).
 /// </summary>
 public sealed class Seq2SeqModel : SequenceModel
 {
-    readonly Decoder decoder;
+    readonly OutputDecoder decoder;
     readonly Linear generator;
 
     public Seq2SeqModel(ModelConfig c) : base(nameof(Seq2SeqModel), c)
     {
-        decoder = new Decoder(c.HiddenSize, c.NumLayers, c.Heads, c.FfDim, c.Dropout, c.NormFirst, c.MaxLength, c.LearnedPositions);
-        generator = nn.Linear(c.HiddenSize, c.VocabSize);
-        if (c.TieWeights) generator.weight = Embedding.weight!;           // (V, d), shared
+        decoder = OutputDecoder.Create(c, Encoder.OutputSize);
+        generator = nn.Linear(decoder.OutputSize, c.VocabSize);
+        if (c.TieWeights && decoder.OutputSize == c.EmbedDim) generator.weight = Embedding.weight!;   // (V, E), shared
         RegisterComponents();
         // With the √d_model input scale, N(0, 1) embeddings would swamp the positional encodings
         // and, tied to the generator, start with huge logits; d^-0.5 keeps both near unit scale.
         using (no_grad()) nn.init.normal_(Embedding.weight!, 0, Math.Pow(c.HiddenSize, -0.5));
     }
 
-    public Decoder Decoder => decoder;
-    public TransformerEncoder SourceEncoder => (TransformerEncoder)Encoder;
+    public OutputDecoder Decoder => decoder;
 
     /// <summary>source (B, S) ids and lengths → memory (B, S, d) and its padding mask (B, S).</summary>
     public (Tensor Memory, Tensor? Padding) Encode(Tensor source, Tensor? lengths)
@@ -41,7 +39,7 @@ public sealed class Seq2SeqModel : SequenceModel
 
     /// <summary>output so far (B, T) ids, starting with &lt;bos&gt; → next-token logits (B, T, V).</summary>
     public Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) =>
-        generator.call(decoder.forward(Embedding.call(output), memory, memoryPadding));
+        generator.call(decoder.Decode(Embedding.call(output), memory, memoryPadding));
 
     /// <summary>The encoder's memory (B, S, d) for source ids (B, S); decoding goes through <see cref="Decode"/>.</summary>
     public override Tensor forward(Tensor source, Tensor? lengths) => Encode(source, lengths).Memory;

@@ -9,7 +9,7 @@ namespace SeqLab.Transformer;
 /// √d_model plus positional encodings, then N <see cref="DecoderLayer"/>s, each attending causally to
 /// the output so far and fully to the encoder's memory. (A pre-LN stack ends with a final LayerNorm.)
 /// </summary>
-public sealed class Decoder : nn.Module
+public sealed class Decoder : Models.OutputDecoder
 {
     readonly PositionalEncoding positions;
     readonly Dropout dropout;
@@ -29,6 +29,10 @@ public sealed class Decoder : nn.Module
     }
 
     public IReadOnlyList<DecoderLayer> Layers => [.. layers];
+
+    public override int OutputSize => modelDim;
+
+    public override Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) => forward(output, memory, memoryPadding);
 
     /// <summary>
     /// y (B, T, d) embedded output tokens (starting with &lt;bos&gt;); memory (B, S, d);
