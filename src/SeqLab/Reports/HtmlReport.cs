@@ -43,7 +43,7 @@ public static class HtmlReport
             """);
         html.Append($"<h1>SeqLab: the lecture's claims, measured</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; {seconds:F0} s in all; {DateTime.Now:yyyy-MM-dd HH:mm}</p>");
         html.Append("<p>Static embeddings give one vector per word; recurrent networks read word by word, so step 100 waits for step 99 and early words fade; the Transformer's self-attention reaches every word in one step. Each section below states the lecture's claim, then what this machine measured.</p>");
-        html.Append("<table><tr><th>experiment</th><th>measured</th><th>seconds</th></tr>");
+        html.Append("<table><tr><th>experiment</th><th style=\"text-align:left\">measured</th><th>seconds</th></tr>");
         foreach (var r in results) html.Append($"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>");
         html.Append("</table>");
         foreach (var r in results)

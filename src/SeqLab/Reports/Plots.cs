@@ -37,8 +37,8 @@ public static class Plots
         if (logX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Pow10(v), MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator() };
         if (logY) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Pow10(v), MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator() };
         Decorate(plot, title, xLabel + (logX ? " (log)" : ""), yLabel + (logY ? " (log)" : ""));
-        plot.ShowLegend(Alignment.UpperLeft);
-        return Save(plot, pathWithoutExtension);
+        plot.ShowLegend(Edge.Right);          // beside the axes, never over the data
+        return Save(plot, pathWithoutExtension, Width + 180);
     }
 
     /// <summary>One bar per label.</summary>
