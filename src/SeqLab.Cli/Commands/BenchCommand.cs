@@ -13,6 +13,7 @@ public static class BenchCommand
         new("impl", "fused|reference", "fused (default): libtorch kernels; reference: our cells stepping in C# / attention computed by hand, printed with its ratio to fused"),
         new("mode", "train|memory|latency", "train (default): tokens/s, GFLOP/s, MFU, peak RSS; memory: RSS and live tensors over a long run; latency: warm predict time"),
         new("threads", "N", "libtorch threads; default: all cores"),
+        new("compare", null, "train: also time TorchSharp's built-in modules on the same shapes, interleaved with SeqLab in the same process (3 rounds), and print the ratio"),
         new("steps", "N", "train: timed steps (default 10, after 3 warm-up steps); memory: total steps (default 5000)"),
         new("check-at", "N", "memory: the step whose RSS the end is compared with; default 500"),
         new("batch-size", "N", "memory: rows per step (default 32; smaller runs the long check faster)"),
@@ -21,7 +22,7 @@ public static class BenchCommand
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all [--impl fused|reference] [--threads N] [--json]\n" +
+    public const string Usage = "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all [--impl fused|reference] [--compare] [--threads N] [--json]\n" +
         "       seqlab bench --mode memory --preset lstm-lm|transformer-lm [--steps 5000 --check-at 500]\n" +
         "       seqlab bench --mode latency --model DIR";
 
@@ -68,13 +69,27 @@ public static class BenchCommand
         int timed = a.Int("steps", 1, 100_000) ?? 10;
         double peak = Benchmark.GemmPeak();
         var presets = name == "all" ? Benchmark.Presets.Where(p => p != "layers").ToArray() : [name];
-        var results = new List<(Benchmark.Result Result, double? RatioToFused)>();
+        var results = new List<(Benchmark.Result Result, double? RatioToFused, double? Builtin)>();
+        bool compare = a.Flag("compare");
         foreach (var p in presets)
         {
-            Output.Info($"seqlab bench: {p} ({impl}, {threads} threads)");
+            Output.Info($"seqlab bench: {p} ({impl}, {threads} threads{(compare ? ", interleaved with the built-ins" : "")})");
+            if (compare)
+            {
+                // Alternate the two in one process so that drift (other load, frequency) hits both alike.
+                var ours = new List<Benchmark.Result>();
+                var theirs = new List<double>();
+                for (int round = 0; round < 3; round++)
+                {
+                    ours.Add(Benchmark.Train(p, impl, threads, timed, gemmPeak: peak));
+                    theirs.Add(Benchmark.BuiltinTrain(p, threads, timed));
+                }
+                results.Add((ours.OrderBy(r => r.TokensPerSecond).ElementAt(1), null, theirs.Order().ElementAt(1)));
+                continue;
+            }
             var r = Benchmark.Train(p, impl, threads, timed, gemmPeak: peak);
             double? ratio = impl == "reference" ? r.TokensPerSecond / Benchmark.Train(p, "fused", threads, timed, gemmPeak: peak).TokensPerSecond : null;
-            results.Add((r, ratio));
+            results.Add((r, ratio, null));
         }
         if (a.Flag("json"))
         {
@@ -83,15 +98,18 @@ public static class BenchCommand
                 preset = x.Result.Preset, impl = x.Result.Impl, threads = x.Result.Threads, tokens_per_s = x.Result.TokensPerSecond, flops_per_token = x.Result.FlopsPerToken,
                 gflops = x.Result.Gflops, gemm_peak_gflops = x.Result.GemmPeakGflops, mfu = x.Result.Mfu, peak_rss_mb = x.Result.PeakRssMb,
                 median_step_ms = x.Result.MedianStepMs, timed_steps = x.Result.TimedSteps, ratio_to_fused = x.RatioToFused,
+                builtin_tokens_per_s = x.Builtin, ratio_to_builtin = x.Builtin is { } b ? x.Result.TokensPerSecond / b : (double?)null,
             }).ToList();
             if (docs.Count == 1) Output.Json(docs[0]); else Output.Json(docs);
             return 0;
         }
-        var table = new List<string[]> { new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(impl == "reference" ? ["× fused"] : Array.Empty<string>()).ToArray() };
-        foreach (var (r, ratio) in results)
+        var extra = impl == "reference" ? new[] { "× fused" } : compare ? ["built-ins tokens/s", "× built-ins"] : Array.Empty<string>();
+        var table = new List<string[]> { new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(extra).ToArray() };
+        foreach (var (r, ratio, builtin) in results)
             table.Add(new[] { r.Preset, r.Impl, r.Threads.ToString(), r.TokensPerSecond.ToString("N0"), (r.FlopsPerToken / 1e6).ToString("F1"), r.Gflops.ToString("F1"),
                 r.GemmPeakGflops.ToString("F1"), r.Mfu.ToString("P0"), r.PeakRssMb.ToString("F0"), r.MedianStepMs.ToString("F1") }
-                .Concat(ratio is { } x ? [x.ToString("F3")] : Array.Empty<string>()).ToArray());
+                .Concat(ratio is { } x ? [x.ToString("F3")] : Array.Empty<string>())
+                .Concat(builtin is { } bt ? [bt.ToString("N0"), (r.TokensPerSecond / bt).ToString("F3")] : Array.Empty<string>()).ToArray());
         Console.WriteLine(LabCommand.Table(table));
         return 0;
     }

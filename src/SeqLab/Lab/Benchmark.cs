@@ -117,6 +117,60 @@ public static class Benchmark
         return new Result(preset, impl, threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
     }
 
+    /// <summary>
+    /// The anchor's model built from TorchSharp's own modules (nn.LSTM/GRU/RNN; nn.TransformerEncoderLayer,
+    /// which in TorchSharp 0.107 is post-LN), trained with the anchor's loop: the in-process "built-ins"
+    /// column. Returns median tokens/s over <paramref name="steps"/> timed steps.
+    /// </summary>
+    public static double BuiltinTrain(string preset, int threads, int steps = 10, int warmup = 3)
+    {
+        Native.TorchRuntime.SetThreads(threads);
+        manual_seed(0);
+        var family = preset.Split('-')[0];
+        var modules = new List<nn.Module>();
+        var emb = nn.Embedding(V, D); var outp = nn.Linear(D, V);
+        modules.AddRange([emb, outp]);
+        Func<Tensor, Tensor> forward;
+        if (family == "transformer")
+        {
+            var pos = nn.Embedding(T, D); var norm = nn.LayerNorm(D);
+            var enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, 4, 1024, 0.0), 4);
+            var mask = triu(full(T, T, float.NegativeInfinity), 1);
+            modules.AddRange([pos, norm, enc]);
+            forward = x => outp.call(norm.call(enc.call((emb.call(x) + pos.call(arange(T))).transpose(0, 1), mask, null).transpose(0, 1)));
+        }
+        else
+        {
+            nn.Module rnn = family switch { "lstm" => nn.LSTM(D, D, 2, batchFirst: true), "gru" => nn.GRU(D, D, 2, batchFirst: true), _ => nn.RNN(D, D, 2, batchFirst: true) };
+            modules.Add(rnn);
+            forward = x => outp.call(rnn switch
+            {
+                TorchSharp.Modules.LSTM l => l.call(emb.call(x)).Item1,
+                TorchSharp.Modules.GRU g => g.call(emb.call(x)).Item1,
+                TorchSharp.Modules.RNN r => r.call(emb.call(x)).Item1,
+                _ => throw new InvalidOperationException(),
+            });
+        }
+        var optimizer = optim.AdamW(modules.SelectMany(m => m.parameters()).ToList(), 1e-3);
+        var batch = RandomBatch(new Random(0));
+        var times = new List<double>();
+        try
+        {
+            for (int i = 0; i < warmup + steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var clock = Stopwatch.StartNew();
+                var loss = nn.functional.cross_entropy(forward(batch.InputTensor()).reshape(-1, V), batch.TargetTensor().reshape(-1));
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+            }
+        }
+        finally { foreach (var m in modules) m.Dispose(); }
+        return B * T / times.Order().ElementAt(times.Count / 2);
+    }
+
     /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused kernel.</summary>
     static void SetFusedAttention(SequenceModel model, bool fused)
     {
