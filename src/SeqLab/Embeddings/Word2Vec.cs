@@ -59,7 +59,8 @@ public sealed class Word2Vec
         public double WordsPerSecond => Seconds > 0 ? (double)CorpusWords * Epochs / Seconds : 0;
     }
 
-    const int TableSize = 10_000_000;
+    /// <summary>Resolution of the noise distribution: cumulative weights are scaled to this total.</summary>
+    const long NoiseScale = 1L << 31;
     const float MaxExp = 6f;
 
     readonly Options o;
@@ -173,7 +174,7 @@ public sealed class Word2Vec
     /// One positive pair (v, word) and k negatives drawn from the noise table: gradient ascent on
     /// log σ(v·u_word) + Σ log σ(−v·u_noise). Updates the output vectors; accumulates v's update in error.
     /// </summary>
-    void NegativeSampling(ReadOnlySpan<float> v, int word, float[] output, int[] table, float alpha, float[] error, ref ulong rng, int D)
+    void NegativeSampling(ReadOnlySpan<float> v, int word, float[] output, long[] table, float alpha, float[] error, ref ulong rng, int D)
     {
         for (int d = 0; d <= o.Negative; d++)
         {
@@ -182,7 +183,11 @@ public sealed class Word2Vec
             if (d == 0) { target = word; label = 1; }
             else
             {
-                target = table[(int)((Next(ref rng) >> 16) % TableSize)];
+                // Draw from count^0.75 by binary search over the cumulative weights (as gensim): a table of
+                // vocabulary size stays in cache, where word2vec.c's 10⁷-entry table costs a miss per draw.
+                long r = (long)((Next(ref rng) >> 16) % (ulong)table[^1]);
+                int found = Array.BinarySearch(table, r);
+                target = found < 0 ? ~found : found + 1;
                 if (target == word) continue;
                 label = 0;
             }
@@ -194,19 +199,17 @@ public sealed class Word2Vec
         }
     }
 
-    /// <summary>word2vec.c's table: word i fills a share of slots proportional to count_i^0.75.</summary>
-    static int[] NoiseTable(long[] freq)
+    /// <summary>Cumulative noise weights: entry i is the total of count_j^0.75 for j ≤ i, scaled to <see cref="NoiseScale"/>.</summary>
+    static long[] NoiseTable(long[] freq)
     {
-        var table = new int[TableSize];
-        double norm = freq.Sum(f => Math.Pow(f, 0.75));
-        int i = 0;
-        double cumulative = Math.Pow(freq[0], 0.75) / norm;
-        for (int a = 0; a < TableSize; a++)
+        double norm = freq.Sum(f => Math.Pow(f, 0.75)), running = 0;
+        var cumulative = new long[freq.Length];
+        for (int i = 0; i < freq.Length; i++)
         {
-            table[a] = i;
-            if ((double)a / TableSize > cumulative && i < freq.Length - 1) cumulative += Math.Pow(freq[++i], 0.75) / norm;
+            running += Math.Pow(freq[i], 0.75) / norm;
+            cumulative[i] = Math.Max(i == 0 ? 1 : cumulative[i - 1] + 1, (long)Math.Round(running * NoiseScale));   // every word keeps a chance
         }
-        return table;
+        return cumulative;
     }
 
     // word2vec.c's linear congruential generator: fast, and each thread has its own.
