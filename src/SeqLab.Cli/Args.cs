@@ -106,8 +106,10 @@ public sealed class Args
     public static string Help(string usage, string summary, IReadOnlyList<Option> options)
     {
         var lines = new List<string> { $"usage: {usage}", "", summary, "", "options:" };
-        foreach (var o in options)
-            lines.Add($"  --{o.Name}{(o.Value is null ? "" : " " + o.Value),-22} {o.Help}".TrimEnd());
+        var names = options.Select(o => $"--{o.Name}{(o.Value is null ? "" : " " + o.Value)}").ToList();
+        int width = Math.Min(40, names.Max(n => n.Length));
+        for (int i = 0; i < options.Count; i++)
+            lines.Add($"  {names[i].PadRight(width)}  {options[i].Help}".TrimEnd());
         return string.Join(Environment.NewLine, lines);
     }
 }

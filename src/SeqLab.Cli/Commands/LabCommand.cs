@@ -12,7 +12,7 @@ public static class LabCommand
     public static readonly Option[] Options =
     [
         new("word", "WORD", "context: the word to follow across sentences; default banco"),
-        new("sentence", "TEXT", "context: a sentence containing the word (repeat; default: a park and a money sentence)"),
+        new("sentence", "TEXT", "context: a sentence containing the word (repeat; default: a park and a money sentence); attention: the sentence to map (default: the lecture's)"),
         new("vectors", "FILE", "context: static word2vec vectors (`seqlab embed train`)"),
         new("data", "PATH", "context: without --vectors, train Word2Vec on this text first"),
         new("model", "DIR", "context: a trained rnn/lstm/gru/transformer checkpoint (repeat to compare several)"),

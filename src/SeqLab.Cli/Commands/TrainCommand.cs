@@ -11,11 +11,11 @@ public static class TrainCommand
 {
     public static readonly Option[] Options =
     [
-        new("task", "lm|classify|seq2seq", "what to learn: next token (lm), one label per text (classify), or an output text per source (seq2seq, --model transformer); default lm"),
+        new("task", "lm|classify|seq2seq", "what to learn: next token (lm), one label per text (classify), or an output text per source (seq2seq: an encoder–decoder); default lm"),
         new("model", "rnn|lstm|gru|transformer", "model family; default lstm (transformer for --task seq2seq)"),
         new("impl", "fused|reference", "fused = libtorch kernels (fast, default); reference = our cells stepping in C#"),
         new("data", "PATH", "training data: text file or folder of .txt (lm); TSV label<TAB>text or JSONL {text, label} (classify); TSV source<TAB>target or JSONL {source, target} (seq2seq)"),
-        new("valid", "PATH", "validation data in the same format; default: hold out the last 10% (lm) or a random 10% (classify)"),
+        new("valid", "PATH", "validation data in the same format; default: hold out the last 10% (lm) or a seeded random 10% (classify, seq2seq)"),
         new("config", "FILE.json", "{\"model\": {...}, \"training\": {...}} with the snake_case keys of config.json / training.json"),
         new("out", "DIR", "checkpoint directory to create (must not hold another checkpoint)"),
         new("resume", "DIR", "continue the run saved in DIR (needs the same --data)"),
