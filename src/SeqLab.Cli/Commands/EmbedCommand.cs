@@ -110,8 +110,7 @@ public static class EmbedCommand
             Seed = a.Int("seed") ?? 1,
         };
         options.Validate();
-        var tokenizer = new WordTokenizer(lowercase: true);
-        var sentences = TextSource.ReadLines(data).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
+        var sentences = Word2Vec.Sentences(data);
         var w2v = new Word2Vec(options);
         var (vectors, summary) = ProgressView.Embedding(w2v, () => w2v.Train(sentences));
         vectors.Save(outPath);

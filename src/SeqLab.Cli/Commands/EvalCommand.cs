@@ -30,13 +30,7 @@ public static class EvalCommand
         var loaded = Checkpoint.Load(dir);
         if (loaded.Config.Task == "classify")
         {
-            var pairs = PairedText.Read(data, PairedText.Format.Classification);
-            var labels = loaded.Config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
-            var examples = pairs.Select(p => labels.TryGetValue(p.First, out var y)
-                ? (Ids: loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId], Label: y)
-                : throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' is not one the model knows ({string.Join(", ", loaded.Config.Labels)}).")).ToList();
-            var batches = examples.Chunk(batchSize).Select(c => Batch.Pad(c.Select(e => e.Ids).ToList(), c.Select(e => e.Label).ToArray(), loaded.Config.MaxLength));
-            var r = Evaluator.Evaluate(loaded.Model, batches);
+            var r = Evaluator.Classification(loaded, PairedText.Read(data, PairedText.Format.Classification), batchSize);
             if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
             else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {loaded.Config.Labels.Count} labels: {1.0 / loaded.Config.Labels.Count:P1})");
             return 0;
@@ -45,10 +39,8 @@ public static class EvalCommand
         if (loaded.Config.Task == "seq2seq")
         {
             var pairs = PairedText.Read(data, PairedText.Format.Translation);
-            var score = new Seq2SeqPredictor(loaded).Evaluate(pairs, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6);
-            var loss = Evaluator.Evaluate(loaded.Model, pairs.Chunk(batchSize).Select(c => Batch.Pairs(
-                c.Select(p => loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.First)) is { Length: > 0 } s ? s : [Vocabulary.UnkId]).ToList(),
-                c.Select(p => loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(p.Second))).ToList(), loaded.Config.MaxLength)));
+            var score = new Seq2SeqPredictor(loaded).Evaluate(pairs, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6, batchSize: batchSize);
+            var loss = score.TeacherForced;
             if (a.Flag("json"))
                 Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity, token_accuracy = loss.Accuracy,
                     samples = score.Samples.Select(s => new { source = s.Source, reference = s.Reference, output = s.Output }) });

@@ -89,9 +89,8 @@ public static class LabCommand
         if (a.String("vectors") is { } path) vectors = WordVectors.Load(path);
         else if (a.String("data") is { } data)
         {
-            var tokenizer = new WordTokenizer();
             var w2v = new Word2Vec(new Word2Vec.Options { MinCount = 2 });
-            vectors = ProgressView.Embedding(w2v, () => w2v.Train(TextSource.ReadLines(data).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList())).Vectors;
+            vectors = ProgressView.Embedding(w2v, () => w2v.Train(Word2Vec.Sentences(data))).Vectors;
         }
         else throw new SeqLabInputException("`seqlab lab context` needs static vectors: --vectors FILE (from `seqlab embed train`) or --data PATH to train them now.");
         if (a.All("model").Count > 0) TorchRuntime.EnsureLoaded();

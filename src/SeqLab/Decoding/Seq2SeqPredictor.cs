@@ -23,7 +23,8 @@ public sealed class Seq2SeqPredictor
         model.eval();
     }
 
-    public sealed record Score(double ExactMatch, double Bleu, int Examples, IReadOnlyList<(string Source, string Reference, string Output)> Samples);
+    /// <param name="TeacherForced">per-token loss and accuracy with the reference as the decoder's input.</param>
+    public sealed record Score(double ExactMatch, double Bleu, int Examples, IReadOnlyList<(string Source, string Reference, string Output)> Samples, Evaluator.Result TeacherForced);
 
     /// <summary>Source text → token ids, refusing texts the model cannot read whole.</summary>
     public long[] Source(string text)
@@ -101,14 +102,18 @@ public sealed class Seq2SeqPredictor
     public Score Evaluate(IReadOnlyList<PairedText.Pair> pairs, int beam = 1, double lengthPenalty = 0.6, int samples = 3, int batchSize = 64)
     {
         var tokenizer = loaded.Tokenizer;
+        var sources = pairs.Select(p => Source(p.First)).ToList();
+        var targets = pairs.Select(p => loaded.Vocabulary.Encode(tokenizer.Tokenize(p.Second))).ToList();
         var ids = beam == 1
-            ? pairs.Chunk(batchSize).SelectMany(chunk => GreedyBatch(chunk.Select(p => Source(p.First)).ToList())).ToList()
+            ? sources.Chunk(batchSize).SelectMany(chunk => GreedyBatch(chunk)).ToList()
             : pairs.Select(p => OutputIds(p.First, beam, lengthPenalty, null, null, 1)).ToList();
         var outputs = ids.Select(o => (IReadOnlyList<string>)o.Select(t => loaded.Vocabulary[(int)t]).ToList()).ToList();
         // The reference as the model sees it: same tokenizer, and unknown words as <unk>.
-        var references = pairs.Select(p => (IReadOnlyList<string>)loaded.Vocabulary.Encode(tokenizer.Tokenize(p.Second)).Select(t => loaded.Vocabulary[(int)t]).ToList()).ToList();
+        var references = targets.Select(t => (IReadOnlyList<string>)t.Select(id => loaded.Vocabulary[(int)id]).ToList()).ToList();
+        var teacherForced = Evaluator.Evaluate(model, Enumerable.Range(0, (pairs.Count + batchSize - 1) / batchSize).Select(b =>
+            Batch.Pairs(sources.Skip(b * batchSize).Take(batchSize).ToList(), targets.Skip(b * batchSize).Take(batchSize).ToList(), loaded.Config.MaxLength)));
         int exact = outputs.Zip(references).Count(x => x.First.SequenceEqual(x.Second));
         var shown = pairs.Take(samples).Select((p, i) => (p.First, p.Second, tokenizer.Detokenize(outputs[i]))).ToList();
-        return new Score((double)exact / pairs.Count, Bleu.Corpus(outputs, references), pairs.Count, shown);
+        return new Score((double)exact / pairs.Count, Bleu.Corpus(outputs, references), pairs.Count, shown, teacherForced);
     }
 }

@@ -68,6 +68,13 @@ public sealed class Word2Vec
 
     public event Action<Progress>? OnProgress;
 
+    /// <summary>A text file or folder as Word2Vec reads it: one sentence per non-empty line, lowercased words (SeqLab's word tokenizer).</summary>
+    public static List<IReadOnlyList<string>> Sentences(string path)
+    {
+        var tokenizer = new Text.WordTokenizer(lowercase: true);
+        return Text.TextSource.ReadLines(path).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
+    }
+
     /// <summary>Trains vectors for every word seen at least min-count times in <paramref name="sentences"/> (already tokenized).</summary>
     public (WordVectors Vectors, Summary Summary) Train(IReadOnlyList<IReadOnlyList<string>> sentences)
     {

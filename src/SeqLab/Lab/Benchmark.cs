@@ -84,35 +84,50 @@ public static class Benchmark
         return p.WorkingSet64 / 1048576.0;
     }
 
-    static Batch RandomBatch(Random rng)
+    static Batch RandomBatch(Random rng, int rows = B, int columns = T)
     {
-        var ids = Enumerable.Range(0, B * T).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
-        var targets = Enumerable.Range(0, B * T).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
-        return new Batch(ids, targets, Enumerable.Repeat((long)T, B).ToArray(), B, T);
+        long[] Ids() => Enumerable.Range(0, rows * columns).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
+        return new Batch(Ids(), Ids(), Enumerable.Repeat((long)columns, rows).ToArray(), rows, columns);
+    }
+
+    /// <summary>A preset's model in training mode with the trainer's optimiser (AdamW, lr 1e-3), as a bench step needs them.</summary>
+    sealed record Run(SequenceModel Model, TrainingOptions Options, List<TorchSharp.Modules.Parameter> Parameters, TorchSharp.Modules.OptimizerHelper Optimizer) : IDisposable
+    {
+        public static Run Start(string preset, string impl, int threads)
+        {
+            Native.TorchRuntime.SetThreads(threads);
+            manual_seed(0);
+            var model = ModelFactory.Create(Config(preset, impl));
+            SetFusedAttention(model, impl == "fused");
+            model.train();
+            var options = new TrainingOptions { LearningRate = 1e-3 };
+            var parameters = model.UniqueParameters();
+            return new Run(model, options, parameters, TrainingStep.Optimizer(options, parameters));
+        }
+
+        public void Step(Batch batch)
+        {
+            using var scope = NewDisposeScope();
+            TrainingStep.Run(Model, batch, Optimizer, Parameters, Options.LearningRate, Options);
+        }
+
+        public void Dispose() => Model.Dispose();
     }
 
     /// <summary>Median training throughput over <paramref name="steps"/> timed steps after <paramref name="warmup"/>.</summary>
     public static Result Train(string preset, string impl, int threads, int steps = 10, int warmup = 3, double? gemmPeak = null)
     {
-        Native.TorchRuntime.SetThreads(threads);
-        manual_seed(0);
-        var config = Config(preset, impl);
-        using var model = ModelFactory.Create(config);
-        SetFusedAttention(model, impl == "fused");
-        model.train();
-        var options = new TrainingOptions { LearningRate = 1e-3 };
-        var parameters = model.UniqueParameters();
-        var optimizer = TrainingStep.Optimizer(options, parameters);
+        using var run = Run.Start(preset, impl, threads);
         var batch = RandomBatch(new Random(0));
         var times = new List<double>();
         for (int i = 0; i < warmup + steps; i++)
         {
             var clock = Stopwatch.StartNew();
-            using (NewDisposeScope()) TrainingStep.Run(model, batch, optimizer, parameters, options.LearningRate, options);
+            run.Step(batch);
             if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
         double median = times.Order().ElementAt(times.Count / 2);
-        double tps = B * T / median, flops = TrainingFlopsPerToken(config), peak = gemmPeak ?? GemmPeak();
+        double tps = B * T / median, flops = TrainingFlopsPerToken(run.Model.Config), peak = gemmPeak ?? GemmPeak();
         double gflops = tps * flops / 1e9;
         return new Result(preset, impl, threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
     }
@@ -182,22 +197,14 @@ public static class Benchmark
     /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory must stay flat.</summary>
     public static MemoryResult Memory(string preset, int threads, int steps, int checkAt, int batch = B, int seqLen = T)
     {
-        Native.TorchRuntime.SetThreads(threads);
-        manual_seed(0);
-        var config = Config(preset, "fused");
-        using var model = ModelFactory.Create(config);
-        var options = new TrainingOptions { LearningRate = 1e-3 };
-        var parameters = model.UniqueParameters();
-        var optimizer = TrainingStep.Optimizer(options, parameters);
+        using var run = Run.Start(preset, "fused", threads);
         var rng = new Random(0);
         var clock = Stopwatch.StartNew();
         double rssCheck = 0;
         long tensorsCheck = 0;
         for (int i = 1; i <= steps; i++)
         {
-            var ids = Enumerable.Range(0, batch * seqLen).Select(_ => (long)rng.Next(4, V)).ToArray();
-            var b = new Batch(ids, ids.Reverse().ToArray(), Enumerable.Repeat((long)seqLen, batch).ToArray(), batch, seqLen);
-            using (NewDisposeScope()) TrainingStep.Run(model, b, optimizer, parameters, options.LearningRate, options);
+            run.Step(RandomBatch(rng, batch, seqLen));
             if (i == checkAt) { Settle(); rssCheck = RssMb(); tensorsCheck = Tensor.TotalCount; }
         }
         Settle();

@@ -16,8 +16,7 @@ public static class ContextExperiment
         if (corpus is null) return new LabResult("context", title, claim, "", [], [], new { skipped = problem }, clock.Elapsed.TotalSeconds, problem);
 
         s.Log("context: Word2Vec");
-        var tokenizer = new WordTokenizer();
-        var sentences = TextSource.ReadLines(corpus.Train).Select(l => tokenizer.Tokenize(l.Text)).Where(t => t.Count > 0).ToList();
+        var sentences = Word2Vec.Sentences(corpus.Train);
         var w2v = new Word2Vec(new Word2Vec.Options { MinCount = s.Pick(1, 2, 2), Epochs = s.Pick(1, 10, 20), Threads = s.Threads, Seed = s.Seed });
         var (vectors, summary) = w2v.Train(sentences);
         vectors.Save(Path.Combine(s.OutDir, "models", "word2vec.txt"));

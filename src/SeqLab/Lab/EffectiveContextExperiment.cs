@@ -81,7 +81,7 @@ public static class EffectiveContextExperiment
             s.Log($"effective-context: {family}");
             var m = Train(s, family, corpus);
             var stream = LanguageModelData.Encode(TextSource.ReadLines(corpus.Test), m.Tokenizer, m.Vocabulary);
-            int n = Math.Min(s.Pick(20, 400, 2000), (stream.Length - L - 1) / 1);
+            int n = Math.Min(s.Pick(20, 400, 2000), stream.Length - L - 1);
             if (n < 1) throw new SeqLabInputException($"the held-out text has {stream.Length} tokens; the experiment needs more than {L + 1}.");
             var starts = Enumerable.Range(0, n).Select(i => (int)((long)i * (stream.Length - L - 1) / n)).ToList();
             var windows = starts.Select(o => stream[o..(o + L)]).ToList();

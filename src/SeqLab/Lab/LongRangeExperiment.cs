@@ -72,14 +72,8 @@ public static class LongRangeExperiment
         return s.Model(key, config, Training(s), files.Train, files.Valid);
     }
 
-    public static double Accuracy(LoadedModel m, IEnumerable<(string Label, string Text)> examples)
-    {
-        var labels = m.Config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
-        var batches = examples.Chunk(64).Select(c => Batch.Pad(
-            c.Select(e => m.Vocabulary.Encode(m.Tokenizer.Tokenize(e.Text)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId]).ToList(),
-            c.Select(e => labels[e.Label]).ToArray(), m.Config.MaxLength));
-        return Evaluator.Evaluate(m.Model, batches).Accuracy;
-    }
+    public static double Accuracy(LoadedModel m, IEnumerable<(string Label, string Text)> examples) =>
+        Evaluator.Classification(m, examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1))).Accuracy;
 
     public static LabResult Run(LabSession s)
     {

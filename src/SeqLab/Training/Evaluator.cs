@@ -32,6 +32,19 @@ public static class Evaluator
     }
 
     /// <summary>
+    /// A classifier's loss and accuracy on labelled texts (file order, batches of <paramref name="batchSize"/>);
+    /// a label the model does not know is refused with its file and line.
+    /// </summary>
+    public static Result Classification(LoadedModel m, IEnumerable<PairedText.Pair> pairs, int batchSize = 64)
+    {
+        var labels = m.Config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
+        var examples = pairs.Select(p => labels.TryGetValue(p.First, out var y)
+            ? (Ids: m.Vocabulary.Encode(m.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId], Label: y)
+            : throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' is not one the model knows ({string.Join(", ", m.Config.Labels)}).")).ToList();
+        return Evaluate(m.Model, examples.Chunk(batchSize).Select(c => Batch.Pad(c.Select(e => e.Ids).ToList(), c.Select(e => e.Label).ToArray(), m.Config.MaxLength)));
+    }
+
+    /// <summary>
     /// The unigram baseline under the model's vocabulary: each target token scored by its training
     /// frequency (add-one smoothed), ignoring context. A model must beat it to have learned anything
     /// about order.
