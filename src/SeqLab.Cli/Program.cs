@@ -37,10 +37,20 @@ namespace SeqLab.Cli
         {
             try
             {
-                if (argv.Length == 0 || argv[0] is "--help" or "-h" or "help")
+                if (argv.Length == 0)
+                {
+                    Console.Error.WriteLine(Overview());   // no command is a usage error: usage on stderr, exit 2
+                    return 2;
+                }
+                if (argv[0] is "--help" or "-h" or "help")
                 {
                     Console.WriteLine(Overview());
-                    return argv.Length == 0 ? 2 : 0;
+                    return 0;
+                }
+                if (argv[0] is "--version" or "-V" or "version")
+                {
+                    Console.WriteLine(VersionText());
+                    return 0;
                 }
                 var command = Commands.FirstOrDefault(c => c.Name == argv[0])
                     ?? throw new SeqLabInputException($"unknown command '{argv[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))} (see `seqlab --help`).");
@@ -82,9 +92,19 @@ namespace SeqLab.Cli
             }
         }
 
+        static string VersionText()
+        {
+            TorchRuntime.EnsureLoaded();
+            return string.Join(Environment.NewLine,
+                $"seqlab {Versions.SeqLab}",
+                $"TorchSharp {Versions.TorchSharp}, libtorch {Versions.LibTorch} (CPU)",
+                $"CPU threads: {TorchSharp.torch.get_num_threads()} in use, {Environment.ProcessorCount} available",
+                $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        }
+
         static string Overview() => string.Join(Environment.NewLine,
             new[] { "seqlab — sequence models for NLP: train, use and measure RNNs, LSTMs, GRUs and Transformers.", "", "commands:" }
             .Concat(Commands.Select(c => $"  {c.Name,-10} {c.Summary}"))
-            .Append("").Append("`seqlab <command> --help` lists a command's options."));
+            .Append("").Append("`seqlab <command> --help` lists a command's options; `seqlab --version` the versions and threads."));
     }
 }

@@ -46,6 +46,7 @@ public class BenchCliSpec
 }
 
 /// <summary>The live-tensor count is process-wide: this runs alone.</summary>
+[Trait("Category", "Slow")]
 [Collection("serial")]
 public class BenchMemorySpec
 {

@@ -65,7 +65,7 @@ public class PlaygroundBrowserSpec
         finally { await app.StopAsync(); }
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Slow")]
     public async Task TypingShowsPredictionsAndHoveringAWordRedrawsTheAttention()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing; .ci/run installs Debian's chromium package (apt-get install chromium).");

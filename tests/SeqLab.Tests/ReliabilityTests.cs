@@ -94,6 +94,7 @@ public class BadInputMatrixSpec
 }
 
 /// <summary>Checkpoints survive a SIGKILL at any moment: the last good one always loads.</summary>
+[Trait("Category", "Slow")]
 public class CrashSpec
 {
     [Fact]
@@ -128,6 +129,7 @@ public class CrashSpec
 public sealed class SerialCollection;
 
 /// <summary>Thousands of steps leave the number of live native tensors unchanged.</summary>
+[Trait("Category", "Slow")]
 [Collection("serial")]
 public class LeakSpec
 {

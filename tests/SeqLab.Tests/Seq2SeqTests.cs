@@ -49,7 +49,7 @@ public class EncoderDecoderSpec
         Assert.True(model.Decode(output, m1, p1)[0].allclose(model.Decode(output, m2, p2)[0], atol: 1e-6));
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Slow")]
     public void ARecurrentEncoderDecoderWithAttentionLearnsToReverse()
     {
         Torch.Init(2);
@@ -84,7 +84,7 @@ public class EncoderDecoderSpec
         Assert.True(model.Decode(output, m1, p1)[0].allclose(model.Decode(output, m2, p2)[0], atol: 1e-6));
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Slow")]
     public void LearnsToReverseHeldOutSequencesOfFiveToTwentySymbols()
     {
         Torch.Init(2);

@@ -28,6 +28,7 @@ public static class EvalCommand
         int batchSize = a.Int("batch-size", 1, 1 << 20) ?? 32;
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
         var loaded = Checkpoint.Load(dir);
+        if (loaded.Manifest.VersionNote() is { } note) Console.Error.WriteLine($"seqlab: note: {note}");
         if (loaded.Config.Task == "classify")
         {
             var r = Evaluator.Classification(loaded, PairedText.Read(data, PairedText.Format.Classification), batchSize);

@@ -24,6 +24,9 @@ public sealed class TrainingState
 public sealed class Manifest
 {
     public int FormatVersion { get; set; } = 1;
+    /// <summary>The SeqLab and TorchSharp versions that wrote this checkpoint (absent before 0.2.0).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("seqlab_version")] public string? SeqLabVersion { get; set; }
+    [System.Text.Json.Serialization.JsonPropertyName("torchsharp_version")] public string? TorchSharpVersion { get; set; }
     public string Family { get; set; } = "";
     public string Task { get; set; } = "";
     public string Weights { get; set; } = "";
@@ -31,6 +34,19 @@ public sealed class Manifest
     public string? Optimizer { get; set; }
     public TrainingState State { get; set; } = new();
     public Dictionary<string, string> Sha256 { get; set; } = [];
+
+    /// <summary>
+    /// A sentence saying which other SeqLab/TorchSharp wrote this checkpoint, or null when it is
+    /// this very pair: numbers from another version may differ in the last digits.
+    /// </summary>
+    public string? VersionNote()
+    {
+        string here = $"SeqLab {Native.Versions.SeqLab} with TorchSharp {Native.Versions.TorchSharp}";
+        if (SeqLabVersion is null || TorchSharpVersion is null)
+            return $"this checkpoint records no versions (written before SeqLab 0.2.0); it is read by {here}";
+        if (SeqLabVersion == Native.Versions.SeqLab && TorchSharpVersion == Native.Versions.TorchSharp) return null;
+        return $"this checkpoint was written by SeqLab {SeqLabVersion} with TorchSharp {TorchSharpVersion}; it is read by {here}";
+    }
 }
 
 /// <summary>A trained model ready to use, with its text pipeline.</summary>
@@ -72,6 +88,8 @@ public static class Checkpoint
         }
         var manifest = new Manifest
         {
+            SeqLabVersion = Native.Versions.SeqLab,
+            TorchSharpVersion = Native.Versions.TorchSharp,
             Family = model.Config.Family,
             Task = model.Config.Task,
             Weights = weights,
