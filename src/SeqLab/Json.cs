@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace SeqLab;
 
 /// <summary>One JSON style for every file SeqLab writes: snake_case, indented, strict about unknown keys.</summary>
-public static class Json
+internal static class Json
 {
     public static readonly JsonSerializerOptions Options = new()
     {

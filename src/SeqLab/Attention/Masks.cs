@@ -6,7 +6,7 @@ namespace SeqLab.Attention;
 /// Attention masks as additive biases: 0 where a query may look, −∞ where it may not, so that
 /// softmax gives the blocked keys exactly zero weight.
 /// </summary>
-public static class Masks
+internal static class Masks
 {
     /// <summary>Causal (T, T): position t sees positions ≤ t only (the decoder's "no peeking ahead").</summary>
     public static Tensor Causal(long t, ScalarType dtype = ScalarType.Float32, Device? device = null) =>

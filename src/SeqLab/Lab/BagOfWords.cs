@@ -7,7 +7,7 @@ namespace SeqLab.Lab;
 /// On the long-range task it is the "no shortcut" check — without the cue sentence it must stay at
 /// chance — and, with the cue, the order-free model for which every word is one step away.
 /// </summary>
-public sealed class BagOfWords
+internal sealed class BagOfWords
 {
     readonly WordTokenizer tokenizer = new();
     readonly Dictionary<string, double[]> wordLogProb = new();

@@ -7,7 +7,7 @@ namespace SeqLab.Lab;
 /// The real text the lab trains on: the session's --corpus (a file or folder; its last 10% of lines
 /// held out), or Debian's fortunes-es in data/es, fetched by scripts/get-spanish-corpus.sh when absent.
 /// </summary>
-public static class Corpus
+internal static class Corpus
 {
     public sealed record Files(string Train, string Test, string Description);
 

@@ -19,7 +19,7 @@ public static class EffectiveContextExperiment
     public static int ContextLength(LabSession s) => s.Pick(16, 64, 200);
 
     /// <summary>The corpus language model of a family (trained once per session; the context probe reuses it).</summary>
-    public static LoadedModel Train(LabSession s, string family, Corpus.Files corpus)
+    internal static LoadedModel Train(LabSession s, string family, Corpus.Files corpus)
     {
         var key = $"corpus/{family}";
         if (s.TryCached(key, out var cached)) return cached;

@@ -1,7 +1,7 @@
 namespace SeqLab.Lab;
 
 /// <summary>The lab's experiments by name, in the order the demo runs them (later ones reuse earlier models).</summary>
-public static class Experiments
+internal static class Experiments
 {
     public static readonly (string Name, Func<LabSession, LabResult> Run)[] All =
     [

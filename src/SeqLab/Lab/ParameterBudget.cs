@@ -3,7 +3,7 @@ using SeqLab.Models;
 namespace SeqLab.Lab;
 
 /// <summary>Sizes models of different families to the same number of parameters, so a comparison is about architecture, not size.</summary>
-public static class ParameterBudget
+internal static class ParameterBudget
 {
     public static long Count(ModelConfig config)
     {

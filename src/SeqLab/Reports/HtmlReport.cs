@@ -9,7 +9,7 @@ namespace SeqLab.Reports;
 /// The lab's report as one self-contained HTML file: plots embedded as data URIs, each experiment's
 /// table, the lecture's claim beside what was measured, and the machine and settings used.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     public static string Machine()
     {

@@ -6,7 +6,7 @@ namespace SeqLab.Reports;
 /// The lab's figures, each saved as PNG and SVG (ScottPlot 5): lines with a legend (optionally
 /// log-scaled), a horizontal reference line (e.g. chance), bar charts and heatmaps.
 /// </summary>
-public static class Plots
+internal static class Plots
 {
     public sealed record Series(string Name, double[] X, double[] Y);
 

@@ -4,7 +4,7 @@ namespace SeqLab.Text;
 
 /// <summary>
 /// Reads two-field examples: classification (label, text) and seq2seq (source, target), as TSV
-/// (first<TAB>second) or JSONL ({"text": …, "label": …}). A .jsonl/.json extension, or a first line
+/// (first&lt;TAB&gt;second) or JSONL ({"text": …, "label": …}). A .jsonl/.json extension, or a first line
 /// starting with '{', selects JSONL. Every malformed line is reported with its file and number.
 /// </summary>
 public static class PairedText
@@ -13,9 +13,9 @@ public static class PairedText
 
     public sealed record Format(string FirstName, string SecondName, string FirstKey, string SecondKey)
     {
-        /// <summary>TSV `label<TAB>text`, JSONL `{"text", "label"}`.</summary>
+        /// <summary>TSV `label&lt;TAB&gt;text`, JSONL `{"text", "label"}`.</summary>
         public static readonly Format Classification = new("label", "text", "label", "text");
-        /// <summary>TSV `source<TAB>target`, JSONL `{"source", "target"}`.</summary>
+        /// <summary>TSV `source&lt;TAB&gt;target`, JSONL `{"source", "target"}`.</summary>
         public static readonly Format Translation = new("source", "target", "source", "target");
     }
 
@@ -33,7 +33,7 @@ public static class PairedText
                 pairs.Add(jsonl ? ParseJson(line, format) : ParseTsv(line, format));
             }
         }
-        if (pairs.Count == 0) throw new SeqLabInputException($"{path} contains no examples; give one `{format.FirstName}<TAB>{format.SecondName}` per line (or JSONL).");
+        if (pairs.Count == 0) throw new SeqLabInputException($"{path} contains no examples; give one `{format.FirstName}&lt;TAB&gt;{format.SecondName}` per line (or JSONL).");
         return pairs;
     }
 
@@ -41,10 +41,10 @@ public static class PairedText
     {
         var fields = line.Text.Split('\t');
         string where = $"{line.File}:{line.Number}";
-        if (fields.Length == 1) throw new SeqLabInputException($"{where}: no tab found; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
-        if (fields.Length > 2) throw new SeqLabInputException($"{where}: {fields.Length} tab-separated columns, expected 2 (`{f.FirstName}<TAB>{f.SecondName}`); remove the extra tabs.");
-        if (fields[0].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.FirstName} is empty; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
-        if (fields[1].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.SecondName} is empty; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
+        if (fields.Length == 1) throw new SeqLabInputException($"{where}: no tab found; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
+        if (fields.Length > 2) throw new SeqLabInputException($"{where}: {fields.Length} tab-separated columns, expected 2 (`{f.FirstName}&lt;TAB&gt;{f.SecondName}`); remove the extra tabs.");
+        if (fields[0].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.FirstName} is empty; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
+        if (fields[1].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.SecondName} is empty; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
         return new Pair(fields[0].Trim(), fields[1].Trim(), line.File, line.Number);
     }
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace SeqLab.Training;
 
 /// <summary>Writes a file so that readers see either the old content or the new, never half: temp file, fsync, rename.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SeqLab.Training;
 
 /// <summary>One optimiser step, shared by the trainer and `seqlab bench` so the benchmark measures exactly what training runs.</summary>
-public static class TrainingStep
+internal static class TrainingStep
 {
     public static OptimizerHelper Optimizer(TrainingOptions o, IList<Parameter> parameters) => o.Optimizer == "adam"
         ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)

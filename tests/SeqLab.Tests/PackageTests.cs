@@ -1,0 +1,60 @@
+using SeqLab.Native;
+
+namespace SeqLab.Tests;
+
+/// <summary>
+/// The library as a user gets it: `dotnet pack` makes the SeqLab package, and the sample in
+/// samples/TinyLstm builds against it from a local folder feed, trains, predicts and loads a
+/// checkpoint that the CLI made.
+/// </summary>
+[Collection("cli")]
+[Trait("Category", "Slow")]
+public class PackageSpec
+{
+    [Fact]
+    public void TheSampleBuildsAgainstThePackedLibraryTrainsPredictsAndLoadsACliCheckpoint()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("c.txt", Corpora.Repetitive());
+        var cliModel = dir.Sub("cli-model");
+        Assert.Equal(0, CliRunner.Run("train", "--task", "lm", "--model", "gru", "--data", data, "--out", cliModel, "--embed-dim", "8",
+            "--hidden-size", "8", "--min-count", "1", "--seq-len", "8", "--steps", "3", "--threads", "1").ExitCode);
+
+        var feed = dir.Sub("feed");
+        var pack = Repo.Run("dotnet", ["pack", Path.Combine(Repo.Root, "src", "SeqLab"), "-c", "Release", "-o", feed, "-nologo"],
+            Repo.Root, TimeSpan.FromMinutes(5));
+        Assert.True(pack.ExitCode == 0, pack.Text);
+        var nupkg = Path.Combine(feed, $"SeqLab.{Versions.SeqLab}.nupkg");
+        Assert.True(File.Exists(nupkg), $"{nupkg} missing: {pack.Text}");
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(nupkg))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            foreach (var expected in new[] { "lib/net10.0/SeqLab.dll", "lib/net10.0/SeqLab.xml", "buildTransitive/SeqLab.targets", "README.md", "LICENSE" })
+                Assert.Contains(expected, entries);
+        }
+
+        // The sample outside the repository (so no repository build file helps it), with a feed of its own.
+        var sample = dir.Sub("sample");
+        Directory.CreateDirectory(Path.Combine(sample, "TinyLstm"));
+        foreach (var f in new[] { "Directory.Build.props", "Directory.Build.targets" })
+            File.Copy(Path.Combine(Repo.Root, "samples", f), Path.Combine(sample, f));
+        foreach (var f in new[] { "TinyLstm.csproj", "Program.cs" })
+            File.Copy(Path.Combine(Repo.Root, "samples", "TinyLstm", f), Path.Combine(sample, "TinyLstm", f));
+        File.WriteAllText(Path.Combine(sample, "nuget.config"),
+            File.ReadAllText(Path.Combine(Repo.Root, "samples", "nuget.config")).Replace("value=\"feed\"", $"value=\"{feed}\""));
+        // NuGet caches a package by id and version: drop an earlier SeqLab of this version so the fresh one is used.
+        var cached = Path.Combine(GlobalPackagesFolder(), "seqlab", Versions.SeqLab);
+        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+
+        var run = Repo.Run("dotnet", ["run", "--project", Path.Combine(sample, "TinyLstm"), "-c", "Release", $"-p:SeqLabVersion={Versions.SeqLab}", "--", cliModel],
+            sample, TimeSpan.FromMinutes(8));
+        Assert.True(run.ExitCode == 0, run.Text);
+        Assert.Contains("trained: 60 steps", run.Text);
+        Assert.Matches(@"blank: (alemán|francés|italiano) ", run.Text);
+        Assert.Contains("cli model (gru lm):", run.Text);
+    }
+
+    static string GlobalPackagesFolder() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+}
