@@ -43,8 +43,7 @@ public class PackageSpec
         File.WriteAllText(Path.Combine(sample, "nuget.config"),
             File.ReadAllText(Path.Combine(Repo.Root, "samples", "nuget.config")).Replace("value=\"feed\"", $"value=\"{feed}\""));
         // NuGet caches a package by id and version: drop an earlier SeqLab of this version so the fresh one is used.
-        var cached = Path.Combine(GlobalPackagesFolder(), "seqlab", Versions.SeqLab);
-        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+        Repo.ForgetCachedPackage("seqlab", Versions.SeqLab);
 
         var run = Repo.Run("dotnet", ["run", "--project", Path.Combine(sample, "TinyLstm"), "-c", "Release", $"-p:SeqLabVersion={Versions.SeqLab}", "--", cliModel],
             sample, TimeSpan.FromMinutes(8));
@@ -53,8 +52,4 @@ public class PackageSpec
         Assert.Matches(@"blank: (alemán|francés|italiano) ", run.Text);
         Assert.Contains("cli model (gru lm):", run.Text);
     }
-
-    static string GlobalPackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

@@ -85,6 +85,18 @@ public static class Repo
 
     public sealed record Output(int ExitCode, string Text);
 
+    /// <summary>
+    /// NuGet caches a package by id and version in the global packages folder: drop an earlier build of
+    /// this version (one that SeqLab's own tests packed) so that the package just packed is the one used.
+    /// </summary>
+    public static void ForgetCachedPackage(string id, string version)
+    {
+        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cached = System.IO.Path.Combine(root, id.ToLowerInvariant(), version);
+        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+    }
+
     /// <summary>Runs a program to its end (stdout and stderr together), failing the test after <paramref name="timeout"/>.</summary>
     public static Output Run(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? env = null)
     {
