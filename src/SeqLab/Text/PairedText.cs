@@ -33,7 +33,7 @@ public static class PairedText
                 pairs.Add(jsonl ? ParseJson(line, format) : ParseTsv(line, format));
             }
         }
-        if (pairs.Count == 0) throw new SeqLabInputException($"{path} contains no examples; give one `{format.FirstName}&lt;TAB&gt;{format.SecondName}` per line (or JSONL).");
+        if (pairs.Count == 0) throw new SeqLabInputException($"{path} contains no examples; give one `{format.FirstName}<TAB>{format.SecondName}` per line (or JSONL).");
         return pairs;
     }
 
@@ -41,10 +41,10 @@ public static class PairedText
     {
         var fields = line.Text.Split('\t');
         string where = $"{line.File}:{line.Number}";
-        if (fields.Length == 1) throw new SeqLabInputException($"{where}: no tab found; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
-        if (fields.Length > 2) throw new SeqLabInputException($"{where}: {fields.Length} tab-separated columns, expected 2 (`{f.FirstName}&lt;TAB&gt;{f.SecondName}`); remove the extra tabs.");
-        if (fields[0].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.FirstName} is empty; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
-        if (fields[1].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.SecondName} is empty; each line must be `{f.FirstName}&lt;TAB&gt;{f.SecondName}`.");
+        if (fields.Length == 1) throw new SeqLabInputException($"{where}: no tab found; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
+        if (fields.Length > 2) throw new SeqLabInputException($"{where}: {fields.Length} tab-separated columns, expected 2 (`{f.FirstName}<TAB>{f.SecondName}`); remove the extra tabs.");
+        if (fields[0].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.FirstName} is empty; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
+        if (fields[1].Trim().Length == 0) throw new SeqLabInputException($"{where}: the {f.SecondName} is empty; each line must be `{f.FirstName}<TAB>{f.SecondName}`.");
         return new Pair(fields[0].Trim(), fields[1].Trim(), line.File, line.Number);
     }
 

@@ -24,7 +24,7 @@ public static class TextSource
             if (files.Count == 0) throw new SeqLabInputException($"{path} is a folder with no .txt files; point --data at a UTF-8 text file or a folder of .txt files.");
             return files;
         }
-        throw new SeqLabInputException($"{path} does not exist; check the path given to --data/--valid.");
+        throw new SeqLabInputException($"{path} does not exist; check the path given to --data/--valid{CorpusHint(path)}.");
     }
 
     /// <summary>All lines of every file behind <paramref name="path"/>; fails if none of them holds any text.</summary>
@@ -72,4 +72,9 @@ public static class TextSource
         }
         return result;
     }
+
+    /// <summary>The README's examples read data/es/…: say how to get it when it is missing.</summary>
+    internal static string CorpusHint(string path) =>
+        path.Replace('\\', '/').Contains("data/es/", StringComparison.Ordinal)
+            ? " (the Spanish corpus of the examples: run scripts/get-spanish-corpus.sh first)" : "";
 }
