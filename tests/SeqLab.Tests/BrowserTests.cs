@@ -10,7 +10,7 @@ namespace SeqLab.Tests;
 
 /// <summary>
 /// The playground in a real browser: `seqlab serve` in its own process, headless Chromium (Debian's
-/// package, installed by .ci/run) driven over the DevTools protocol — type a sentence, wait for the
+/// package, installed by ./test) driven over the DevTools protocol — type a sentence, wait for the
 /// models' predictions, hover a word, and check the attention heatmap changed. Saves a screenshot.
 /// </summary>
 [Collection("serial")]
@@ -68,7 +68,7 @@ public class PlaygroundBrowserSpec
     [Fact, Trait("Category", "Slow")]
     public async Task TypingShowsPredictionsAndHoveringAWordRedrawsTheAttention()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing; .ci/run installs Debian's chromium package (apt-get install chromium).");
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing; ./test installs it (or: sudo apt-get install chromium).");
         using var dir = new TempDir();
         TrainModels(dir);
 
