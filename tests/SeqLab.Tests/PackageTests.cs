@@ -15,10 +15,7 @@ public class PackageSpec
     public void TheSampleBuildsAgainstThePackedLibraryTrainsPredictsAndLoadsACliCheckpoint()
     {
         using var dir = new TempDir();
-        var data = dir.File("c.txt", Corpora.Repetitive());
-        var cliModel = dir.Sub("cli-model");
-        Assert.Equal(0, CliRunner.Run("train", "--task", "lm", "--model", "gru", "--data", data, "--out", cliModel, "--embed-dim", "8",
-            "--hidden-size", "8", "--min-count", "1", "--seq-len", "8", "--steps", "3", "--threads", "1").ExitCode);
+        var (cliModel, _) = CliRunner.TinyLanguageModel(dir);
 
         var feed = dir.Sub("feed");
         var pack = Repo.Run("dotnet", ["pack", Path.Combine(Repo.Root, "src", "SeqLab"), "-c", "Release", "-o", feed, "-nologo"],

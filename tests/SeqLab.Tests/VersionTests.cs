@@ -33,10 +33,7 @@ public class VersionSpec
     public void ACheckpointRecordsTheVersionsThatWroteItAndEvalNotesADifference()
     {
         using var dir = new TempDir();
-        var data = dir.File("c.txt", Corpora.Repetitive());
-        var model = dir.Sub("m");
-        Assert.Equal(0, CliRunner.Run("train", "--task", "lm", "--model", "gru", "--data", data, "--out", model, "--embed-dim", "8",
-            "--hidden-size", "8", "--min-count", "1", "--seq-len", "8", "--steps", "3", "--threads", "1").ExitCode);
+        var (model, data) = CliRunner.TinyLanguageModel(dir);
         var manifestPath = Path.Combine(model, "manifest.json");
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
         Assert.Equal(Versions.SeqLab, (string?)manifest["seqlab_version"]);
