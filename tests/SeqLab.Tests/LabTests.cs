@@ -7,6 +7,23 @@ namespace SeqLab.Tests;
 /// <summary>Every experiment at a tiny scale: its output's structure and one invariant each.</summary>
 public class LabSpec
 {
+    [Fact]
+    public void ASecondRunContinuesTheLanguageModelsAndReusesTheLongRangeModels()
+    {
+        using var dir = new TempDir();
+        JsonElement TrainedFor(LabResult r) => Numbers(r).GetProperty("trained_for").GetProperty("lstm/seed1");
+        var first = TrainedFor(EffectiveContextExperiment.Run(Tiny(dir)));
+        var second = TrainedFor(EffectiveContextExperiment.Run(Tiny(dir)));
+        Assert.Equal(2 * first.GetProperty("steps").GetInt64(), second.GetProperty("steps").GetInt64());
+
+        var a = Tiny(dir);
+        LongRangeExperiment.Run(a);
+        var b = Tiny(dir);
+        var model = LongRangeExperiment.Train(b, "gru", 1, LongRangeExperiment.Data(b, 1));
+        Assert.Equal(LongRangeExperiment.Steps(b), model.Manifest.State.Step);
+        Assert.False(b.Trained["long-range/gru/seed1"].Continued);
+    }
+
     static LabSession Tiny(TempDir dir)
     {
         Torch.Init();
@@ -112,14 +129,35 @@ public class DemoCliSpec
     {
         using var dir = new TempDir();
         var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--json");
+        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seeds", "2", "--json");
         Assert.Equal(0, r.ExitCode);
         var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
         foreach (var name in Experiments.Names) Assert.Contains($"id=\"{name}\"", html);
         Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("Verdict:", html);
         Assert.DoesNotContain("Skipped:", html);
         var doc = JsonDocument.Parse(r.Stdout).RootElement;
         Assert.Equal(Experiments.Names.Length, doc.GetProperty("experiments").GetArrayLength());
+    }
+
+    [Fact]
+    public void EveryExperimentFileHasAVerdictFromARuleAndLongRangeHasItsCurve()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
+        Assert.Equal(0, CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seed", "5", "--seeds", "2").ExitCode);
+        foreach (var name in Experiments.Names)
+        {
+            var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), name + ".json"))).RootElement;
+            Assert.Contains(doc.GetProperty("verdict").GetString(), new[] { "supported", "not_supported", "inconclusive" });
+            Assert.False(string.IsNullOrWhiteSpace(doc.GetProperty("rule").GetString()), name);
+        }
+        var curve = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json"))).RootElement
+            .GetProperty("numbers").GetProperty("curve").EnumerateArray().ToList();
+        Assert.Equal(new[] { 5, 6 }, curve.Select(p => p.GetProperty("seed").GetInt32()).Distinct().Order());
+        Assert.Equal(LongRangeExperiment.Families.Order(), curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order());
+        Assert.True(curve.Select(p => p.GetProperty("distance").GetDouble()).Distinct().Count() >= 8 * 2, "at least 8 distance buckets per seed");
+        Assert.All(curve, p => Assert.InRange(p.GetProperty("accuracy").GetDouble(), p.GetProperty("low").GetDouble(), p.GetProperty("high").GetDouble()));
     }
 
     [Fact]

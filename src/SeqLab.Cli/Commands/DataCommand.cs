@@ -15,6 +15,7 @@ public static class DataCommand
         new("max-length", "N", "longest sequence; default 20"),
         new("symbols", "N", "alphabet size (a, b, c, …); default 10"),
         new("distance", "N", "long-range: at least N tokens between the cue and the blank; default 50"),
+        new("max-distance", "M", "long-range: draw each example's distance uniformly from N…M tokens; default N"),
         new("format", "classify|lm", "long-range: TSV language<TAB>text up to the blank (classify, default), or one completed text per line (lm)"),
         new("seed", "S", "random seed; default 1"),
         new("force", null, "overwrite --out if it exists"),
@@ -22,7 +23,7 @@ public static class DataCommand
     ];
 
     public const string Usage = "seqlab data reverse|copy --out FILE [--examples N] [--min-length 5] [--max-length 20] [--symbols 10] [--seed S]\n" +
-        "       seqlab data long-range --out FILE [--examples N] [--distance 50] [--format classify|lm] [--seed S]";
+        "       seqlab data long-range --out FILE [--examples N] [--distance 50] [--max-distance M] [--format classify|lm] [--seed S]";
 
     static readonly string[] Names = [.. SymbolTasks.Names, "long-range"];
 
@@ -39,7 +40,8 @@ public static class DataCommand
         {
             var format = a.String("format") ?? "classify";
             if (format is not ("classify" or "lm")) throw new SeqLabInputException($"unknown --format '{format}'; use classify or lm.");
-            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("distance", 0, 1_000_000) ?? 50, a.Int("seed") ?? 1);
+            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("distance", 0, 1_000_000) ?? 50,
+                a.Int("max-distance", 0, 1_000_000) ?? a.Int("distance", 0, 1_000_000) ?? 50, a.Int("seed") ?? 1);
             AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == "lm" ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
             Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
             return 0;

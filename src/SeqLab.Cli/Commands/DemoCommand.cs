@@ -14,18 +14,19 @@ public static class DemoCommand
         new("corpus", "PATH", "real text for effective-context and context (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
         new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
         new("threads", "N", "libtorch threads; default: all cores"),
-        new("seed", "S", "random seed; default 1"),
+        new("seed", "S", "the first random seed; default 1"),
+        new("seeds", "N", "repeat the training-based experiments with seeds S, S+1, …, S+N−1; default 2 (a finding that flips between seeds is flagged)"),
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab demo [--out DIR] [--scale small|full] [--corpus PATH] [--json]";
+    public const string Usage = "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--json]";
 
     public static int Run(Args a)
     {
         var clock = Stopwatch.StartNew();
         if (!a.Has("out")) a = a.With("out", Path.Combine("runs", "demo"));
-        var session = LabCommand.Session(a);
+        var session = LabCommand.Session(a, defaultSeeds: 2);
         var results = new List<LabResult>();
         foreach (var (name, run) in Experiments.All)
         {
@@ -40,15 +41,15 @@ public static class DemoCommand
             LabCommand.Report(r, session, json: false, print: false);
         }
         var report = Path.Combine(session.OutDir, "report.html");
-        var settings = $"scale {session.Scale.ToString().ToLowerInvariant()}, seed {session.Seed}, {session.Threads} threads";
+        var settings = $"scale {session.Scale.ToString().ToLowerInvariant()}, seeds {string.Join(", ", session.Seeds)}, {session.Threads} threads";
         HtmlReport.Write(report, results, settings, clock.Elapsed.TotalSeconds);
         if (a.Flag("json"))
             Output.Json(new { report, seconds = clock.Elapsed.TotalSeconds, settings, machine = HtmlReport.Machine(),
-                experiments = results.Select(r => new { experiment = r.Name, finding = r.Finding, skipped = r.Skipped, seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots }) });
+                experiments = results.Select(LabCommand.Document) });
         else
         {
-            Console.WriteLine($"  {"experiment",-18} {"s",4}  measured");
-            foreach (var r in results) Console.WriteLine($"  {r.Name,-18} {r.Seconds,4:F0}  {HtmlReport.Headline(r)}");
+            Console.WriteLine($"  {"experiment",-18} {"s",4}  {"verdict",-27} measured");
+            foreach (var r in results) Console.WriteLine($"  {r.Name,-18} {r.Seconds,4:F0}  {HtmlReport.VerdictWords(r),-27} {HtmlReport.Headline(r)}");
             Console.WriteLine($"\n  report: {report} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
         return 0;

@@ -20,13 +20,14 @@ public static class LabCommand
         new("scale", "tiny|small|full", "how big: small (default, minutes) or full (the larger version); tiny is for smoke tests"),
         new("corpus", "PATH", "effective-context, context: the real text to train on (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
         new("threads", "N", "libtorch threads; default: all cores"),
-        new("seed", "S", "random seed; default 1"),
+        new("seed", "S", "the first random seed; default 1"),
+        new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1; default 1"),
         new("out", "DIR", "where plots (PNG, SVG), numbers (JSON) and models go; default runs/lab"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] [--json] [--out DIR]\n" +
+    public const string Usage = "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] [--seed S] [--seeds N] [--json] [--out DIR]\n" +
         "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR …] [--json] [--out DIR]";
 
     public static int Run(Args a)
@@ -42,7 +43,7 @@ public static class LabCommand
         return 0;
     }
 
-    public static LabSession Session(Args a)
+    public static LabSession Session(Args a, int defaultSeeds = 1)
     {
         var scale = a.String("scale") switch
         {
@@ -52,7 +53,8 @@ public static class LabCommand
             var other => throw new SeqLabInputException($"unknown --scale '{other}'; use small (default) or full."),
         };
         TorchRuntime.EnsureLoaded();
-        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), line => Output.Info($"  {line}"))
+        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), line => Output.Info($"  {line}"),
+            seeds: a.Int("seeds", 1, 100) ?? defaultSeeds)
         {
             Corpus = a.String("corpus"),
             Sentence = a.All("sentence").FirstOrDefault(),
@@ -62,7 +64,7 @@ public static class LabCommand
     /// <summary>Writes DIR/NAME.json and prints the table (or the JSON with --json).</summary>
     public static void Report(LabResult r, LabSession session, bool json, bool print = true)
     {
-        var document = new { experiment = r.Name, title = r.Title, claim = r.Claim, finding = r.Finding, skipped = r.Skipped, seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots, table = r.Table };
+        var document = Document(r);
         Directory.CreateDirectory(session.OutDir);
         AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.Json.Options));
         if (!print) return;
@@ -71,8 +73,19 @@ public static class LabCommand
         if (r.Skipped is not null) { Console.WriteLine($"  skipped: {r.Skipped}"); return; }
         Console.WriteLine(Table(r.Table));
         Console.WriteLine($"  {r.Finding}");
+        if (r.Assessment is { } v) Console.WriteLine($"  verdict: {v.Words} — {v.Reason}\n  rule: {v.Rule}");
         foreach (var p in r.Plots) Console.WriteLine($"  plot: {p}");
     }
+
+    /// <summary>An experiment's JSON: the finding, and its verdict with the rule that gave it ("inconclusive" when skipped).</summary>
+    public static object Document(LabResult r) => new
+    {
+        experiment = r.Name, title = r.Title, claim = r.Claim, finding = r.Finding, skipped = r.Skipped,
+        verdict = r.Assessment?.Json ?? "inconclusive",
+        rule = r.Assessment?.Rule ?? "an experiment that did not run is inconclusive",
+        reason = r.Assessment?.Reason ?? r.Skipped,
+        seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots, table = r.Table,
+    };
 
     public static string Table(IReadOnlyList<string[]> rows)
     {

@@ -45,10 +45,17 @@ public static class LongRange
     /// Examples whose filler is at least <paramref name="distance"/> tokens (whole sentences, so a few
     /// more); the label is uniform over the languages.
     /// </summary>
-    public static List<Example> Generate(int examples, int distance, int seed)
+    public static List<Example> Generate(int examples, int distance, int seed) => Generate(examples, distance, distance, seed);
+
+    /// <summary>
+    /// Examples whose distances are drawn uniformly from <paramref name="minDistance"/>…<paramref name="maxDistance"/>
+    /// tokens (each rounded up to whole sentences): one model learns every distance, evaluated per bucket.
+    /// </summary>
+    public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed)
     {
         if (examples < 1) throw new SeqLabInputException($"--examples must be at least 1 (got {examples}).");
-        if (distance < 0) throw new SeqLabInputException($"--distance must be at least 0 (got {distance}).");
+        if (minDistance < 0) throw new SeqLabInputException($"--distance must be at least 0 (got {minDistance}).");
+        if (maxDistance < minDistance) throw new SeqLabInputException($"--max-distance ({maxDistance}) must be at least --distance ({minDistance}).");
         var rng = new Random(seed);
         var tokenizer = new WordTokenizer();
         var list = new List<Example>(examples);
@@ -57,6 +64,7 @@ public static class LongRange
             var (language, cues) = Languages[rng.Next(Languages.Length)];
             var cue = string.Format(CueTemplates[rng.Next(CueTemplates.Length)], cues[rng.Next(cues.Length)]);
             var final = Finals[rng.Next(Finals.Length)];
+            int distance = minDistance == maxDistance ? minDistance : rng.Next(minDistance, maxDistance + 1);
             var filler = new List<string>();
             int tokens = tokenizer.Tokenize(final).Count;
             while (tokens < distance)

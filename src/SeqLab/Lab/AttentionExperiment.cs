@@ -2,6 +2,7 @@ using SeqLab.Data;
 using SeqLab.Decoding;
 using SeqLab.Models;
 using SeqLab.Reports;
+using SeqLab.Training;
 
 namespace SeqLab.Lab;
 
@@ -16,18 +17,50 @@ public static class AttentionExperiment
     static readonly HashSet<string> CueWords = LongRange.Languages.SelectMany(l => l.Cues)
         .SelectMany(c => c.ToLowerInvariant().Split(' ')).Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"]).ToHashSet();
 
+    public const string Rule = "Supported when, in every seed, the long-range Transformer answers a language of the cue's region " +
+        "and the cue word is among the 3 words that the word before the blank attends to most (last layer, mean of the heads); " +
+        "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another language (it has not learned the cue) " +
+        "or the sentence has no cue word.";
+
+    /// <summary>The languages each cue word points to: "suizos" → alemán, francés, italiano (Switzerland speaks all three).</summary>
+    static IReadOnlyCollection<string> CueLanguages(string cueWord) => cueWord == "suizos" ? ["alemán", "francés", "italiano"]
+        : LongRange.Languages.Where(l => l.Cues.Any(c => c.ToLowerInvariant().Split(' ').Contains(cueWord))).Select(l => l.Language).ToArray();
+
+    /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top answer.</summary>
+    public static Assessment Judge(string? cueWord, int cueRank, string answer)
+    {
+        if (cueWord is null) return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
+        var expected = CueLanguages(cueWord);
+        if (!expected.Contains(answer))
+            return new(Verdict.Inconclusive, Rule, $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it has not learned the cue");
+        return cueRank <= 3
+            ? new(Verdict.Supported, Rule, $"it answers {answer}, and \"{cueWord}\" is the word before the blank's #{cueRank} most attended word")
+            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but \"{cueWord}\" is only #{cueRank} in the blank's attention");
+    }
+
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        // The long-range Transformer classifier (trained once per session: the demo reuses the long-range experiment's).
-        int distance = LongRangeExperiment.Distances(s)[1];
-        var (train, valid, _, _) = LongRangeExperiment.Data(s, distance);
-        s.Log($"attention: Transformer trained on the long-range task at distance {distance}");
-        var m = LongRangeExperiment.Train(s, "transformer", distance, (train, valid));
-
         var sentence = s.Sentence ?? LongRange.LectureSentence;
         int blank = sentence.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal);
         var context = blank >= 0 ? sentence[..blank] : sentence;
+        // The long-range Transformer classifier of each seed (the demo reuses the long-range experiment's).
+        var perSeed = new List<(int Seed, Assessment A)>();
+        var answers = new Dictionary<int, Dictionary<string, double>>();
+        LoadedModel m = null!;
+        foreach (var seed in s.Seeds.Reverse())   // the first seed last: its maps are the ones drawn
+        {
+            s.Log($"attention: the long-range Transformer, seed {seed}");
+            m = LongRangeExperiment.Train(s, "transformer", seed, LongRangeExperiment.Data(s, seed));
+            var seedMap = AttentionMaps.For(m, context);
+            var p = new ClassifierPredictor(m).Predict(context);
+            answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);
+            int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
+            int rank = c < 0 ? -1 : 1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => seedMap.Weights[^1].Average(h => (double)h[^1][k]) > seedMap.Weights[^1].Average(h => (double)h[^1][c]));
+            perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label)));
+        }
+        perSeed.Reverse();
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
         var map = AttentionMaps.For(m, context);
         var prediction = new ClassifierPredictor(m).Predict(context);
         var tokens = map.Tokens;
@@ -66,11 +99,14 @@ public static class AttentionExperiment
             $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in the last layer (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
               $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1})";
         var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
-            (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1).");
+            (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
+            $"Verdict: {assessment.Words}.";
         return new LabResult("attention", "Attention maps: where the blank looks",
             "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
             finding, plots, table,
             new { sentence, tokens, layers = map.Layers, heads = map.Heads, blank_attention_last_layer = lastLayer, received_attention_last_layer = received, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
-                  predictions = prediction.Probabilities, training_distance = distance }, clock.Elapsed.TotalSeconds);
+                  predictions = prediction.Probabilities, seeds = s.Seeds, predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
+            clock.Elapsed.TotalSeconds, Assessment: assessment);
     }
 }

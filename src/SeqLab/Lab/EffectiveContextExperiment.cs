@@ -18,20 +18,42 @@ public static class EffectiveContextExperiment
 
     public static int ContextLength(LabSession s) => s.Pick(16, 64, 200);
 
-    /// <summary>The corpus language model of a family (trained once per session; the context probe reuses it).</summary>
-    internal static LoadedModel Train(LabSession s, string family, Corpus.Files corpus)
+    /// <summary>
+    /// The corpus language model of a family for one seed (trained once per session; the context probe
+    /// reuses it). Its training accumulates across runs: a second demo trains it further.
+    /// </summary>
+    internal static LoadedModel Train(LabSession s, string family, Corpus.Files corpus, int seed)
     {
-        var key = $"corpus/{family}";
-        if (s.TryCached(key, out var cached)) return cached;
         var config = family == "transformer"
             ? new ModelConfig { Family = "transformer", NumLayers = 2, EmbedDim = s.Pick(16, 128, 256), HiddenSize = s.Pick(16, 128, 256), Heads = 4, FfDim = s.Pick(32, 512, 1024) }
             : new ModelConfig { Family = family, EmbedDim = s.Pick(16, 256, 256), HiddenSize = s.Pick(16, 256, 512) };
         var options = new TrainingOptions
         {
             SeqLen = ContextLength(s), EvalInterval = s.Pick(5, 100, 200), Patience = 0,
-            Steps = s.Pick<long?>(6, null, null), TimeBudgetSeconds = s.Pick<double?>(null, 22, 180),
+            Steps = s.Pick<long?>(6, null, null), TimeBudgetSeconds = s.Pick<double?>(null, 15, 180),
         };
-        return s.Model(key, config, options, corpus.Train, null);
+        return s.Model($"corpus/{family}", config, options, corpus.Train, null, seed, accumulate: true);
+    }
+
+    /// <summary>The quality a language model must reach before its use of context means anything: perplexity ≤ 0.4 × the unigram baseline's.</summary>
+    public const double QualityGate = 0.4;
+
+    public const string Rule = "Every language model must first reach a held-out perplexity of at most 0.4 × the unigram baseline's " +
+        "(else: undertrained, inconclusive). Then supported when the LSTM loses less than 1% of its full-context loss with everything beyond " +
+        "some k < window tokens dropped (it does not use the far context), in every seed; not supported when it needs the whole window.";
+
+    /// <summary>The rule for one seed: each model's perplexity and unigram perplexity, and the LSTM's effective context (k) against the window.</summary>
+    public static Assessment Judge(IReadOnlyDictionary<string, (double Perplexity, double Unigram)> quality, int lstmEffectiveK, int window)
+    {
+        var under = quality.Where(q => q.Value.Perplexity > QualityGate * q.Value.Unigram).ToList();
+        if (under.Count > 0)
+            return new(Verdict.Inconclusive, Rule, "undertrained: " + string.Join(", ", under.Select(q =>
+                $"{q.Key} perplexity {q.Value.Perplexity:F1} > {QualityGate} × unigram {q.Value.Unigram:F1} = {QualityGate * q.Value.Unigram:F1}")) +
+                " (run the demo again: it continues training these models)");
+        string ok = string.Join(", ", quality.Select(q => $"{q.Key} perplexity {q.Value.Perplexity:F1} ≤ {QualityGate * q.Value.Unigram:F1}"));
+        return lstmEffectiveK < window
+            ? new(Verdict.Supported, Rule, $"{ok}; the LSTM needs only its last {lstmEffectiveK} of {window} tokens")
+            : new(Verdict.NotSupported, Rule, $"{ok}; the LSTM uses its whole window of {window} tokens");
     }
 
     /// <summary>Mean loss of the token after each window, the windows perturbed beyond the last k tokens.</summary>
@@ -76,21 +98,36 @@ public static class EffectiveContextExperiment
         var increases = new Dictionary<string, Dictionary<string, double[]>>();
         var baseline = new Dictionary<string, double>();
         var effective = new Dictionary<string, Dictionary<string, int>>();
-        foreach (var family in Families)
+        var perSeed = new List<(int Seed, Assessment A)>();
+        var quality = new Dictionary<int, Dictionary<string, (double Perplexity, double Unigram)>>();
+        var trainedFor = new Dictionary<string, object>();
+        foreach (var seed in s.Seeds)
         {
-            s.Log($"effective-context: {family}");
-            var m = Train(s, family, corpus);
-            var stream = LanguageModelData.Encode(TextSource.ReadLines(corpus.Test), m.Tokenizer, m.Vocabulary);
-            int n = Math.Min(s.Pick(20, 400, 2000), stream.Length - L - 1);
-            if (n < 1) throw new SeqLabInputException($"the held-out text has {stream.Length} tokens; the experiment needs more than {L + 1}.");
-            var starts = Enumerable.Range(0, n).Select(i => (int)((long)i * (stream.Length - L - 1) / n)).ToList();
-            var windows = starts.Select(o => stream[o..(o + L)]).ToList();
-            var targets = starts.Select(o => stream[o + L]).ToList();
-            baseline[family] = Loss(m, windows, targets, L, "truncate", s.Seed);
-            increases[family] = new[] { "truncate", "shuffle" }.ToDictionary(p => p, p => ks.Select(k => Loss(m, windows, targets, k, p, s.Seed + k) - baseline[family]).ToArray());
-            // The smallest k whose perturbation costs less than 1% of the full-context loss.
-            effective[family] = increases[family].ToDictionary(p => p.Key, p => ks[Array.FindIndex(p.Value, v => v < 0.01 * baseline[family])]);
+            quality[seed] = [];
+            var effectiveK = new Dictionary<string, int>();
+            foreach (var family in Families)
+            {
+                s.Log($"effective-context: {family}, seed {seed}");
+                var m = Train(s, family, corpus, seed);
+                trainedFor[$"{family}/seed{seed}"] = new { steps = m.Manifest.State.Step, seconds = m.Manifest.State.ElapsedSeconds };
+                var stream = LanguageModelData.Encode(TextSource.ReadLines(corpus.Test), m.Tokenizer, m.Vocabulary);
+                int n = Math.Min(s.Pick(20, 400, 2000), stream.Length - L - 1);
+                if (n < 1) throw new SeqLabInputException($"the held-out text has {stream.Length} tokens; the experiment needs more than {L + 1}.");
+                var heldOut = LanguageModelData.Batches(stream, L, 32).ToList();
+                quality[seed][family] = (Evaluator.Evaluate(m.Model, heldOut).Perplexity, Evaluator.UnigramPerplexity(m.Vocabulary, heldOut));
+                var starts = Enumerable.Range(0, n).Select(i => (int)((long)i * (stream.Length - L - 1) / n)).ToList();
+                var windows = starts.Select(o => stream[o..(o + L)]).ToList();
+                var targets = starts.Select(o => stream[o + L]).ToList();
+                double full = Loss(m, windows, targets, L, "truncate", seed);
+                var inc = new[] { "truncate", "shuffle" }.ToDictionary(p => p, p => ks.Select(k => Loss(m, windows, targets, k, p, seed + k) - full).ToArray());
+                // The smallest k whose perturbation costs less than 1% of the full-context loss.
+                var eff = inc.ToDictionary(p => p.Key, p => ks[Array.FindIndex(p.Value, v => v < 0.01 * full)]);
+                effectiveK[family] = eff["truncate"];
+                if (seed == s.Seeds[0]) (baseline[family], increases[family], effective[family]) = (full, inc, eff);   // the figure shows the first seed
+            }
+            perSeed.Add((seed, Judge(quality[seed], effectiveK["lstm"], L)));
         }
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
         var xs = ks.Select(k => (double)k).ToArray();
         var plot = Plots.Lines(s.PlotPath("effective-context"), $"Loss increase when context beyond the last k tokens is perturbed (window {L})", "k, tokens kept intact", "loss increase (nats)",
             Families.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))), logX: true, reference: (0, "no change"));
@@ -100,8 +137,15 @@ public static class EffectiveContextExperiment
                 table.Add(new[] { $"{f}, {p}", baseline[f].ToString("F3") }.Concat(v.Select(x => Math.Abs(x) < 0.0005 ? "0.000" : x.ToString("+0.000;-0.000"))).ToArray());
         var finding = $"On {corpus.Description}, with windows of {L} tokens: " + string.Join("; ", Families.Select(f =>
             $"the {f} loses less than 1% when everything beyond the last {effective[f]["truncate"]} tokens is dropped, and when everything beyond the last {effective[f]["shuffle"]} is shuffled " +
-            $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50.";
+            $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. " +
+            "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): " +
+            string.Join("; ", quality.Select(q => $"seed {q.Key}: " + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}")))) +
+            $". Verdict: {assessment.Words}.";
         return new LabResult("effective-context", title, claim, finding, [plot], table,
-            new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective }, clock.Elapsed.TotalSeconds);
+            new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective, seeds = s.Seeds,
+                  quality_gate = QualityGate,
+                  quality = quality.ToDictionary(q => q.Key.ToString(), q => q.Value.ToDictionary(v => v.Key, v => new { perplexity = v.Value.Perplexity, unigram_perplexity = v.Value.Unigram })),
+                  trained_for = trainedFor, verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
+            clock.Elapsed.TotalSeconds, Assessment: assessment);
     }
 }

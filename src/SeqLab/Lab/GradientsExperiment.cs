@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Reports;
 using SeqLab.Training;
@@ -45,27 +46,59 @@ public static class GradientsExperiment
         return -pts.Sum(p => (p.k - mk) * (p.y - my)) / pts.Sum(p => (p.k - mk) * (p.k - mk));
     }
 
-    public static int Distance(LabSession s) => s.Pick(20, 50, 100);
+    /// <summary>The distance of the probed examples: inside the long-range models' training range.</summary>
+    public static int Distance(LabSession s) => s.Pick(20, 100, 200);
+
+    public const string Rule = "Supported when, after training, every recurrent family's gradient shrinks by a factor per 10 tokens " +
+        "below half the Transformer's, in every seed; not supported when some recurrent family's factor is at least the Transformer's; otherwise inconclusive.";
+
+    /// <summary>The rule on the trained models' factors per 10 tokens of distance (family → factor).</summary>
+    public static Assessment Judge(IReadOnlyDictionary<string, double> factorPer10Tokens)
+    {
+        double t = factorPer10Tokens["transformer"];
+        var recurrent = factorPer10Tokens.Where(p => p.Key != "transformer").ToList();
+        string numbers = string.Join(", ", factorPer10Tokens.Select(p => $"{p.Key} ×{p.Value:G2}"));
+        if (recurrent.FirstOrDefault(p => p.Value >= t) is { Key: not null } worse)
+            return new(Verdict.NotSupported, Rule, $"{worse.Key}'s gradient fades no faster than the Transformer's ({numbers} per 10 tokens)");
+        if (recurrent.All(p => p.Value < t / 2))
+            return new(Verdict.Supported, Rule, $"every recurrent gradient fades faster than half the Transformer's ({numbers} per 10 tokens)");
+        return new(Verdict.Inconclusive, Rule, $"the factors are too close to call ({numbers} per 10 tokens)");
+    }
 
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int distance = Distance(s);
-        var (train, valid, test, _) = LongRangeExperiment.Data(s, distance);
-        var examples = test.Take(s.Pick(3, 8, 16)).Select(e => (e.Language, e.Text)).ToList();
         var untrained = new Dictionary<string, double[]>();
         var trained = new Dictionary<string, double[]>();
-        foreach (var family in LongRangeExperiment.Families)
+        var perSeed = new List<(int Seed, Assessment A)>();
+        var factorsPerSeed = new Dictionary<int, Dictionary<string, double>>();
+        int exampleCount = 0;
+        foreach (var seed in s.Seeds)
         {
-            s.Log($"gradients: {family}");
-            var m = LongRangeExperiment.Train(s, family, distance, (train, valid));
-            trained[family] = GradientByDistance(m, examples);
-            // The same architecture with fresh weights: what the gradient looks like before learning.
-            manual_seed(s.Seed);
-            var fresh = m with { Model = ModelFactory.Create(m.Config.Clone()) };
-            untrained[family] = GradientByDistance(fresh, examples);
-            fresh.Model.Dispose();
+            var data = LongRangeExperiment.Data(s, seed);
+            var examples = LongRange.Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3).Select(e => (e.Language, e.Text)).ToList();
+            exampleCount = examples.Count;
+            foreach (var family in LongRangeExperiment.Families)
+            {
+                s.Log($"gradients: {family}, seed {seed}");
+                var m = LongRangeExperiment.Train(s, family, seed, data);
+                var g = GradientByDistance(m, examples);
+                // The figure shows the first seed; the verdict reads every seed.
+                if (seed == s.Seeds[0])
+                {
+                    trained[family] = g;
+                    manual_seed(seed);
+                    var fresh = m with { Model = ModelFactory.Create(m.Config.Clone()) };   // the same architecture with fresh weights
+                    untrained[family] = GradientByDistance(fresh, examples);
+                    fresh.Model.Dispose();
+                }
+                factorsPerSeed.TryAdd(seed, []);
+                factorsPerSeed[seed][family] = Math.Exp(-10 * DecayRate(g));
+            }
+            perSeed.Add((seed, Judge(factorsPerSeed[seed])));
         }
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
         var decayUntrained = untrained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         var decayTrained = trained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         Plots.Series[] Series(Dictionary<string, double[]> g, Dictionary<string, double> b) =>
@@ -73,19 +106,23 @@ public static class GradientsExperiment
         var plots = new List<string>
         {
             Plots.Lines(s.PlotPath("gradients-untrained"), "‖∂L/∂x_t‖ before training", "distance T − t from the last word (tokens)", "gradient norm", Series(untrained, decayUntrained), logY: true),
-            Plots.Lines(s.PlotPath("gradients-trained"), $"‖∂L/∂x_t‖ after training (long-range task, d = {distance})", "distance T − t from the last word (tokens)", "gradient norm", Series(trained, decayTrained), logY: true),
+            Plots.Lines(s.PlotPath("gradients-trained"), $"‖∂L/∂x_t‖ after training (long-range task, seed {s.Seeds[0]})", "distance T − t from the last word (tokens)", "gradient norm", Series(trained, decayTrained), logY: true),
         };
-        var table = new List<string[]> { new[] { "model", "untrained: decay / token", "×  per 10 tokens", "trained: decay / token", "× per 10 tokens", "‖g‖ last / first (trained)" } };
+        var table = new List<string[]> { new[] { "model", "untrained: × per 10 tokens" }.Concat(s.Seeds.Select(seed => $"trained, seed {seed}: × per 10 tokens")).Append("‖g‖ last / first (trained)").ToArray() };
         foreach (var f in LongRangeExperiment.Families)
-            table.Add([f, decayUntrained[f].ToString("F3"), Math.Exp(-10 * decayUntrained[f]).ToString("G3"), decayTrained[f].ToString("F3"), Math.Exp(-10 * decayTrained[f]).ToString("G3"),
-                (trained[f][0] / trained[f][^1]).ToString("G3")]);
+            table.Add(new[] { f, Math.Exp(-10 * decayUntrained[f]).ToString("G3") }.Concat(s.Seeds.Select(seed => factorsPerSeed[seed][f].ToString("G3")))
+                .Append((trained[f][0] / trained[f][^1]).ToString("G3")).ToArray());
         var finding = $"Over {untrained.First().Value.Length} tokens the gradient reaching a word shrinks by a factor per 10 tokens of distance of " +
             string.Join(", ", LongRangeExperiment.Families.Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")) + " before training and " +
-            string.Join(", ", LongRangeExperiment.Families.Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")) + " after. " +
-            "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant words still receive a learning signal.";
+            string.Join(", ", LongRangeExperiment.Families.Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")) + $" after (seed {s.Seeds[0]}). " +
+            "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant words still receive a learning signal. " +
+            $"Verdict: {assessment.Words}.";
         return new LabResult("gradients", "Vanishing gradients",
             "In a recurrent network the gradient reaching early words shrinks exponentially with distance (‖∂h_t/∂h_k‖ ≤ η^(t−k)); attention connects every word to the output directly.",
             finding, plots, table,
-            new { distance, examples = examples.Count, untrained, trained, decay_per_token_untrained = decayUntrained, decay_per_token_trained = decayTrained }, clock.Elapsed.TotalSeconds);
+            new { distance, examples = exampleCount, seeds = s.Seeds, untrained, trained, decay_per_token_untrained = decayUntrained, decay_per_token_trained = decayTrained,
+                  factor_per_10_tokens_trained = factorsPerSeed.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
+            clock.Elapsed.TotalSeconds, Assessment: assessment);
     }
 }

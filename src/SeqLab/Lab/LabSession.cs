@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using SeqLab.Models;
 using SeqLab.Native;
 using SeqLab.Training;
@@ -8,26 +11,39 @@ namespace SeqLab.Lab;
 /// <summary>How big an experiment runs: tiny (tests, seconds), small (the demo, minutes), full (the larger version).</summary>
 public enum LabScale { Tiny, Small, Full }
 
-/// <summary>What one experiment measured: numbers (for JSON), a table, plots, and the finding in plain words beside the lecture's claim.</summary>
+/// <summary>
+/// What one experiment measured: numbers (for JSON), a table, plots, the finding in plain words beside
+/// the lecture's claim, and the verdict with the rule that gave it.
+/// </summary>
 public sealed record LabResult(string Name, string Title, string Claim, string Finding, IReadOnlyList<string> Plots,
-    IReadOnlyList<string[]> Table, object Numbers, double Seconds, string? Skipped = null);
+    IReadOnlyList<string[]> Table, object Numbers, double Seconds, string? Skipped = null, Assessment? Assessment = null);
+
+/// <summary>How long a model of the lab has been trained, over every run that trained it.</summary>
+public sealed record TrainedFor(long Steps, double Seconds, bool Continued);
 
 /// <summary>
 /// Settings shared by the experiments of one run, and the models they train — so the demo trains
 /// each model once (the gradient experiment reuses the long-range models, the context probe the
-/// effective-context language models).
+/// effective-context language models). A model saved by an earlier run into the same folder, with the
+/// same configuration and data, is reused: loaded as it is, or trained further when its experiment
+/// accumulates training across runs.
 /// </summary>
-public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, int seed = 1, int? threads = null, Action<string>? log = null)
+public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, int seed = 1, int? threads = null, Action<string>? log = null,
+    int seeds = 1)
 {
     public string OutDir { get; } = Path.GetFullPath(outDir);
     public LabScale Scale { get; } = scale;
+    /// <summary>The first seed; the training-based experiments repeat with <see cref="Seeds"/>.</summary>
     public int Seed { get; } = seed;
+    /// <summary>Seed, Seed + 1, …: one repetition of each training-based experiment per seed.</summary>
+    public IReadOnlyList<int> Seeds { get; } = Enumerable.Range(seed, Math.Max(1, seeds)).ToArray();
     public int Threads { get; } = threads ?? Environment.ProcessorCount;
     /// <summary>A text corpus for the experiments on real text (effective-context, context); null = fetch fortunes-es.</summary>
     public string? Corpus { get; set; }
     /// <summary>The sentence for the attention maps; null = the lecture's.</summary>
     public string? Sentence { get; set; }
     readonly Dictionary<string, LoadedModel> models = new();
+    readonly Dictionary<string, TrainedFor> trained = new();
 
     public void Log(string line) => log?.Invoke(line);
 
@@ -36,24 +52,97 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
     public string PlotPath(string name) => Path.Combine(OutDir, "plots", name);
     public string DataPath(string name) => Path.Combine(OutDir, "data", name);
 
-    /// <summary>Trains (once per key) and loads a model; progress lines go to the log.</summary>
-    public LoadedModel Model(string key, ModelConfig config, TrainingOptions options, string data, string? valid)
+    /// <summary>How long each model of this session has been trained in total (key → steps, seconds).</summary>
+    public IReadOnlyDictionary<string, TrainedFor> Trained => trained;
+
+    const string LabKeyFile = "lab-key.txt";
+
+    /// <summary>
+    /// Trains (once per key and seed) and loads a model. A checkpoint that an earlier run left in the
+    /// same place with the same configuration, options and data is reused: as it is, or, with
+    /// <paramref name="accumulate"/>, trained for this run's budget more (so a second demo continues
+    /// where the first stopped).
+    /// </summary>
+    public LoadedModel Model(string key, ModelConfig config, TrainingOptions options, string data, string? valid, int? seed = null, bool accumulate = false)
     {
+        int runSeed = seed ?? Seed;
+        key = $"{key}/seed{runSeed}";
         if (models.TryGetValue(key, out var cached)) return cached;
         TorchRuntime.SetThreads(Threads);
-        TorchSharp.torch.manual_seed(Seed);
+        TorchSharp.torch.manual_seed(runSeed);
         var dir = Path.Combine(OutDir, "models", key.Replace('/', '-'));
-        // Only ever remove a checkpoint this lab wrote before (same out dir, same key).
-        if (Directory.Exists(dir) && File.Exists(Path.Combine(dir, Checkpoint.ManifestFile))) Directory.Delete(dir, recursive: true);
-        options.Seed = Seed;
+        options.Seed = runSeed;
         var taskData = TaskData.Prepare(config, options, data, valid);
-        var model = ModelFactory.Create(config);
-        Checkpoint.Begin(dir, config, options, taskData.Vocabulary);
+        string identity = Identity(config, options, data, valid);
         var clock = Stopwatch.StartNew();
-        var state = new Trainer(options).Run(model, taskData, dir);
-        Log($"trained {key}: {model.UniqueParameters().Sum(p => p.numel()):N0} parameters, {state.Step} steps in {clock.Elapsed.TotalSeconds:F0} s");
+
+        LoadedModel? previous = null;
+        if (File.Exists(Path.Combine(dir, Checkpoint.ManifestFile)))
+        {
+            bool same = File.Exists(Path.Combine(dir, LabKeyFile)) && File.ReadAllText(Path.Combine(dir, LabKeyFile)) == identity;
+            if (same)
+            {
+                try { previous = Checkpoint.Load(dir, best: false); }
+                catch (SeqLabInputException e) { Log($"{key}: the saved model cannot be reused ({e.Message}); training anew"); }
+            }
+            // Only ever remove a checkpoint this lab wrote before (same out dir, same key).
+            if (previous is null) Directory.Delete(dir, recursive: true);
+        }
+
+        if (previous is not null && !accumulate)
+        {
+            Log($"reused {key}: {previous.Manifest.State.Step} steps, trained earlier");
+            previous.Model.Dispose();
+            trained[key] = new TrainedFor(previous.Manifest.State.Step, previous.Manifest.State.ElapsedSeconds, Continued: false);
+            return models[key] = Checkpoint.Load(dir);
+        }
+
+        SequenceModel model;
+        if (previous is not null)
+        {
+            // Another run's budget on top of what the saved model has had.
+            var done = previous.Manifest.State;
+            if (options.Steps is { } steps) options.Steps = done.Step + steps;
+            if (options.TimeBudgetSeconds is { } seconds) options.TimeBudgetSeconds = done.ElapsedSeconds + seconds;
+            model = previous.Model;
+            Log($"continuing {key} from step {done.Step}");
+        }
+        else
+        {
+            model = ModelFactory.Create(config);
+            Checkpoint.Begin(dir, config, options, taskData.Vocabulary);
+            File.WriteAllText(Path.Combine(dir, LabKeyFile), identity);
+        }
+        var state = new Trainer(options).Run(model, taskData, dir, previous);
+        Log($"trained {key}: {model.UniqueParameters().Sum(p => p.numel()):N0} parameters, {state.Step} steps in total ({clock.Elapsed.TotalSeconds:F0} s now)");
+        model.Dispose();
+        trained[key] = new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null);
         return models[key] = Checkpoint.Load(dir);
     }
 
-    public bool TryCached(string key, out LoadedModel model) => models.TryGetValue(key, out model!);
+    public bool TryCached(string key, int seed, out LoadedModel model) => models.TryGetValue($"{key}/seed{seed}", out model!);
+
+    /// <summary>What makes a saved model the same one: its configuration, its options (less the budget) and its data.</summary>
+    static string Identity(ModelConfig config, TrainingOptions options, string data, string? valid)
+    {
+        var o = options.Clone();
+        o.Steps = null;
+        o.TimeBudgetSeconds = null;
+        o.Epochs = null;
+        o.Threads = null;
+        var text = new StringBuilder()
+            .AppendLine(JsonSerializer.Serialize(config, Json.Options))
+            .AppendLine(JsonSerializer.Serialize(o, Json.Options))
+            .AppendLine(Hash(data))
+            .AppendLine(valid is null ? "-" : Hash(valid));
+        return text.ToString();
+    }
+
+    static string Hash(string path)
+    {
+        var files = Directory.Exists(path) ? Directory.GetFiles(path, "*.txt").Order(StringComparer.Ordinal).ToArray() : [path];
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in files) sha.AppendData(File.ReadAllBytes(f));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 }

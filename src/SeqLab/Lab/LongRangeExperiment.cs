@@ -8,58 +8,85 @@ namespace SeqLab.Lab;
 
 /// <summary>
 /// The lecture's long-range claim, measured: RNN, LSTM, GRU and Transformer classifiers with the same
-/// parameter budget (±10%) and the same training time learn to fill "… hablar fluidamente [???]" from a
-/// cue 10…400 tokens earlier; accuracy against distance, with chance and two bag-of-words baselines
-/// (without the cue: must stay at chance — no shortcut; with it: order-free, every word one step away).
+/// parameter budget (±10%) and the same number of training steps learn to fill "… hablar fluidamente
+/// [???]" from a cue 10…200 tokens earlier (10…1 000 at full scale). One model per family learns every
+/// distance at once; its held-out accuracy is read per distance bucket, with a 95% Wilson interval,
+/// beside chance and two bag-of-words baselines (without the cue: must stay at chance — no shortcut;
+/// with it: order-free, every word one step away). Repeated for each seed of the session.
 /// </summary>
 public static class LongRangeExperiment
 {
     public static readonly string[] Families = ["rnn", "lstm", "gru", "transformer"];
+    public const string Rule = "Supported when, in the farthest distance bucket, the Transformer's 95% interval lies wholly above chance " +
+        "and above every recurrent family's interval, in every seed; not supported when some recurrent family's interval lies wholly above " +
+        "the Transformer's; otherwise (overlapping intervals, or a direction that flips between seeds) inconclusive.";
 
-    public static int[] Distances(LabSession s) => s.Pick<int[]>([5, 20], [10, 50, 100], [10, 50, 100, 200, 400]);
+    /// <summary>The shortest and longest cue-to-blank distance the models learn and are tested on.</summary>
+    public static (int Min, int Max) Range(LabSession s) => s.Pick((5, 40), (10, 200), (10, 1000));
 
-    /// <summary>Train/valid/test files for one distance (TSV label&lt;TAB&gt;text), and the test examples.</summary>
-    public static (string Train, string Valid, List<LongRange.Example> Test, List<LongRange.Example> TrainExamples) Data(LabSession s, int distance)
+    /// <summary>Equal-width distance buckets over <see cref="Range"/>: the points of the accuracy curve.</summary>
+    public static IReadOnlyList<(int Low, int High)> Buckets(LabSession s)
     {
-        int n = s.Pick(150, 1500, 4000);
-        var train = LongRange.Generate(n, distance, s.Seed * 1000 + distance);
-        var valid = LongRange.Generate(n / 5, distance, s.Seed * 1000 + distance + 1);
-        var test = LongRange.Generate(Math.Max(60, n / 5), distance, s.Seed * 1000 + distance + 2);
+        var (min, max) = Range(s);
+        int count = s.Pick(8, 8, 10);
+        return Enumerable.Range(0, count).Select(i => (min + (max - min) * i / count + (i == 0 ? 0 : 1), min + (max - min) * (i + 1) / count)).ToArray();
+    }
+
+    /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not seconds.</summary>
+    public static long Steps(LabSession s) => s.Pick(8, 150, 1000);
+
+    public sealed record Split(string Train, string Valid, List<LongRange.Example> TrainExamples, IReadOnlyList<List<LongRange.Example>> Test);
+
+    /// <summary>A seed's data: fresh training examples for every step (one pass), a validation set, and a test set per bucket.</summary>
+    public static Split Data(LabSession s, int seed)
+    {
+        var (min, max) = Range(s);
+        var options = Training(s);
+        int n = (int)(options.Steps!.Value * options.BatchSize);
+        var train = LongRange.Generate(n, min, max, seed * 7919 + 1);
+        var valid = LongRange.Generate(s.Pick(40, 200, 400), min, max, seed * 7919 + 2);
+        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(12, 100, 100), b.Low, b.High, seed * 7919 + 100 + i)).ToList();
         string Write(string name, List<LongRange.Example> examples)
         {
-            var path = s.DataPath($"long-range-d{distance}-{name}.tsv");
+            var path = s.DataPath($"long-range-seed{seed}-{name}.tsv");
             AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => $"{e.Language}\t{e.Text}")) + "\n");
             return path;
         }
-        return (Write("train", train), Write("valid", valid), test, train);
+        return new Split(Write("train", train), Write("valid", valid), train, test);
     }
 
-    /// <summary>d = 64, 2 layers for every family (the Transformer: 4 heads, feed-forward 128, mean pooling; recurrent: the last state).</summary>
+    /// <summary>
+    /// d = 64, 2 layers for every family. The Transformer: 4 heads, feed-forward 128, pre-LN, mean pooling;
+    /// recurrent: the last state. No dropout: every example is fresh, so there is nothing to overfit.
+    /// </summary>
     public static ModelConfig Config(LabSession s, string family)
     {
         int d = s.Pick(16, 64, 64);
         return new ModelConfig
         {
             Family = family, Task = "classify", EmbedDim = d, HiddenSize = d, NumLayers = 2, Heads = s.Pick(2, 4, 4), FfDim = 2 * d,
-            Pooling = family == "transformer" ? "mean" : "last", MinCount = 1, MaxLength = 1024, Dropout = 0.1,
+            Pooling = family == "transformer" ? "mean" : "last", NormFirst = family == "transformer", MinCount = 1,
+            MaxLength = Range(s).Max + 64, Dropout = 0,
         };
     }
 
+    /// <summary>
+    /// The recipe (README: "What makes the Transformer learn it fast"): AdamW 5e-3, 30 warm-up steps,
+    /// batches of similar length, and a curriculum from the shortest distances to the longest.
+    /// </summary>
     public static TrainingOptions Training(LabSession s) => new()
     {
-        LearningRate = 2e-3, WarmupSteps = s.Pick(1, 50, 100), BatchSize = 32, EvalInterval = s.Pick(5, 100, 200), Patience = 0,
-        Steps = s.Pick<long?>(6, null, null), TimeBudgetSeconds = s.Pick<double?>(null, 8, 60),
+        LearningRate = 5e-3, WarmupSteps = s.Pick(2, 30, 100), BatchSize = 32, LengthBuckets = true, Curriculum = true,
+        Steps = Steps(s), EvalInterval = (int)Steps(s), Patience = 0,
     };
 
-    /// <summary>Trains one family at one distance with the shared budget (cached in the session).</summary>
-    public static LoadedModel Train(LabSession s, string family, int distance, (string Train, string Valid) files)
+    /// <summary>Trains one family for one seed with the shared budget (cached in the session, and across runs).</summary>
+    public static LoadedModel Train(LabSession s, string family, int seed, Split data)
     {
-        var key = $"long-range/{family}/d{distance}";
-        if (s.TryCached(key, out var cached)) return cached;
         var config = Config(s, family);
         // Size every family to the Transformer's parameter count, measured with this data's vocabulary.
         var sized = config.Clone();
-        TaskData.Prepare(sized, new TrainingOptions(), files.Train, files.Valid);   // fills vocab_size and labels
+        TaskData.Prepare(sized, new TrainingOptions(), data.Train, data.Valid);   // fills vocab_size and labels
         if (family != "transformer")
         {
             config.VocabSize = sized.VocabSize;
@@ -69,59 +96,132 @@ public static class LongRangeExperiment
             reference.Labels = sized.Labels;
             config.HiddenSize = ParameterBudget.HiddenSizeFor(config, ParameterBudget.Count(reference)).HiddenSize;
         }
-        return s.Model(key, config, Training(s), files.Train, files.Valid);
+        return s.Model($"long-range/{family}", config, Training(s), data.Train, data.Valid, seed);
     }
 
-    public static double Accuracy(LoadedModel m, IEnumerable<(string Label, string Text)> examples) =>
-        Evaluator.Classification(m, examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1))).Accuracy;
+    /// <summary>How many of <paramref name="examples"/> the model labels right.</summary>
+    public static int Correct(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples)
+    {
+        var r = Evaluator.Classification(m, examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1)));
+        return (int)Math.Round(r.Accuracy * r.Count);
+    }
+
+    public static double Accuracy(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples) => (double)Correct(m, examples) / examples.Count;
+
+    /// <summary>One point of the curve: a family's accuracy in one distance bucket for one seed, with its 95% Wilson interval.</summary>
+    public sealed record Point(string Family, int Bucket, double Distance, double Accuracy, double Low, double High, int Seed, int Correct, int Examples);
+
+    /// <summary>The rule, for one seed, on the farthest bucket's points (one per family).</summary>
+    public static Assessment Judge(IReadOnlyList<Point> farthest, double chance)
+    {
+        var t = farthest.Single(p => p.Family == "transformer");
+        var recurrent = farthest.Where(p => p.Family != "transformer").ToList();
+        string Show(Point p) => $"{p.Family} {p.Accuracy:P0} [{p.Low:P0}, {p.High:P0}]";
+        string numbers = $"at {t.Distance:F0} tokens: {string.Join(", ", farthest.Select(Show))}; chance {chance:P0}";
+        if (recurrent.FirstOrDefault(r => r.Low > t.High) is { } better)
+            return new(Verdict.NotSupported, Rule, $"{better.Family} is above the Transformer beyond both intervals ({numbers})");
+        if (t.Low > chance && recurrent.All(r => t.Low > r.High))
+            return new(Verdict.Supported, Rule, $"the Transformer is above chance and every recurrent family beyond both intervals ({numbers})");
+        return new(Verdict.Inconclusive, Rule, $"the intervals overlap ({numbers})");
+    }
 
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var distances = Distances(s);
-        var accuracy = Families.ToDictionary(f => f, _ => new List<double>());
+        var buckets = Buckets(s);
+        double chance = 1.0 / LongRange.Languages.Length;
+        var curve = new List<Point>();
+        var bowNoCue = new List<Point>();
+        var bowCue = new List<Point>();
         var parameters = new Dictionary<string, long>();
-        var bowNoCue = new List<double>();
-        var bowCue = new List<double>();
-        var actualDistance = new List<double>();
-        foreach (var d in distances)
+        var seconds = new Dictionary<string, List<double>>();
+        var perSeed = new List<(int Seed, Assessment A)>();
+        foreach (var seed in s.Seeds)
         {
-            var (train, valid, test, trainExamples) = Data(s, d);
-            actualDistance.Add(test.Average(e => e.Distance));
-            bowNoCue.Add(new BagOfWords().Fit(trainExamples.Select(e => (e.Language, e.TextWithoutCue))).Accuracy(test.Select(e => (e.Language, e.TextWithoutCue))));
-            bowCue.Add(new BagOfWords().Fit(trainExamples.Select(e => (e.Language, e.Text))).Accuracy(test.Select(e => (e.Language, e.Text))));
+            var data = Data(s, seed);
+            for (int b = 0; b < buckets.Count; b++)
+            {
+                var test = data.Test[b];
+                double distance = test.Average(e => e.Distance);
+                Point Baseline(string name, Func<LongRange.Example, string> text)
+                {
+                    var bow = new BagOfWords().Fit(data.TrainExamples.Select(e => (e.Language, text(e))));
+                    int correct = (int)Math.Round(bow.Accuracy(test.Select(e => (e.Language, text(e)))) * test.Count);
+                    var (lo, hi) = Wilson.Interval(correct, test.Count);
+                    return new Point(name, b, distance, (double)correct / test.Count, lo, hi, seed, correct, test.Count);
+                }
+                bowNoCue.Add(Baseline("bag of words, no cue", e => e.TextWithoutCue));
+                bowCue.Add(Baseline("bag of words, with cue", e => e.Text));
+            }
             foreach (var f in Families)
             {
-                s.Log($"long-range: {f} at distance {d}");
-                var m = Train(s, f, d, (train, valid));
+                s.Log($"long-range: {f}, seed {seed}");
+                var m = Train(s, f, seed, data);
                 parameters[f] = m.Model.UniqueParameters().Sum(p => p.numel());
-                accuracy[f].Add(Accuracy(m, test.Select(e => (e.Language, e.Text))));
+                seconds.TryAdd(f, []);
+                seconds[f].Add(m.Manifest.State.ElapsedSeconds);
+                for (int b = 0; b < buckets.Count; b++)
+                {
+                    var test = data.Test[b];
+                    int correct = Correct(m, test.Select(e => (e.Language, e.Text)).ToList());
+                    var (lo, hi) = Wilson.Interval(correct, test.Count);
+                    curve.Add(new Point(f, b, test.Average(e => e.Distance), (double)correct / test.Count, lo, hi, seed, correct, test.Count));
+                }
             }
+            perSeed.Add((seed, Judge(Families.Select(f => curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets.Count - 1)).ToList(), chance)));
         }
-        double chance = 1.0 / LongRange.Languages.Length;
-        var xs = distances.Select(d => (double)d).ToArray();
-        var plot = Plots.Lines(s.PlotPath("long-range-accuracy"), "Fill the blank from a cue d tokens earlier", "distance between cue and blank (tokens)", "held-out accuracy",
-            Families.Select(f => new Plots.Series(f, xs, accuracy[f].ToArray()))
-                .Append(new Plots.Series("bag of words, no cue", xs, bowNoCue.ToArray()))
-                .Append(new Plots.Series("bag of words, with cue", xs, bowCue.ToArray())),
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+
+        // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled counts).
+        IEnumerable<Point> Pooled(IEnumerable<Point> points, string name) => points.GroupBy(p => p.Bucket).OrderBy(g => g.Key).Select(g =>
+        {
+            int c = g.Sum(p => p.Correct), n = g.Sum(p => p.Examples);
+            var (lo, hi) = Wilson.Interval(c, n);
+            return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
+        });
+        var lines = Families.Select(f => (f, Pooled(curve.Where(p => p.Family == f), f).ToList()))
+            .Append(("bag of words, no cue", Pooled(bowNoCue, "").ToList()))
+            .Append(("bag of words, with cue", Pooled(bowCue, "").ToList())).ToList();
+        var plot = Plots.Lines(s.PlotPath("long-range-accuracy"),
+            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% intervals)",
+            "distance between cue and blank (tokens)", "held-out accuracy",
+            lines.Select(l => new Plots.Series(l.Item1, l.Item2.Select(p => p.Distance).ToArray(), l.Item2.Select(p => p.Accuracy).ToArray(),
+                l.Item2.Select(p => p.Low).ToArray(), l.Item2.Select(p => p.High).ToArray())),
             reference: (chance, $"chance ({chance:P0})"));
 
-        var table = new List<string[]> { new[] { "model", "parameters" }.Concat(distances.Select(d => $"d={d}")).ToArray() };
-        foreach (var f in Families) table.Add(new[] { f, parameters[f].ToString("N0") }.Concat(accuracy[f].Select(a => a.ToString("P0"))).ToArray());
-        table.Add(new[] { "bag of words, no cue", "–" }.Concat(bowNoCue.Select(a => a.ToString("P0"))).ToArray());
-        table.Add(new[] { "bag of words, with cue", "–" }.Concat(bowCue.Select(a => a.ToString("P0"))).ToArray());
+        string Cell(string family, int b)
+        {
+            var points = curve.Where(p => p.Family == family && p.Bucket == b).ToList();
+            double mean = points.Average(p => p.Accuracy);
+            return points.Count == 1 ? $"{mean:P0}" : $"{mean:P0} ({points.Min(p => p.Accuracy):P0}–{points.Max(p => p.Accuracy):P0})";
+        }
+        var pooledByFamily = lines.ToDictionary(l => l.Item1, l => l.Item2);
+        var table = new List<string[]> { new[] { "model", "parameters" }.Concat(pooledByFamily["transformer"].Select(p => $"d≈{p.Distance:F0}")).ToArray() };
+        foreach (var f in Families) table.Add(new[] { f, parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets.Count).Select(b => Cell(f, b))).ToArray());
+        foreach (var name in new[] { "bag of words, no cue", "bag of words, with cue" })
+            table.Add(new[] { name, "–" }.Concat(pooledByFamily[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
 
+        var far = Families.ToDictionary(f => f, f => pooledByFamily[f][^1]);
+        string Describe(string f) => far[f].Low <= chance && chance <= far[f].High ? $"{f} at chance ({far[f].Accuracy:P0})" : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
+        var best = Families.FirstOrDefault(f => Families.Where(o => o != f).All(o => far[f].Low > far[o].High));
         var budget = Training(s);
-        var far = distances.Length - 1;
-        string Best(int i) => Families.MaxBy(f => accuracy[f][i])!;
-        var finding = $"At the longest distance ({distances[far]} tokens) the best family was {Best(far)} ({accuracy[Best(far)][far]:P0}); " +
-            string.Join(", ", Families.Select(f => $"{f} {accuracy[f][0]:P0} → {accuracy[f][far]:P0}")) + $" from d={distances[0]} to d={distances[far]}. " +
-            $"Chance is {chance:P0}; the bag-of-words model without the cue got {bowNoCue.Average():P0} (no shortcut), with the cue {bowCue.Average():P0}. " +
-            $"Budget: {(budget.TimeBudgetSeconds is { } t ? $"{t:F0} s" : $"{budget.Steps} steps")} of training per model, {string.Join(", ", Families.Select(f => $"{f} {parameters[f]:N0}"))} parameters.";
+        var finding = $"At the longest distances (about {far["transformer"].Distance:F0} tokens): {string.Join(", ", Families.Select(Describe))}" +
+            (best is null ? "; no family is ahead of all others beyond the intervals" : $"; {best} is ahead of every other family beyond the intervals") + ". " +
+            $"Chance is {chance:P0}; the bag-of-words model without the cue got {bowNoCue.Average(p => p.Accuracy):P0} (no shortcut), with the cue {bowCue.Average(p => p.Accuracy):P0}. " +
+            $"Budget: {budget.Steps} steps of {budget.BatchSize} examples per model (the same for every family), " +
+            $"{string.Join(", ", Families.Select(f => $"{f} {seconds[f].Average():F0} s"))}; about {parameters["transformer"]:N0} parameters each. " +
+            $"Verdict: {assessment.Words}.";
         return new LabResult("long-range", "Long-range dependencies",
             "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier word in one step (path length 1).",
             finding, [plot], table,
-            new { distances, mean_distance_tokens = actualDistance, accuracy, parameters, chance, bag_of_words_no_cue = bowNoCue, bag_of_words_with_cue = bowCue,
-                  budget_s = budget.TimeBudgetSeconds, budget_steps = budget.Steps }, clock.Elapsed.TotalSeconds);
+            new
+            {
+                range = new[] { Range(s).Min, Range(s).Max }, buckets = buckets.Select(b => new[] { b.Low, b.High }), seeds = s.Seeds,
+                curve = curve.Select(p => new { family = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High, seed = p.Seed, examples = p.Examples }),
+                baselines = bowNoCue.Concat(bowCue).Select(p => new { name = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High, seed = p.Seed }),
+                parameters, chance, budget_steps = budget.Steps, batch_size = budget.BatchSize, training_seconds = seconds,
+                bag_of_words_no_cue = bowNoCue.Select(p => p.Accuracy), bag_of_words_with_cue = bowCue.Select(p => p.Accuracy),
+                verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }),
+            }, clock.Elapsed.TotalSeconds, Assessment: assessment);
     }
 }

@@ -141,11 +141,27 @@ public static class ParallelismExperiment
             string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross("lstm")}, " +
             $"than the GRU at {Cross("gru")} and than the plain RNN at {Cross("rnn")} (d = {d}; the paper: attention is cheaper while n < d). " +
             $"Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {speedup[name]:F2}×")) + ".";
+        var assessment = Judge(ns, steps);
+        finding += $" Verdict: {assessment.Words}.";
         return new LabResult("parallelism", "Parallelism: Table 1 of the paper, measured",
             "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention computes all positions at once (O(1)), and is cheaper than recurrence while n < d.",
             finding, plots, table,
             new { d, batch, heads, threads = s.Threads, n = ns, ms_vs_n = byN, widths = ds, n_for_widths = nForD, ms_vs_d = byD, sequential_steps = steps, slope_vs_n = slope,
-                  thread_speedup = speedup, speedup_at_n = ns[^2], crossover_n = crossover }, clock.Elapsed.TotalSeconds);
+                  thread_speedup = speedup, speedup_at_n = ns[^2], crossover_n = crossover }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+    }
+
+    public const string Rule = "Supported when, counted by running the layers (the reference recurrent loop and the attention layer), every " +
+        "recurrent layer takes exactly n sequential steps at every n measured and attention takes 1; not supported otherwise. Times are reported, " +
+        "not judged: they depend on the machine.";
+
+    /// <summary>The rule on the counted sequential steps per layer (layer → one count per n).</summary>
+    public static Assessment Judge(IReadOnlyList<int> ns, IReadOnlyDictionary<string, long[]> steps)
+    {
+        var wrong = steps.SelectMany(p => p.Value.Select((count, i) => (layer: p.Key, n: ns[i], count, expected: p.Key == "self-attention" ? 1L : ns[i])))
+            .Where(x => x.count != x.expected).ToList();
+        return wrong.Count == 0
+            ? new(Verdict.Supported, Rule, $"recurrent layers took n sequential steps for n = {string.Join(", ", ns)}; attention took 1")
+            : new(Verdict.NotSupported, Rule, string.Join("; ", wrong.Select(w => $"{w.layer} took {w.count} steps at n = {w.n}, expected {w.expected}")));
     }
 
     static void TorchRuntime(int threads) => Native.TorchRuntime.SetThreads(threads);

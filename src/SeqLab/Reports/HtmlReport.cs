@@ -27,6 +27,9 @@ internal static class HtmlReport
     public static string Headline(LabResult r) => r.Skipped is not null ? $"skipped: {r.Skipped}"
         : r.Finding.IndexOf(". ", StringComparison.Ordinal) is var i && i > 0 ? r.Finding[..(i + 1)] : r.Finding;
 
+    /// <summary>The verdict in words, for summary tables ("inconclusive" for a skipped experiment).</summary>
+    public static string VerdictWords(LabResult r) => r.Assessment?.Words ?? "inconclusive (did not run)";
+
     public static void Write(string path, IReadOnlyList<LabResult> results, string settings, double seconds)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
@@ -38,19 +41,23 @@ internal static class HtmlReport
             h1{margin-bottom:.2em} h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
             table{border-collapse:collapse;margin:1em 0;font-size:.92em} th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right} th:first-child,td:first-child{text-align:left}
             th{background:#f3f3f3} .claim{background:#fff8e6;border-left:4px solid #f0b429;padding:.6em 1em} .finding{background:#eef6ff;border-left:4px solid #3b82f6;padding:.6em 1em}
+            .verdict{border-left:4px solid #888;padding:.6em 1em;background:#f6f6f6} .verdict.supported{border-color:#16a34a;background:#effaf2} .verdict.not_supported{border-color:#e11d48;background:#fdecec}
             .skipped{background:#fdecec;border-left:4px solid #e11d48;padding:.6em 1em} img{max-width:100%;border:1px solid #eee;margin:.5em 0} .meta{color:#666;font-size:.9em}
             </style></head><body>
             """);
         html.Append($"<h1>SeqLab: the lecture's claims, measured</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; {seconds:F0} s in all; {DateTime.Now:yyyy-MM-dd HH:mm}</p>");
         html.Append("<p>Static embeddings give one vector per word; recurrent networks read word by word, so step 100 waits for step 99 and early words fade; the Transformer's self-attention reaches every word in one step. Each section below states the lecture's claim, then what this machine measured.</p>");
-        html.Append("<table><tr><th>experiment</th><th style=\"text-align:left\">measured</th><th>seconds</th></tr>");
-        foreach (var r in results) html.Append($"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>");
+        html.Append("<table><tr><th>experiment</th><th>verdict</th><th style=\"text-align:left\">measured</th><th>seconds</th></tr>");
+        foreach (var r in results)
+            html.Append($"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td>{E(VerdictWords(r))}</td><td style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>");
         html.Append("</table>");
         foreach (var r in results)
         {
             html.Append($"<h2 id=\"{r.Name}\">{E(r.Title)}</h2><p class=\"claim\"><b>The lecture:</b> {E(r.Claim)}</p>");
             if (r.Skipped is not null) { html.Append($"<p class=\"skipped\"><b>Skipped:</b> {E(r.Skipped)}</p>"); continue; }
             html.Append($"<p class=\"finding\"><b>Measured:</b> {E(r.Finding)}</p>");
+            if (r.Assessment is { } v)
+                html.Append($"<p class=\"verdict {v.Json}\"><b>Verdict: {E(v.Words)}.</b> {E(v.Reason)}.<br><span class=\"meta\">Rule: {E(v.Rule)}</span></p>");
             if (r.Table.Count > 0)
             {
                 html.Append("<table><tr>").Append(string.Concat(r.Table[0].Select(h => $"<th>{E(h)}</th>"))).Append("</tr>");

@@ -8,7 +8,8 @@ namespace SeqLab.Reports;
 /// </summary>
 internal static class Plots
 {
-    public sealed record Series(string Name, double[] X, double[] Y);
+    /// <summary>One line; <paramref name="Low"/> and <paramref name="High"/>, when given, are drawn as error bars (e.g. a 95% interval).</summary>
+    public sealed record Series(string Name, double[] X, double[] Y, double[]? Low = null, double[]? High = null);
 
     public const int Width = 720, Height = 440;
 
@@ -28,6 +29,13 @@ internal static class Plots
             line.LegendText = s.Name;
             line.LineWidth = 2;
             line.MarkerSize = 6;
+            if (s.Low is { } low && s.High is { } high && !logX && !logY)
+            {
+                var bars = plot.Add.ErrorBar(s.X, s.Y, s.Y.Select(_ => 0.0).ToArray());
+                bars.YErrorNegative = s.Y.Zip(low, (y, l) => Math.Max(0, y - l)).ToArray();
+                bars.YErrorPositive = s.Y.Zip(high, (y, h) => Math.Max(0, h - y)).ToArray();
+                bars.Color = line.Color;
+            }
         }
         if (reference is { } r)
         {

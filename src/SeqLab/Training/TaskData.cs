@@ -98,7 +98,7 @@ public sealed class TaskData
         var trainSet = Encode(train);
         var validSet = Encode(valid);
         Batch Collate(List<(long[] Ids, long Label)> chunk) => Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), config.MaxLength);
-        return Examples(vocab, tokenizer, o, trainSet, validSet, Collate);
+        return Examples(vocab, tokenizer, o, trainSet, validSet, Collate, c => c.Ids.Length);
     }
 
     static TaskData Translation(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
@@ -116,7 +116,7 @@ public sealed class TaskData
             return (source.Length == 0 ? [(long)Vocabulary.UnkId] : source, target);
         }).ToArray();
         Batch Collate(List<(long[] Source, long[] Target)> chunk) => Batch.Pairs(chunk.Select(c => c.Source).ToList(), chunk.Select(c => c.Target).ToList(), config.MaxLength);
-        return Examples(vocab, tokenizer, o, Encode(train), Encode(valid), Collate);
+        return Examples(vocab, tokenizer, o, Encode(train), Encode(valid), Collate, c => c.Source.Length + c.Target.Length);
     }
 
     /// <summary>Two-field examples split into train and validation (a seeded random 10% unless --valid is given).</summary>
@@ -131,21 +131,38 @@ public sealed class TaskData
         return (shuffled[held..], shuffled[..held]);
     }
 
-    /// <summary>Batches of whole examples: reshuffled per epoch from (seed, epoch); validation in file order.</summary>
-    static TaskData Examples<T>(Vocabulary vocab, ITokenizer tokenizer, TrainingOptions o, T[] trainSet, T[] validSet, Func<List<T>, Batch> collate)
+    /// <summary>
+    /// Batches of whole examples: reshuffled per epoch from (seed, epoch); validation in file order.
+    /// With <see cref="TrainingOptions.LengthBuckets"/>, each run of 50 batches' worth of shuffled
+    /// examples is sorted by length before it is cut into batches (whose order is shuffled again), so a
+    /// batch pads to about its own length instead of the longest in the data. With
+    /// <see cref="TrainingOptions.Curriculum"/>, the first epoch's batches go from shortest to longest.
+    /// </summary>
+    static TaskData Examples<T>(Vocabulary vocab, ITokenizer tokenizer, TrainingOptions o, T[] trainSet, T[] validSet, Func<List<T>, Batch> collate,
+        Func<T, int> length)
     {
-        IEnumerable<Batch> Batches(T[] set, Random? rng)
+        IEnumerable<Batch> Batches(T[] set, Random? rng, bool epochIsFirst = false)
         {
             var order = Enumerable.Range(0, set.Length).ToList();
             if (rng is not null) LanguageModelData.Shuffle(order, rng);
-            for (int b = 0; b < order.Count; b += o.BatchSize)
-                yield return collate(order.Skip(b).Take(o.BatchSize).Select(i => set[i]).ToList());
+            var batches = new List<List<int>>();
+            int pool = (o.LengthBuckets || o.Curriculum) && rng is not null ? o.BatchSize * 50 : o.BatchSize;
+            for (int start = 0; start < order.Count; start += pool)
+            {
+                var chunk = order.GetRange(start, Math.Min(pool, order.Count - start));
+                if (pool > o.BatchSize) chunk = chunk.OrderBy(i => length(set[i])).ThenBy(i => i).ToList();
+                for (int b = 0; b < chunk.Count; b += o.BatchSize) batches.Add(chunk.GetRange(b, Math.Min(o.BatchSize, chunk.Count - b)));
+            }
+            if (pool > o.BatchSize) LanguageModelData.Shuffle(batches, rng!);
+            // A curriculum (Bengio et al. 2009): the first epoch goes from the shortest batches to the longest.
+            if (o.Curriculum && rng is not null && epochIsFirst) batches = batches.OrderBy(b => b.Max(i => length(set[i]))).ToList();
+            foreach (var batch in batches) yield return collate(batch.Select(i => set[i]).ToList());
         }
         return new TaskData
         {
             Vocabulary = vocab,
             Tokenizer = tokenizer,
-            Epoch = epoch => Batches(trainSet, new Random(HashCode.Combine(o.Seed, epoch))),
+            Epoch = epoch => Batches(trainSet, new Random(HashCode.Combine(o.Seed, epoch)), epoch == 0),
             BatchesPerEpoch = (trainSet.Length + o.BatchSize - 1) / o.BatchSize,
             Valid = Batches(validSet, null).ToList(),
             TrainSize = trainSet.Length,

@@ -23,6 +23,10 @@ public sealed class TrainingOptions
     public int WarmupSteps { get; set; } = 100;
     public double LabelSmoothing { get; set; }
     public int BatchSize { get; set; } = 32;
+    /// <summary>classify/seq2seq: batch examples of similar length together (less padding, faster steps).</summary>
+    public bool LengthBuckets { get; set; }
+    /// <summary>classify/seq2seq: the first epoch from the shortest examples to the longest (a curriculum).</summary>
+    public bool Curriculum { get; set; }
     /// <summary>lm: tokens per training window.</summary>
     public int SeqLen { get; set; } = 64;
     public long? Steps { get; set; }
@@ -48,6 +52,9 @@ public sealed class TrainingOptions
         (o.Schedule, o.WarmupSteps, o.LearningRate) = ("noam", 4000, 1.0);
         return o;
     }
+
+    /// <summary>A copy to change without touching this one.</summary>
+    public TrainingOptions Clone() => (TrainingOptions)MemberwiseClone();
 
     public void Validate()
     {

@@ -1,0 +1,120 @@
+using SeqLab.Lab;
+
+namespace SeqLab.Tests;
+
+/// <summary>The 95% Wilson interval, against values computed by hand from the formula.</summary>
+public class WilsonSpec
+{
+    [Theory]
+    [InlineData(100, 100, 0.963, 1.0)]
+    [InlineData(0, 100, 0.0, 0.037)]
+    [InlineData(50, 100, 0.404, 0.596)]
+    [InlineData(17, 100, 0.109, 0.255)]
+    public void MatchesTheFormula(int successes, int n, double low, double high)
+    {
+        var (lo, hi) = Wilson.Interval(successes, n);
+        Assert.Equal(low, lo, 3);
+        Assert.Equal(high, hi, 3);
+    }
+
+    [Fact]
+    public void NarrowsWithMoreExamples()
+    {
+        var (lo10, hi10) = Wilson.Interval(9, 10);
+        var (lo1000, hi1000) = Wilson.Interval(900, 1000);
+        Assert.True(hi1000 - lo1000 < (hi10 - lo10) / 5);
+    }
+}
+
+/// <summary>Each experiment's verdict rule, on synthetic numbers.</summary>
+public class VerdictRuleSpec
+{
+    static LongRangeExperiment.Point P(string family, int correct, int n = 100)
+    {
+        var (lo, hi) = Wilson.Interval(correct, n);
+        return new(family, 7, 190, (double)correct / n, lo, hi, 1, correct, n);
+    }
+
+    static IReadOnlyList<LongRangeExperiment.Point> Far(int rnn, int lstm, int gru, int transformer) =>
+        [P("rnn", rnn), P("lstm", lstm), P("gru", gru), P("transformer", transformer)];
+
+    [Fact]
+    public void LongRangeIsSupportedWhenTheTransformerIsAboveEveryRecurrentFamilyBeyondTheIntervals() =>
+        Assert.Equal(Verdict.Supported, LongRangeExperiment.Judge(Far(17, 20, 30, 99), 1 / 6.0).Verdict);
+
+    [Fact]
+    public void LongRangeIsInconclusiveWhenTheIntervalsOverlap() =>
+        Assert.Equal(Verdict.Inconclusive, LongRangeExperiment.Judge(Far(17, 20, 90, 95), 1 / 6.0).Verdict);
+
+    [Fact]
+    public void LongRangeIsInconclusiveWhenEveryFamilyIsAtChance() =>
+        Assert.Equal(Verdict.Inconclusive, LongRangeExperiment.Judge(Far(17, 15, 18, 20), 1 / 6.0).Verdict);
+
+    [Fact]
+    public void LongRangeIsNotSupportedWhenARecurrentFamilyIsAboveTheTransformer() =>
+        Assert.Equal(Verdict.NotSupported, LongRangeExperiment.Judge(Far(17, 98, 30, 40), 1 / 6.0).Verdict);
+
+    [Fact]
+    public void ADirectionThatFlipsBetweenSeedsIsInconclusiveAndSaysSo()
+    {
+        var supported = LongRangeExperiment.Judge(Far(17, 20, 30, 99), 1 / 6.0);
+        var against = LongRangeExperiment.Judge(Far(17, 98, 30, 40), 1 / 6.0);
+        var both = Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, against)]);
+        Assert.Equal(Verdict.Inconclusive, both.Verdict);
+        Assert.Contains("flips between seeds", both.Reason);
+        Assert.Equal(Verdict.Supported, Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, supported)]).Verdict);
+    }
+
+    [Fact]
+    public void VerdictsHaveTheirJsonSpellings()
+    {
+        Assert.Equal("not_supported", new Assessment(Verdict.NotSupported, "r", "x").Json);
+        Assert.Equal("supported", new Assessment(Verdict.Supported, "r", "x").Json);
+        Assert.Equal("inconclusive", new Assessment(Verdict.Inconclusive, "r", "x").Json);
+    }
+
+    [Fact]
+    public void GradientsNeedEveryRecurrentFactorBelowHalfTheTransformers()
+    {
+        Assert.Equal(Verdict.Supported, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 0.004, ["lstm"] = 0.03, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
+        Assert.Equal(Verdict.Inconclusive, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 0.004, ["lstm"] = 0.7, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
+        Assert.Equal(Verdict.NotSupported, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 1.0, ["lstm"] = 0.03, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
+    }
+
+    [Fact]
+    public void AttentionNeedsASwissAnswerAndTheCueInTheTopThree()
+    {
+        Assert.Equal(Verdict.Supported, AttentionExperiment.Judge("suizos", 2, "francés").Verdict);
+        Assert.Equal(Verdict.NotSupported, AttentionExperiment.Judge("suizos", 9, "alemán").Verdict);
+        Assert.Equal(Verdict.Inconclusive, AttentionExperiment.Judge("suizos", 1, "japonés").Verdict);
+        Assert.Equal(Verdict.Inconclusive, AttentionExperiment.Judge(null, -1, "alemán").Verdict);
+        Assert.Equal(Verdict.Supported, AttentionExperiment.Judge("creta", 1, "griego").Verdict);
+    }
+
+    [Fact]
+    public void EffectiveContextIsInconclusiveForAnUndertrainedModel()
+    {
+        var under = EffectiveContextExperiment.Judge(new Dictionary<string, (double, double)> { ["lstm"] = (90, 200), ["transformer"] = (70, 200) }, 8, 64);
+        Assert.Equal(Verdict.Inconclusive, under.Verdict);
+        Assert.Contains("undertrained", under.Reason);
+        var trained = new Dictionary<string, (double, double)> { ["lstm"] = (60, 200), ["transformer"] = (70, 200) };
+        Assert.Equal(Verdict.Supported, EffectiveContextExperiment.Judge(trained, 8, 64).Verdict);
+        Assert.Equal(Verdict.NotSupported, EffectiveContextExperiment.Judge(trained, 64, 64).Verdict);
+    }
+
+    [Fact]
+    public void ContextNeedsIdenticalStaticAndDifferentContextualVectors()
+    {
+        Assert.Equal(Verdict.Supported, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.95, ["transformer"] = 0.97 }).Verdict);
+        Assert.Equal(Verdict.Inconclusive, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.9995, ["transformer"] = 0.97 }).Verdict);
+        Assert.Equal(Verdict.NotSupported, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 1.0, ["transformer"] = 0.97 }).Verdict);
+    }
+
+    [Fact]
+    public void ParallelismCountsMustBeNForRecurrenceAndOneForAttention()
+    {
+        int[] ns = [4, 8];
+        Assert.Equal(Verdict.Supported, ParallelismExperiment.Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 8], ["self-attention"] = [1, 1] }).Verdict);
+        Assert.Equal(Verdict.NotSupported, ParallelismExperiment.Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 7], ["self-attention"] = [1, 1] }).Verdict);
+    }
+}
