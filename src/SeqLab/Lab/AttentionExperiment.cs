@@ -18,7 +18,7 @@ public static class AttentionExperiment
         .SelectMany(c => c.ToLowerInvariant().Split(' ')).Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"]).ToHashSet();
 
     public const string Rule = "Supported when, in every seed, the long-range Transformer answers a language of the cue's region " +
-        "and the cue word is among the 3 words that the word before the blank attends to most (last layer, mean of the heads); " +
+        "and the cue word is among the 3 words that the word before the blank attends to most (mean of the heads, in its best layer); " +
         "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another language (it has not learned the cue) " +
         "or the sentence has no cue word.";
 
@@ -56,7 +56,9 @@ public static class AttentionExperiment
             var p = new ClassifierPredictor(m).Predict(context);
             answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);
             int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
-            int rank = c < 0 ? -1 : 1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => seedMap.Weights[^1].Average(h => (double)h[^1][k]) > seedMap.Weights[^1].Average(h => (double)h[^1][c]));
+            // The cue's best rank in the blank's attention over the layers: the one step may happen in any layer.
+            int rank = c < 0 ? -1 : Enumerable.Range(0, seedMap.Layers).Min(layer =>
+                1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => seedMap.Weights[layer].Average(h => (double)h[^1][k]) > seedMap.Weights[layer].Average(h => (double)h[^1][c])));
             perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label)));
         }
         perSeed.Reverse();
@@ -69,8 +71,10 @@ public static class AttentionExperiment
 
         var plots = new List<string>();
         double[] LastRow(int layer) => Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
-        var lastLayer = LastRow(map.Layers - 1);
-        plots.Add(Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (last layer, mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue));
+        // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
+        int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
+        var lastLayer = LastRow(shown);
+        plots.Add(Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (layer {shown + 1}, mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue));
         for (int layer = 0; layer < map.Layers; layer++)
         {
             var mean = new double[T, T];
@@ -89,14 +93,14 @@ public static class AttentionExperiment
         }
         var ranked = Enumerable.Range(0, T).OrderByDescending(k => lastLayer[k]).ToList();
         // What each word receives from all positions (the classifier pools every position, not just the last).
-        var received = Enumerable.Range(0, T).Select(k => Enumerable.Range(0, T).Average(q => map.Weights[^1].Average(h => (double)h[q][k]))).ToArray();
+        var received = Enumerable.Range(0, T).Select(k => Enumerable.Range(0, T).Average(q => map.Weights[shown].Average(h => (double)h[q][k]))).ToArray();
         var rankedReceived = Enumerable.Range(0, T).OrderByDescending(k => received[k]).ToList();
         var table = new List<string[]> { new[] { "rank", "word", "attention from the word before the blank", "word", "attention received from all words" } };
         table.AddRange(Enumerable.Range(0, Math.Min(8, T)).Select(i => new[] { (i + 1).ToString(),
             tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""), lastLayer[ranked[i]].ToString("F3"),
             tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""), received[rankedReceived[i]].ToString("F3") }));
         string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
-            $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in the last layer (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
+            $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
               $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1})";
         var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
             (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
@@ -104,7 +108,8 @@ public static class AttentionExperiment
         return new LabResult("attention", "Attention maps: where the blank looks",
             "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
             finding, plots, table,
-            new { sentence, tokens, layers = map.Layers, heads = map.Heads, blank_attention_last_layer = lastLayer, received_attention_last_layer = received, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
+            new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
+                  blank_attention = lastLayer, received_attention = received, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
                   predictions = prediction.Probabilities, seeds = s.Seeds, predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
                   verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
             clock.Elapsed.TotalSeconds, Assessment: assessment);

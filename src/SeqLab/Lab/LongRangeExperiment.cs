@@ -56,8 +56,10 @@ public static class LongRangeExperiment
     }
 
     /// <summary>
-    /// d = 64, 2 layers for every family. The Transformer: 4 heads, feed-forward 128, pre-LN, mean pooling;
-    /// recurrent: the last state. No dropout: every example is fresh, so there is nothing to overfit.
+    /// d = 64, 2 layers for every family, each read out at the blank: the recurrent families' last state,
+    /// the Transformer's last position (4 heads, feed-forward 128, pre-LN), so the cue must travel to the
+    /// blank through the architecture (through 10…200 steps of recurrence, or one step of attention).
+    /// No dropout: every example is fresh, so there is nothing to overfit.
     /// </summary>
     public static ModelConfig Config(LabSession s, string family)
     {
@@ -65,7 +67,7 @@ public static class LongRangeExperiment
         return new ModelConfig
         {
             Family = family, Task = "classify", EmbedDim = d, HiddenSize = d, NumLayers = 2, Heads = s.Pick(2, 4, 4), FfDim = 2 * d,
-            Pooling = family == "transformer" ? "mean" : "last", NormFirst = family == "transformer", MinCount = 1,
+            Pooling = "last", NormFirst = family == "transformer", MinCount = 1,
             MaxLength = Range(s).Max + 64, Dropout = 0,
         };
     }

@@ -77,7 +77,7 @@ public static class ParallelismExperiment
     public static LabResult Run(LabSession s)
     {
         var clock = Stopwatch.StartNew();
-        int d = s.Pick(16, 256, 512), batch = s.Pick(2, 8, 16), heads = s.Pick(2, 4, 8), repeats = s.Pick(1, 5, 9);
+        int d = s.Pick(16, 256, 512), batch = s.Pick(2, 8, 16), heads = s.Pick(2, 4, 8), repeats = s.Pick(1, 3, 9);
         int[] ns = s.Pick<int[]>([4, 8, 16], [16, 32, 64, 128, 256, 512, 1024], [16, 32, 64, 128, 256, 512, 1024, 2048]);
         int[] ds = s.Pick<int[]>([8, 16], [64, 128, 256, 512], [64, 128, 256, 512, 1024]);
         int nForD = s.Pick(8, 128, 256);
