@@ -38,7 +38,8 @@ public class LabSpec
         using var dir = new TempDir();
         var r = LongRangeExperiment.Run(Tiny(dir));
         var n = Numbers(r);
-        foreach (var acc in n.GetProperty("bag_of_words_no_cue").EnumerateArray()) Assert.InRange(acc.GetDouble(), 0, 0.4);   // chance is 1/6
+        var noCue = n.GetProperty("bag_of_words_no_cue").EnumerateArray().Select(a => a.GetDouble()).ToList();
+        Assert.InRange(noCue.Average(), 0, 0.3);   // chance is 1/6; a few test examples per bucket at this scale
         var parameters = LongRangeExperiment.Families.Select(f => n.GetProperty("parameters").GetProperty(f).GetDouble()).ToList();
         Assert.All(parameters, p => Assert.InRange(p / parameters[^1], 0.9, 1.1));                                            // same budget ±10%
         Assert.All(r.Plots, p => Assert.True(File.Exists(p) && File.Exists(Path.ChangeExtension(p, ".svg")), p));

@@ -12,7 +12,7 @@ public static class ServeCommand
     public static readonly Option[] Options =
     [
         new("port", "P", "port on 127.0.0.1; default 8080 (0 picks a free one)"),
-        new("model", "DIR", "a checkpoint to serve (repeat to compare several side by side); default: small LSTM and Transformer language models, trained on first use into runs/serve-default"),
+        new("model", "DIR", "a checkpoint to serve (repeat to compare several side by side); default: the long-range lab's LSTM and Transformer, trained on first use into runs/serve-default"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("help", null, "show this help"),
     ];
@@ -37,23 +37,14 @@ public static class ServeCommand
         return 0;
     }
 
-    /// <summary>Small LSTM and Transformer LMs on the lecture's long-range texts, trained once (about 40 s) and reused.</summary>
+    /// <summary>
+    /// The long-range lab's LSTM and Transformer (the same recipe, seed 1), trained once into
+    /// runs/serve-default (about 30 s) and loaded from there afterwards.
+    /// </summary>
     static List<LoadedModel> DefaultModels()
     {
-        var root = Path.Combine("runs", "serve-default");
-        var session = new LabSession(root, LabScale.Small, log: line => Output.Info($"  {line}"));
-        var models = new List<LoadedModel>();
-        foreach (var family in new[] { "lstm", "transformer" })
-        {
-            var dir = Path.Combine(root, "models", $"{family}-lm");
-            if (File.Exists(Path.Combine(dir, Checkpoint.ManifestFile))) { models.Add(Checkpoint.Load(dir)); continue; }
-            var text = session.DataPath("long-range-lm.txt");
-            if (!File.Exists(text))
-                AtomicFile.WriteAllText(text, string.Join('\n', LongRange.Generate(3000, 20, 11).Select(e => e.Completed)) + "\n");
-            Output.Info($"seqlab: training the default {family} model (once; it is kept in {dir})");
-            var config = new Models.ModelConfig { Family = family, MinCount = 1, EmbedDim = 128, HiddenSize = 128, NumLayers = family == "transformer" ? 2 : 1, Heads = 4, FfDim = 256 };
-            models.Add(session.Model($"{family}-lm", config, new TrainingOptions { SeqLen = 96, TimeBudgetSeconds = 20, EvalInterval = 100 }, text, null));
-        }
-        return models;
+        var session = new LabSession(Path.Combine("runs", "serve-default"), LabScale.Small, log: line => Output.Info($"  {line}"));
+        Output.Info("seqlab: the default models are the long-range lab's LSTM and Transformer (trained once, then kept in runs/serve-default)");
+        return LongRangeExperiment.Models(session, 1, "lstm", "transformer");
     }
 }

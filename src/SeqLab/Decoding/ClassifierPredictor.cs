@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace SeqLab.Decoding;
 
-/// <summary>Labels a text with a trained classifier: the best label and every label's probability.</summary>
+/// <summary>
+/// Labels a text with a trained classifier: the best label and every label's probability. A text with a
+/// [???] blank is read up to the blank: the label is what fills it (the lab's long-range classifiers).
+/// </summary>
 public sealed class ClassifierPredictor(LoadedModel loaded)
 {
     public sealed record Prediction(string Label, IReadOnlyDictionary<string, double> Probabilities, bool Truncated);
@@ -12,6 +15,7 @@ public sealed class ClassifierPredictor(LoadedModel loaded)
     public Prediction Predict(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give a text to classify (--text \"…\").");
+        if (text.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal) is > 0 and var blank) text = text[..blank];
         var ids = loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(text));
         if (ids.Length == 0) ids = [Vocabulary.UnkId];
         bool truncated = ids.Length > loaded.Config.MaxLength;

@@ -18,7 +18,7 @@ public static class AttentionExperiment
         .SelectMany(c => c.ToLowerInvariant().Split(' ')).Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"]).ToHashSet();
 
     public const string Rule = "Supported when, in every seed, the long-range Transformer answers a language of the cue's region " +
-        "and the cue word is among the 3 words that the word before the blank attends to most (mean of the heads, in its best layer); " +
+        "and the cue word is among the 3 words that the word before the blank draws on most (attention rollout through the layers, mean of the heads); " +
         "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another language (it has not learned the cue) " +
         "or the sentence has no cue word.";
 
@@ -34,8 +34,32 @@ public static class AttentionExperiment
         if (!expected.Contains(answer))
             return new(Verdict.Inconclusive, Rule, $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it has not learned the cue");
         return cueRank <= 3
-            ? new(Verdict.Supported, Rule, $"it answers {answer}, and \"{cueWord}\" is the word before the blank's #{cueRank} most attended word")
-            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but \"{cueWord}\" is only #{cueRank} in the blank's attention");
+            ? new(Verdict.Supported, Rule, $"it answers {answer}, and \"{cueWord}\" is #{cueRank} among the words the blank draws on (attention rollout)")
+            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but \"{cueWord}\" is only #{cueRank} among the words the blank draws on (attention rollout)");
+    }
+
+    /// <summary>
+    /// Attention rollout (Abnar and Zuidema 2020) for the last word: each layer's attention, averaged over
+    /// heads, with the residual connection as an equal share of identity (½A + ½I), multiplied through
+    /// the layers. Row sums stay 1: how much of the last word's representation comes from each input word.
+    /// </summary>
+    public static double[] Rollout(AttentionMaps.Map map)
+    {
+        int T = map.Tokens.Count;
+        var r = new double[T];
+        r[T - 1] = 1;                                            // start from the last word itself
+        for (int layer = map.Layers - 1; layer >= 0; layer--)    // r ← r · (½A + ½I), from the top layer down
+        {
+            var next = new double[T];
+            for (int q = 0; q < T; q++)
+            {
+                if (r[q] == 0) continue;
+                next[q] += 0.5 * r[q];
+                for (int k = 0; k < T; k++) next[k] += 0.5 * r[q] * map.Weights[layer].Average(h => (double)h[q][k]);
+            }
+            r = next;
+        }
+        return r;
     }
 
     public static LabResult Run(LabSession s)
@@ -56,9 +80,9 @@ public static class AttentionExperiment
             var p = new ClassifierPredictor(m).Predict(context);
             answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);
             int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
-            // The cue's best rank in the blank's attention over the layers: the one step may happen in any layer.
-            int rank = c < 0 ? -1 : Enumerable.Range(0, seedMap.Layers).Min(layer =>
-                1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => seedMap.Weights[layer].Average(h => (double)h[^1][k]) > seedMap.Weights[layer].Average(h => (double)h[^1][c])));
+            // The cue's rank in the blank's attention rollout: what the blank draws from each word through every layer.
+            var flow = Rollout(seedMap);
+            int rank = c < 0 ? -1 : 1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => flow[k] > flow[c]);
             perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label)));
         }
         perSeed.Reverse();
@@ -101,7 +125,8 @@ public static class AttentionExperiment
             tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""), received[rankedReceived[i]].ToString("F3") }));
         string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
             $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
-              $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1})";
+              $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws " +
+              $"{Rollout(map)[cue]:F3} of itself from it (rank {1 + Enumerable.Range(0, T).Count(k => Rollout(map)[k] > Rollout(map)[cue])})";
         var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
             (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
             $"Verdict: {assessment.Words}.";
@@ -109,7 +134,7 @@ public static class AttentionExperiment
             "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
             finding, plots, table,
             new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
-                  blank_attention = lastLayer, received_attention = received, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
+                  blank_attention = lastLayer, received_attention = received, blank_rollout = Rollout(map), cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
                   predictions = prediction.Probabilities, seeds = s.Seeds, predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
                   verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
             clock.Elapsed.TotalSeconds, Assessment: assessment);

@@ -45,7 +45,8 @@ public static class LongRangeExperiment
         int n = (int)(options.Steps!.Value * options.BatchSize);
         var train = LongRange.Generate(n, min, max, seed * 7919 + 1);
         var valid = LongRange.Generate(s.Pick(40, 200, 400), min, max, seed * 7919 + 2);
-        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(12, 100, 100), b.Low, b.High, seed * 7919 + 100 + i)).ToList();
+        // Test examples have one right answer: the Swiss cue (alemán, francés or italiano) is left out of them.
+        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(12, 100, 100), b.Low, b.High, seed * 7919 + 100 + i, ambiguous: false)).ToList();
         string Write(string name, List<LongRange.Example> examples)
         {
             var path = s.DataPath($"long-range-seed{seed}-{name}.tsv");
@@ -99,6 +100,16 @@ public static class LongRangeExperiment
             config.HiddenSize = ParameterBudget.HiddenSizeFor(config, ParameterBudget.Count(reference)).HiddenSize;
         }
         return s.Model($"long-range/{family}", config, Training(s), data.Train, data.Valid, seed);
+    }
+
+    /// <summary>
+    /// The playground's models: the given families trained by this experiment's recipe for one seed (once;
+    /// a later call with the same session folder loads them).
+    /// </summary>
+    public static List<LoadedModel> Models(LabSession s, int seed, params string[] families)
+    {
+        var data = Data(s, seed);
+        return families.Select(f => Train(s, f, seed, data)).ToList();
     }
 
     /// <summary>How many of <paramref name="examples"/> the model labels right.</summary>

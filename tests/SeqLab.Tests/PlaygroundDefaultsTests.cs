@@ -1,0 +1,50 @@
+using SeqLab.Data;
+using SeqLab.Decoding;
+using SeqLab.Lab;
+using SeqLab.Models;
+
+namespace SeqLab.Tests;
+
+/// <summary>
+/// The playground's default Transformer (the long-range lab's recipe) shows the lecture's point: on the
+/// lecture's sentence it ranks the Swiss languages first and looks at "suizos"; on cue sentences it never
+/// saw, it names the cue's language.
+/// </summary>
+[Trait("Category", "Slow")]
+public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer trained) : IClassFixture<PlaygroundDefaultsSpec.DefaultTransformer>
+{
+    /// <summary>The playground's default Transformer, trained once for the class (about 10 s).</summary>
+    public sealed class DefaultTransformer : IDisposable
+    {
+        readonly TempDir dir = new();
+        public SeqLab.Training.LoadedModel Model { get; }
+
+        public DefaultTransformer()
+        {
+            Torch.Init(2);
+            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 2), 1, "transformer")[0];
+        }
+
+        public void Dispose() { Model.Model.Dispose(); dir.Dispose(); }
+    }
+
+    [Fact]
+    public void OnTheLecturesSentenceTheTopThreeAreTheSwissLanguagesAndItLooksAtSuizos()
+    {
+        var m = trained.Model;
+        var prediction = new ClassifierPredictor(m).Predict(LongRange.LectureSentence);
+        Assert.Equal(LongRange.SwissLanguages.Order(), prediction.Probabilities.Take(3).Select(p => p.Key).Order());
+
+        var context = LongRange.LectureSentence[..LongRange.LectureSentence.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal)];
+        var map = AttentionMaps.For(m, context);
+        int cue = map.Tokens.ToList().IndexOf("suizos");
+        var flow = AttentionExperiment.Rollout(map);
+        Assert.InRange(1 + flow.Count(v => v > flow[cue]), 1, 3);   // among the three words the blank draws on most
+    }
+
+    [Theory]
+    [InlineData("Pasé mi infancia en una granja en Creta, entre olivos y cabras. Luego me mudé a la ciudad, estudié medicina y trabajé en hospitales de muchos países. Aun así, todavía puedo hablar fluidamente [???].", "griego")]
+    [InlineData("Cuando era niña vivía cerca de Kioto con mis padres. Después estudié música, viajé por Europa y di conciertos en teatros enormes. Hoy todavía puedo hablar fluidamente [???].", "japonés")]
+    public void OnCueSentencesItNeverSawItNamesTheCuesLanguage(string sentence, string language) =>
+        Assert.Equal(language, new ClassifierPredictor(trained.Model).Predict(sentence).Label);
+}
