@@ -21,14 +21,6 @@ public static class LongRange
         ("japonés", ["en Hokkaido", "cerca de Kioto", "en Okinawa", "en los Alpes japoneses", "cerca de Osaka", "en Kyushu"]),
     ];
 
-    /// <summary>
-    /// Switzerland speaks German, French and Italian: the lecture's own cue, "en los Alpes suizos", leaves
-    /// the answer open between the three (each equally likely in the training data), so a model that
-    /// learned it ranks exactly those three first. Test sets leave this cue out: it has no single answer.
-    /// </summary>
-    public static readonly string[] SwissLanguages = ["alemán", "francés", "italiano"];
-    const string SwissCue = "en los Alpes suizos";
-
     /// <summary>The lecture's own sentence, with its blank.</summary>
     public const string LectureSentence = "Crecí en un pequeño pueblo en los Alpes suizos, rodeado de montañas y lagos. Disfruté de la naturaleza y aprendí mucho de mis abuelos, quienes me enseñaron sobre la flora y fauna local. Después de muchos años viajando por el mundo y viviendo en diferentes países, todavía puedo hablar fluidamente [???].";
 
@@ -53,14 +45,13 @@ public static class LongRange
     /// Examples whose filler is at least <paramref name="distance"/> tokens (whole sentences, so a few
     /// more); the label is uniform over the languages.
     /// </summary>
-    public static List<Example> Generate(int examples, int distance, int seed, bool ambiguous = true) => Generate(examples, distance, distance, seed, ambiguous);
+    public static List<Example> Generate(int examples, int distance, int seed) => Generate(examples, distance, distance, seed);
 
     /// <summary>
     /// Examples whose distances are drawn uniformly from <paramref name="minDistance"/>…<paramref name="maxDistance"/>
     /// tokens (each rounded up to whole sentences): one model learns every distance, evaluated per bucket.
-    /// Without <paramref name="ambiguous"/>, the Swiss cue (whose answer is one of three) is left out.
     /// </summary>
-    public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed, bool ambiguous = true)
+    public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed)
     {
         if (examples < 1) throw new SeqLabInputException($"--examples must be at least 1 (got {examples}).");
         if (minDistance < 0) throw new SeqLabInputException($"--distance must be at least 0 (got {minDistance}).");
@@ -71,14 +62,7 @@ public static class LongRange
         for (int i = 0; i < examples; i++)
         {
             var (language, cues) = Languages[rng.Next(Languages.Length)];
-            var place = cues[rng.Next(cues.Length)];
-            while (!ambiguous && place == SwissCue)   // a test example needs one right answer
-            {
-                (language, cues) = Languages[rng.Next(Languages.Length)];
-                place = cues[rng.Next(cues.Length)];
-            }
-            if (place == SwissCue) language = SwissLanguages[rng.Next(SwissLanguages.Length)];
-            var cue = string.Format(CueTemplates[rng.Next(CueTemplates.Length)], place);
+            var cue = string.Format(CueTemplates[rng.Next(CueTemplates.Length)], cues[rng.Next(cues.Length)]);
             var final = Finals[rng.Next(Finals.Length)];
             int distance = minDistance == maxDistance ? minDistance : rng.Next(minDistance, maxDistance + 1);
             var filler = new List<string>();

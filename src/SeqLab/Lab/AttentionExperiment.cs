@@ -17,25 +17,26 @@ public static class AttentionExperiment
     static readonly HashSet<string> CueWords = LongRange.Languages.SelectMany(l => l.Cues)
         .SelectMany(c => c.ToLowerInvariant().Split(' ')).Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"]).ToHashSet();
 
-    public const string Rule = "Supported when, in every seed, the long-range Transformer answers a language of the cue's region " +
-        "and the cue word is among the 3 words that the word before the blank draws on most (attention rollout through the layers, mean of the heads); " +
+    public const string Rule = "Supported when, in every seed, the long-range Transformer answers the language of the cue's region " +
+        "and a word of the cue place (\"alpes\" or \"suizos\") is among the 3 other words that the word before the blank draws on most " +
+        "(attention rollout through the layers, mean of the heads); " +
         "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another language (it has not learned the cue) " +
         "or the sentence has no cue word.";
 
-    /// <summary>The languages each cue word points to: "suizos" → alemán, francés, italiano (Switzerland speaks all three).</summary>
-    static IReadOnlyCollection<string> CueLanguages(string cueWord) => cueWord == "suizos" ? ["alemán", "francés", "italiano"]
-        : LongRange.Languages.Where(l => l.Cues.Any(c => c.ToLowerInvariant().Split(' ').Contains(cueWord))).Select(l => l.Language).ToArray();
+    /// <summary>The languages a cue word points to in the long-range data ("suizos" → alemán).</summary>
+    static IReadOnlyCollection<string> CueLanguages(string cueWord) => LongRange.Languages.Where(l => l.Cues.Any(c => c.ToLowerInvariant().Split(' ').Contains(cueWord))).Select(l => l.Language).ToArray();
 
     /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top answer.</summary>
-    public static Assessment Judge(string? cueWord, int cueRank, string answer)
+    public static Assessment Judge(string? cueWord, int cueRank, string answer, string? cuePhrase = null)
     {
+        cuePhrase ??= cueWord;
         if (cueWord is null) return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
         var expected = CueLanguages(cueWord);
         if (!expected.Contains(answer))
             return new(Verdict.Inconclusive, Rule, $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it has not learned the cue");
         return cueRank <= 3
-            ? new(Verdict.Supported, Rule, $"it answers {answer}, and \"{cueWord}\" is #{cueRank} among the words the blank draws on (attention rollout)")
-            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but \"{cueWord}\" is only #{cueRank} among the words the blank draws on (attention rollout)");
+            ? new(Verdict.Supported, Rule, $"it answers {answer}, and the cue \"{cuePhrase}\" is #{cueRank} among the words the blank draws on (attention rollout)")
+            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but the cue \"{cuePhrase}\" is only #{cueRank} among the words the blank draws on (attention rollout)");
     }
 
     /// <summary>
@@ -62,6 +63,21 @@ public static class AttentionExperiment
         return r;
     }
 
+    static readonly string[] FunctionWords = ["en", "los", "la", "las", "el", "cerca", "de"];
+
+    /// <summary>The content words of the cue place around the distinctive cue word at <paramref name="cue"/> (e.g. "alpes suizos").</summary>
+    public static IReadOnlyList<int> CueSpan(IReadOnlyList<string> tokens, int cue)
+    {
+        if (cue < 0) return [];
+        var place = LongRange.Languages.SelectMany(l => l.Cues).Select(c => c.ToLowerInvariant().Split(' ').Except(FunctionWords).ToArray())
+            .FirstOrDefault(words => words.Contains(tokens[cue])) ?? [tokens[cue]];
+        int offset = Array.IndexOf(place, tokens[cue]);
+        return Enumerable.Range(cue - offset, place.Length).Where(i => i >= 0 && i < tokens.Count && tokens[i] == place[i - cue + offset]).ToArray();
+    }
+
+    /// <summary>The rank (1 = most) of word <paramref name="k"/> in the last word's <paramref name="flow"/>, among the words before it.</summary>
+    public static int RankAmongOthers(double[] flow, int k) => 1 + Enumerable.Range(0, flow.Length - 1).Count(j => flow[j] > flow[k]);
+
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -82,8 +98,10 @@ public static class AttentionExperiment
             int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
             // The cue's rank in the blank's attention rollout: what the blank draws from each word through every layer.
             var flow = Rollout(seedMap);
-            int rank = c < 0 ? -1 : 1 + Enumerable.Range(0, seedMap.Tokens.Count).Count(k => flow[k] > flow[c]);
-            perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label)));
+            // The cue is the place's phrase ("alpes suizos"): the model may gather it at either word.
+            var span = CueSpan(seedMap.Tokens, c);
+            int rank = c < 0 ? -1 : span.Min(i => RankAmongOthers(flow, i));
+            perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label, string.Join(' ', span.Select(i => seedMap.Tokens[i])))));
         }
         perSeed.Reverse();
         var assessment = Assessment.AcrossSeeds(Rule, perSeed);
@@ -126,7 +144,7 @@ public static class AttentionExperiment
         string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
             $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
               $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws " +
-              $"{Rollout(map)[cue]:F3} of itself from it (rank {1 + Enumerable.Range(0, T).Count(k => Rollout(map)[k] > Rollout(map)[cue])})";
+              $"{Rollout(map)[cue]:F3} of itself from it (rank {RankAmongOthers(Rollout(map), cue)} among the other words)";
         var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
             (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
             $"Verdict: {assessment.Words}.";

@@ -79,7 +79,7 @@ public static class GradientsExperiment
         foreach (var seed in s.Seeds)
         {
             var data = LongRangeExperiment.Data(s, seed);
-            var examples = LongRange.Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3, ambiguous: false).Select(e => (e.Language, e.Text)).ToList();
+            var examples = LongRange.Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3).Select(e => (e.Language, e.Text)).ToList();
             exampleCount = examples.Count;
             foreach (var family in LongRangeExperiment.Families)
             {

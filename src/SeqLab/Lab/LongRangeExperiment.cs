@@ -45,8 +45,7 @@ public static class LongRangeExperiment
         int n = (int)(options.Steps!.Value * options.BatchSize);
         var train = LongRange.Generate(n, min, max, seed * 7919 + 1);
         var valid = LongRange.Generate(s.Pick(40, 200, 400), min, max, seed * 7919 + 2);
-        // Test examples have one right answer: the Swiss cue (alemán, francés or italiano) is left out of them.
-        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(12, 100, 100), b.Low, b.High, seed * 7919 + 100 + i, ambiguous: false)).ToList();
+        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(24, 100, 100), b.Low, b.High, seed * 7919 + 100 + i)).ToList();
         string Write(string name, List<LongRange.Example> examples)
         {
             var path = s.DataPath($"long-range-seed{seed}-{name}.tsv");
