@@ -143,6 +143,8 @@ public static class EffectiveContextExperiment
             $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. " +
             "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): " +
             string.Join("; ", quality.Select(q => $"seed {q.Key}: " + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}")))) +
+            ". Trained in total (over every demo run into this folder): " +
+            string.Join(", ", s.Seeds.SelectMany(seed => Families.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps"))) +
             $". Verdict: {assessment.Words}.";
         return new LabResult("effective-context", title, claim, finding, [plot], table,
             new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective, seeds = s.Seeds,
