@@ -10,7 +10,7 @@ public static class DemoCommand
     public static readonly Option[] Options =
     [
         new("out", "DIR", "where the report, plots, numbers and models go; default runs/demo"),
-        new("scale", "small|full", "small (default: about 4 minutes on 2 cores) or full (the larger version, about an hour)"),
+        new("scale", "small|full", "small (default: about 3.5 minutes on 2 cores) or full (the larger version, about an hour)"),
         new("corpus", "PATH", "real text for effective-context and context (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
         new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
         new("threads", "N", "libtorch threads; default: all cores"),
