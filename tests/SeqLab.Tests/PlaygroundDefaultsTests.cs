@@ -21,8 +21,8 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
 
         public DefaultTransformer()
         {
-            Torch.Init(2);
-            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 2), 1, "transformer")[0];
+            Torch.Init(1);   // one thread: the same model whatever else runs beside it
+            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 1), 1, "transformer")[0];
         }
 
         public void Dispose() { Model.Model.Dispose(); dir.Dispose(); }
@@ -44,8 +44,9 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
     }
 
     [Theory]
-    [InlineData("Pasé mi infancia en una granja en Creta, entre olivos y cabras. Luego me mudé a la ciudad, estudié medicina y trabajé en hospitales de muchos países. Aun así, todavía puedo hablar fluidamente [???].", "griego")]
-    [InlineData("Cuando era niña vivía cerca de Kioto con mis padres. Después estudié música, viajé por Europa y di conciertos en teatros enormes. Hoy todavía puedo hablar fluidamente [???].", "japonés")]
+    // New compositions of the task's own words: no training example is either of them.
+    [InlineData("Nací en Creta y allí pasé mi infancia. Mi abuela cocinaba sopa de verduras junto al lago. Viajé por el mundo durante mucho tiempo. A pesar del tiempo, todavía puedo hablar fluidamente [???].", "griego")]
+    [InlineData("Mis primeros años transcurrieron cerca de Kioto. Trabajé muchos años como ingeniero y como profesor. El cartero tocaba la guitarra en la plaza los domingos. Hoy, tantos años después, aún puedo hablar fluidamente [???].", "japonés")]
     public void OnCueSentencesItNeverSawItNamesTheCuesLanguage(string sentence, string language) =>
         Assert.Equal(language, new ClassifierPredictor(trained.Model).Predict(sentence).Label);
 }
