@@ -33,7 +33,7 @@ public static class EffectiveContextExperiment
         {
             SeqLen = ContextLength(s), EvalInterval = s.Pick(5, 100, 200), Patience = 0, LearningRate = family == "transformer" ? 3e-3 : 1e-2,
             // A budget in steps, not seconds: the same models (and verdicts) on any machine. Each run adds it again.
-            Steps = s.Pick<long>(6, 80, 600),
+            Steps = s.Pick<long>(6, 80, 300),
         };
         return s.Model($"corpus/{family}", config, options, corpus.Train, null, seed, accumulate: true);
     }

@@ -33,7 +33,7 @@ public static class LongRangeExperiment
     }
 
     /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not seconds.</summary>
-    public static long Steps(LabSession s) => s.Pick(8, 150, 1000);
+    public static long Steps(LabSession s) => s.Pick(8, 150, 600);
 
     public sealed record Split(string Train, string Valid, List<LongRange.Example> TrainExamples, IReadOnlyList<List<LongRange.Example>> Test);
 
