@@ -40,8 +40,9 @@ public static class DataCommand
         {
             var format = a.String("format") ?? "classify";
             if (format is not ("classify" or "lm")) throw new SeqLabInputException($"unknown --format '{format}'; use classify or lm.");
-            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("distance", 0, 1_000_000) ?? 50,
-                a.Int("max-distance", 0, 1_000_000) ?? a.Int("distance", 0, 1_000_000) ?? 50, a.Int("seed") ?? 1);
+            int distance = a.Int("distance", 0, 1_000_000) ?? 50;
+            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, distance,
+                a.Int("max-distance", 0, 1_000_000) ?? distance, a.Int("seed") ?? 1);
             AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == "lm" ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
             Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
             return 0;

@@ -116,6 +116,7 @@ public static class AttentionExperiment
         // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
         int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
         var lastLayer = LastRow(shown);
+        var rollout = Rollout(map);   // computed once: the finding and the JSON read it
         plots.Add(Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (layer {shown + 1}, mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue));
         for (int layer = 0; layer < map.Layers; layer++)
         {
@@ -144,7 +145,7 @@ public static class AttentionExperiment
         string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
             $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
               $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws " +
-              $"{Rollout(map)[cue]:F3} of itself from it (rank {RankAmongOthers(Rollout(map), cue)} among the other words)";
+              $"{rollout[cue]:F3} of itself from it (rank {RankAmongOthers(rollout, cue)} among the other words)";
         var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
             (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
             $"Verdict: {assessment.Words}.";
@@ -152,7 +153,7 @@ public static class AttentionExperiment
             "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
             finding, plots, table,
             new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
-                  blank_attention = lastLayer, received_attention = received, blank_rollout = Rollout(map), cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
+                  blank_attention = lastLayer, received_attention = received, blank_rollout = rollout, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
                   predictions = prediction.Probabilities, seeds = s.Seeds, predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
                   verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
             clock.Elapsed.TotalSeconds, Assessment: assessment);

@@ -120,8 +120,6 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
         return models[key] = Checkpoint.Load(dir);
     }
 
-    public bool TryCached(string key, int seed, out LoadedModel model) => models.TryGetValue($"{key}/seed{seed}", out model!);
-
     /// <summary>What makes a saved model the same one: its configuration, its options (less the budget) and its data.</summary>
     static string Identity(ModelConfig config, TrainingOptions options, string data, string? valid)
     {
