@@ -1,3 +1,4 @@
+using SeqLab.Bench;
 using System.Text.Json;
 using SeqLab.Lab;
 

@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;

@@ -1,4 +1,5 @@
 using SeqLab.Attention;
+using SeqLab.IO;
 using SeqLab.Training;
 using SeqLab.Transformer;
 using static TorchSharp.torch;

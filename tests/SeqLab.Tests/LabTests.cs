@@ -1,3 +1,4 @@
+using SeqLab.Data.Generated;
 using System.Text.Json;
 using SeqLab.Data;
 using SeqLab.Lab;
@@ -30,7 +31,7 @@ public class LabSpec
         return new LabSession(dir.Sub("lab"), LabScale.Tiny, threads: 1) { Corpus = dir.File("corpus.txt", Corpora.Repetitive(300)) };
     }
 
-    static JsonElement Numbers(LabResult r) => JsonSerializer.SerializeToElement(r.Numbers, SeqLab.Json.Options);
+    static JsonElement Numbers(LabResult r) => JsonSerializer.SerializeToElement(r.Numbers, SeqLab.IO.Json.Options);
 
     [Fact]
     public void LongRangeBagOfWordsWithoutTheCueStaysAtChance()

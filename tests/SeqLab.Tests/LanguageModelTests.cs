@@ -1,4 +1,5 @@
-using SeqLab.Decoding;
+using SeqLab.Data;
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Training;
 

@@ -1,5 +1,6 @@
+using SeqLab.Data.Generated;
 using SeqLab.Data;
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using SeqLab.Lab;
 using SeqLab.Models;
 

@@ -1,6 +1,7 @@
+using SeqLab.Data.Generated;
 using System.Text.Json;
 using SeqLab.Data;
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;

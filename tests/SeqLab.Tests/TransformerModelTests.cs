@@ -1,7 +1,8 @@
+using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using static TorchSharp.torch;
 
 namespace SeqLab.Tests;

@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using System.Globalization;
 using System.Text.Json;
 using SeqLab.Embeddings;

@@ -1,3 +1,4 @@
+using SeqLab.Bench;
 using SeqLab.Lab;
 using SeqLab.Native;
 using SeqLab.Training;

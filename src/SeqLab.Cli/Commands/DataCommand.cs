@@ -1,3 +1,5 @@
+using SeqLab.Data.Generated;
+using SeqLab.IO;
 using System.Text.Json;
 using SeqLab.Data;
 using SeqLab.Training;

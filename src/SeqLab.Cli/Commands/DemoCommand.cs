@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SeqLab.Lab;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 
 namespace SeqLab.Cli.Commands;
 

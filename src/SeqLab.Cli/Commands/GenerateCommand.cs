@@ -1,4 +1,4 @@
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using SeqLab.Native;
 using SeqLab.Training;
 

@@ -1,4 +1,5 @@
 using SeqLab.Embeddings;
+using SeqLab.IO;
 using SeqLab.Lab;
 using SeqLab.Native;
 using SeqLab.Text;
@@ -66,7 +67,7 @@ public static class LabCommand
     {
         var document = Document(r);
         Directory.CreateDirectory(session.OutDir);
-        AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.Json.Options));
+        AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.IO.Json.Options));
         if (!print) return;
         if (json) { Output.Json(document); return; }
         Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
@@ -120,7 +121,7 @@ public static class LabCommand
         if (a.String("out") is { } outDir)
         {
             Directory.CreateDirectory(outDir);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "context.json"), System.Text.Json.JsonSerializer.Serialize(json, SeqLab.Json.Options));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "context.json"), System.Text.Json.JsonSerializer.Serialize(json, SeqLab.IO.Json.Options));
         }
         if (a.Flag("json")) { Output.Json(json); return 0; }
 

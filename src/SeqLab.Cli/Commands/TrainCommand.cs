@@ -1,3 +1,5 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using System.Text.Json;
 using SeqLab.Embeddings;
 using SeqLab.Models;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Training;
 

@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -72,7 +73,7 @@ public sealed class Word2Vec
     public static List<IReadOnlyList<string>> Sentences(string path)
     {
         var tokenizer = new Text.WordTokenizer(lowercase: true);
-        return Text.TextSource.ReadLines(path).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
+        return Data.TextSource.ReadLines(path).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
     }
 
     /// <summary>Trains vectors for every word seen at least min-count times in <paramref name="sentences"/> (already tokenized).</summary>

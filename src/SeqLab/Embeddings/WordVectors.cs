@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using System.Globalization;
 using System.Text;
 using SeqLab.Training;

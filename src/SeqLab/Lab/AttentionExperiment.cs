@@ -1,7 +1,8 @@
+using SeqLab.Data.Generated;
 using SeqLab.Data;
-using SeqLab.Decoding;
+using SeqLab.Inference;
 using SeqLab.Models;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;

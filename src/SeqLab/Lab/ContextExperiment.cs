@@ -1,5 +1,5 @@
 using SeqLab.Embeddings;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using SeqLab.Text;
 
 namespace SeqLab.Lab;

@@ -1,4 +1,5 @@
 using SeqLab.Embeddings;
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;

@@ -1,3 +1,5 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using System.Diagnostics;
 using SeqLab.Text;
 
@@ -21,8 +23,8 @@ internal static class Corpus
             int held = Math.Max(1, lines.Count / 10);
             var train = s.DataPath("corpus-train.txt");
             var test = s.DataPath("corpus-test.txt");
-            Training.AtomicFile.WriteAllText(train, string.Join('\n', lines[..^held]) + "\n");
-            Training.AtomicFile.WriteAllText(test, string.Join('\n', lines[^held..]) + "\n");
+            IO.AtomicFile.WriteAllText(train, string.Join('\n', lines[..^held]) + "\n");
+            IO.AtomicFile.WriteAllText(test, string.Join('\n', lines[^held..]) + "\n");
             return (new Files(train, test, $"{path} ({lines.Count:N0} lines; the last {held:N0} held out)"), null);
         }
         var dir = Path.Combine("data", "es");

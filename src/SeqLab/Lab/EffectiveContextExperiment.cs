@@ -1,5 +1,7 @@
+using SeqLab.Data;
+using SeqLab.Inference;
 using SeqLab.Models;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using SeqLab.Text;
 using SeqLab.Training;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
+using SeqLab.Data.Generated;
 using SeqLab.Data;
 using SeqLab.Models;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using SeqLab.Training;
 using static TorchSharp.torch;
 

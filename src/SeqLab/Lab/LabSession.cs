@@ -1,3 +1,5 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,19 +9,6 @@ using SeqLab.Native;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;
-
-/// <summary>How big an experiment runs: tiny (tests, seconds), small (the demo, minutes), full (the larger version).</summary>
-public enum LabScale { Tiny, Small, Full }
-
-/// <summary>
-/// What one experiment measured: numbers (for JSON), a table, plots, the finding in plain words beside
-/// the lecture's claim, and the verdict with the rule that gave it.
-/// </summary>
-public sealed record LabResult(string Name, string Title, string Claim, string Finding, IReadOnlyList<string> Plots,
-    IReadOnlyList<string[]> Table, object Numbers, double Seconds, string? Skipped = null, Assessment? Assessment = null);
-
-/// <summary>How long a model of the lab has been trained, over every run that trained it.</summary>
-public sealed record TrainedFor(long Steps, double Seconds, bool Continued);
 
 /// <summary>
 /// Settings shared by the experiments of one run, and the models they train — so the demo trains

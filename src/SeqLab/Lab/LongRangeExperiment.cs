@@ -1,6 +1,9 @@
+using SeqLab.Data.Generated;
 using SeqLab.Data;
+using SeqLab.IO;
+using SeqLab.Inference;
 using SeqLab.Models;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using SeqLab.Text;
 using SeqLab.Training;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SeqLab.Attention;
 using SeqLab.Recurrent;
-using SeqLab.Reports;
+using SeqLab.Lab.Report;
 using static TorchSharp.torch;
 
 namespace SeqLab.Lab;

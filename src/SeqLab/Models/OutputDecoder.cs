@@ -5,7 +5,7 @@ namespace SeqLab.Models;
 /// <summary>
 /// The decoder half of an encoder–decoder: the output so far, embedded (B, T, E), and the encoder's
 /// memory (B, S, D) with its padding (B, S) in; one state per output position (B, T, OutputSize) out,
-/// each seeing only earlier outputs. The Transformer's <see cref="Transformer.Decoder"/> and the
+/// each seeing only earlier outputs. The Transformer's <see cref="TransformerDecoder"/> and the
 /// recurrent <see cref="RecurrentDecoder"/> implement it.
 /// </summary>
 public abstract class OutputDecoder(string name) : nn.Module(name)
@@ -15,6 +15,6 @@ public abstract class OutputDecoder(string name) : nn.Module(name)
     public abstract Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding);
 
     public static OutputDecoder Create(ModelConfig c, int memorySize) => c.Family == "transformer"
-        ? new Transformer.Decoder(c.HiddenSize, c.NumLayers, c.Heads, c.FfDim, c.Dropout, c.NormFirst, c.MaxLength, c.LearnedPositions)
+        ? new TransformerDecoder(c.HiddenSize, c.NumLayers, c.Heads, c.FfDim, c.Dropout, c.NormFirst, c.MaxLength, c.LearnedPositions)
         : new RecurrentDecoder(c, memorySize);
 }

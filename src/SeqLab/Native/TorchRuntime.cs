@@ -84,6 +84,3 @@ public static class TorchRuntime
         }
     }
 }
-
-/// <summary>libtorch failed to load; the message says which library, why, and what to do.</summary>
-public sealed class NativeLoadException(string message) : Exception(message);

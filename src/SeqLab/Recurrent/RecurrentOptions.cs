@@ -1,14 +1,5 @@
 namespace SeqLab.Recurrent;
 
-/// <summary>The three recurrent families of the lecture.</summary>
-public enum RecurrentFamily { Rnn, Lstm, Gru }
-
-/// <summary>
-/// reference = our cells stepping through time in C# (the sequential loop the lecture describes);
-/// fused = libtorch's nn.RNN/LSTM/GRU kernels. Same parameters, same names, same numbers.
-/// </summary>
-public enum RecurrentImpl { Fused, Reference }
-
 public sealed record RecurrentOptions(
     RecurrentFamily Family,
     int InputSize,

@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using System.Text.Json;
 
 namespace SeqLab.Text;
@@ -68,7 +69,7 @@ public sealed class Vocabulary
     record Stored(List<string> Tokens, List<long> Counts);
 
     public void Save(string path) =>
-        Training.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stored(_tokens, _counts), Json.Options));
+        IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Stored(_tokens, _counts), Json.Options));
 
     /// <summary>
     /// A vocabulary from a token list where line i is token id i (e.g. one exported from PyTorch): a

@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using System.Text.Json;
 using SeqLab.Models;
 using SeqLab.Text;

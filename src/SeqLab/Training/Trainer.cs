@@ -1,3 +1,6 @@
+using SeqLab.Data;
+using SeqLab.IO;
+using SeqLab.Inference;
 using System.Diagnostics;
 using System.Text.Json;
 using SeqLab.Models;
@@ -6,19 +9,6 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SeqLab.Training;
-
-/// <summary>What the trainer reports after each step (and after each evaluation, with the validation numbers).</summary>
-public sealed record TrainingProgress(long Step, long? TotalSteps, int Epoch, double Loss, double LearningRate,
-    double TokensPerSecond, double ElapsedSeconds, double? BudgetSeconds, double? ValidLoss = null, double? ValidAccuracy = null)
-{
-    public double? ValidPerplexity => ValidLoss is { } v ? Math.Exp(v) : null;
-
-    /// <summary>Fraction done, by steps or by time, whichever the run is bounded by and is further along.</summary>
-    public double? Fraction => Math.Max(TotalSteps is { } t ? (double)Step / t : 0, BudgetSeconds is { } b ? ElapsedSeconds / b : 0) is var f && f > 0 ? Math.Min(1, f) : null;
-}
-
-/// <summary>Training diverged (NaN or infinite loss or gradient); the last good checkpoint is untouched.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>
 /// The training loop: AdamW (or Adam), gradient clipping, a learning-rate schedule, periodic validation

@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Text;
 using TorchSharp.Modules;

@@ -1,0 +1,241 @@
+using SeqLab.Data;
+using System.Diagnostics;
+using SeqLab.Attention;
+using SeqLab.Inference;
+using SeqLab.Models;
+using SeqLab.Text;
+using SeqLab.Training;
+using static TorchSharp.torch;
+
+namespace SeqLab.Bench;
+
+/// <summary>
+/// `seqlab bench`: training throughput of the presets the performance anchors use (V = 4096,
+/// D = H = 256, T = 128, B = 32, AdamW; recurrent LMs with 2 layers, the Transformer LM with 4
+/// pre-LN layers, 4 heads, d_ff 1024, causal), measured with the trainer's own step; model FLOPs per
+/// token, achieved GFLOP/s and MFU against a GEMM peak measured in the same run; peak RSS. Also
+/// memory over a long run, warm predict latency, and per-layer timing.
+/// </summary>
+public static class Benchmark
+{
+    public static readonly string[] Presets = ["lstm-lm", "gru-lm", "rnn-lm", "transformer-lm", "layers"];
+    public const int V = 4096, D = 256, T = 128, B = 32;
+
+    public sealed record Result(string Preset, string Impl, int Threads, double TokensPerSecond, double FlopsPerToken, double Gflops,
+        double GemmPeakGflops, double Mfu, double PeakRssMb, double MedianStepMs, int TimedSteps);
+
+    public static ModelConfig Config(string preset, string impl)
+    {
+        var family = preset.Split('-')[0];
+        var c = new ModelConfig
+        {
+            Family = family, Task = "lm", Impl = impl, EmbedDim = D, HiddenSize = D, NumLayers = family == "transformer" ? 4 : 2,
+            Dropout = 0, TieWeights = false, VocabSize = V, MaxLength = T,
+        };
+        if (family == "transformer") { c.Heads = 4; c.FfDim = 1024; c.NormFirst = true; c.LearnedPositions = true; }
+        return c;
+    }
+
+    /// <summary>Forward FLOPs per token (multiply-adds × 2); training ≈ 3× (backward costs about twice the forward).</summary>
+    public static double TrainingFlopsPerToken(ModelConfig c)
+    {
+        double d = c.HiddenSize, forward = 2.0 * d * c.VocabSize;             // output layer
+        if (c.Family == "transformer")
+            forward += c.NumLayers * (2.0 * 4 * d * d + 2.0 * 2 * d * c.FfDim + 2.0 * 2 * T * d);   // projections, FFN, QKᵀ and AV
+        else
+        {
+            int gates = c.Family switch { "lstm" => 4, "gru" => 3, _ => 1 };
+            for (int l = 0; l < c.NumLayers; l++) forward += 2.0 * gates * d * ((l == 0 ? c.EmbedDim : d) + d);
+        }
+        return 3 * forward;
+    }
+
+    /// <summary>float32 matrix-multiply throughput (GFLOP/s): the peak MFU is measured against.</summary>
+    public static double GemmPeak(int n = 1024, int repeats = 10)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(n, n);
+        var b = randn(n, n);
+        for (int i = 0; i < 3; i++) a.mm(b);
+        var times = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var c = a.mm(b);
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return 2.0 * n * n * n / times.Order().ElementAt(times.Count / 2) / 1e9;
+    }
+
+    public static double PeakRssMb()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            if (line is not null) return double.Parse(line.Split(':')[1].Trim().Split(' ')[0]) / 1024;
+        }
+        catch (IOException) { }
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    }
+
+    public static double RssMb()
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return p.WorkingSet64 / 1048576.0;
+    }
+
+    static Batch RandomBatch(Random rng, int rows = B, int columns = T)
+    {
+        long[] Ids() => Enumerable.Range(0, rows * columns).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
+        return new Batch(Ids(), Ids(), Enumerable.Repeat((long)columns, rows).ToArray(), rows, columns);
+    }
+
+    /// <summary>A preset's model in training mode with the trainer's optimiser (AdamW, lr 1e-3), as a bench step needs them.</summary>
+    sealed record Run(SequenceModel Model, TrainingOptions Options, List<TorchSharp.Modules.Parameter> Parameters, TorchSharp.Modules.OptimizerHelper Optimizer) : IDisposable
+    {
+        public static Run Start(string preset, string impl, int threads)
+        {
+            Native.TorchRuntime.SetThreads(threads);
+            manual_seed(0);
+            var model = ModelFactory.Create(Config(preset, impl));
+            SetFusedAttention(model, impl == "fused");
+            model.train();
+            var options = new TrainingOptions { LearningRate = 1e-3 };
+            var parameters = model.UniqueParameters();
+            return new Run(model, options, parameters, TrainingStep.Optimizer(options, parameters));
+        }
+
+        public void Step(Batch batch)
+        {
+            using var scope = NewDisposeScope();
+            TrainingStep.Run(Model, batch, Optimizer, Parameters, Options.LearningRate, Options);
+        }
+
+        public void Dispose() => Model.Dispose();
+    }
+
+    /// <summary>Median training throughput over <paramref name="steps"/> timed steps after <paramref name="warmup"/>.</summary>
+    public static Result Train(string preset, string impl, int threads, int steps = 10, int warmup = 3, double? gemmPeak = null)
+    {
+        using var run = Run.Start(preset, impl, threads);
+        var batch = RandomBatch(new Random(0));
+        var times = new List<double>();
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run.Step(batch);
+            if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        double median = times.Order().ElementAt(times.Count / 2);
+        double tps = B * T / median, flops = TrainingFlopsPerToken(run.Model.Config), peak = gemmPeak ?? GemmPeak();
+        double gflops = tps * flops / 1e9;
+        return new Result(preset, impl, threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
+    }
+
+    /// <summary>
+    /// The anchor's model built from TorchSharp's own modules (nn.LSTM/GRU/RNN; nn.TransformerEncoderLayer,
+    /// which in TorchSharp 0.107 is post-LN), trained with the anchor's loop: the in-process "built-ins"
+    /// column. Returns median tokens/s over <paramref name="steps"/> timed steps.
+    /// </summary>
+    public static double BuiltinTrain(string preset, int threads, int steps = 10, int warmup = 3)
+    {
+        Native.TorchRuntime.SetThreads(threads);
+        manual_seed(0);
+        var family = preset.Split('-')[0];
+        var modules = new List<nn.Module>();
+        var emb = nn.Embedding(V, D); var outp = nn.Linear(D, V);
+        modules.AddRange([emb, outp]);
+        Func<Tensor, Tensor> forward;
+        if (family == "transformer")
+        {
+            var pos = nn.Embedding(T, D); var norm = nn.LayerNorm(D);
+            var enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, 4, 1024, 0.0), 4);
+            var mask = triu(full(T, T, float.NegativeInfinity), 1);
+            modules.AddRange([pos, norm, enc]);
+            forward = x => outp.call(norm.call(enc.call((emb.call(x) + pos.call(arange(T))).transpose(0, 1), mask, null).transpose(0, 1)));
+        }
+        else
+        {
+            nn.Module rnn = family switch { "lstm" => nn.LSTM(D, D, 2, batchFirst: true), "gru" => nn.GRU(D, D, 2, batchFirst: true), _ => nn.RNN(D, D, 2, batchFirst: true) };
+            modules.Add(rnn);
+            forward = x => outp.call(rnn switch
+            {
+                TorchSharp.Modules.LSTM l => l.call(emb.call(x)).Item1,
+                TorchSharp.Modules.GRU g => g.call(emb.call(x)).Item1,
+                TorchSharp.Modules.RNN r => r.call(emb.call(x)).Item1,
+                _ => throw new InvalidOperationException(),
+            });
+        }
+        var optimizer = optim.AdamW(modules.SelectMany(m => m.parameters()).ToList(), 1e-3);
+        var batch = RandomBatch(new Random(0));
+        var times = new List<double>();
+        try
+        {
+            for (int i = 0; i < warmup + steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var clock = Stopwatch.StartNew();
+                var loss = nn.functional.cross_entropy(forward(batch.InputTensor()).reshape(-1, V), batch.TargetTensor().reshape(-1));
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+            }
+        }
+        finally { foreach (var m in modules) m.Dispose(); }
+        return B * T / times.Order().ElementAt(times.Count / 2);
+    }
+
+    /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused kernel.</summary>
+    static void SetFusedAttention(SequenceModel model, bool fused)
+    {
+        foreach (var m in model.modules().OfType<MultiHeadAttention>()) m.Fused = fused;
+    }
+
+    public sealed record MemoryResult(string Preset, int Steps, int CheckAt, double RssAtCheckMb, double RssAtEndMb, double Growth, long TensorsAtCheck, long TensorsAtEnd, double Seconds);
+
+    /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory must stay flat.</summary>
+    public static MemoryResult Memory(string preset, int threads, int steps, int checkAt, int batch = B, int seqLen = T)
+    {
+        using var run = Run.Start(preset, "fused", threads);
+        var rng = new Random(0);
+        var clock = Stopwatch.StartNew();
+        double rssCheck = 0;
+        long tensorsCheck = 0;
+        for (int i = 1; i <= steps; i++)
+        {
+            run.Step(RandomBatch(rng, batch, seqLen));
+            if (i == checkAt) { Settle(); rssCheck = RssMb(); tensorsCheck = Tensor.TotalCount; }
+        }
+        Settle();
+        double rssEnd = RssMb();
+        return new MemoryResult(preset, steps, checkAt, rssCheck, rssEnd, rssEnd / rssCheck - 1, tensorsCheck, Tensor.TotalCount, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Finalizes unreachable tensors so the counts compare live ones only.</summary>
+    static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    public sealed record LatencyResult(string Model, int Repeats, double MedianMs, double P90Ms);
+
+    /// <summary>Warm `predict` latency (next-word candidates for a short text) of a trained checkpoint.</summary>
+    public static LatencyResult Latency(LoadedModel loaded, int threads, int repeats = 50, string text = "Crecí en un pequeño pueblo en los Alpes suizos, todavía puedo hablar fluidamente [???]")
+    {
+        Native.TorchRuntime.SetThreads(threads);
+        var predictor = new LanguageModelPredictor(loaded);
+        for (int i = 0; i < 5; i++) predictor.Predict(text, 5);
+        var times = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            predictor.Predict(text, 5);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        var sorted = times.Order().ToList();
+        return new LatencyResult(loaded.Directory, repeats, sorted[repeats / 2], sorted[(int)(repeats * 0.9)]);
+    }
+}

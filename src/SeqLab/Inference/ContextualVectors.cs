@@ -1,0 +1,32 @@
+using SeqLab.Training;
+using static TorchSharp.torch;
+
+namespace SeqLab.Inference;
+
+/// <summary>
+/// The lecture's point about context, as a library call: the vector a trained model gives each token
+/// of a sentence. Unlike a static embedding, "banco" gets a different vector in "me senté en el banco
+/// del parque" and in "fui al banco a sacar dinero".
+/// </summary>
+public static class ContextualVectors
+{
+    public sealed record TokenVector(string Token, float[] Vector);
+
+    public static IReadOnlyList<TokenVector> For(LoadedModel loaded, string sentence)
+    {
+        var tokens = loaded.Tokenizer.Tokenize(sentence);
+        if (tokens.Count == 0) throw new SeqLabInputException("the sentence is empty; give at least one word.");
+        var ids = loaded.Vocabulary.Encode(tokens);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var states = loaded.Model.ContextualVectors(ids);               // (T, D)
+        return tokens.Select((t, i) => new TokenVector(t, states[i].data<float>().ToArray())).ToList();
+    }
+
+    public static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+        return dot / Math.Sqrt(na * nb);
+    }
+}

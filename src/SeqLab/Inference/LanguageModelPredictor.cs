@@ -1,0 +1,103 @@
+using SeqLab.Models;
+using SeqLab.Text;
+using SeqLab.Training;
+using static TorchSharp.torch;
+
+namespace SeqLab.Inference;
+
+/// <summary>Uses a trained language model: next-word candidates, filling a "[???]" blank, and generation.</summary>
+public sealed class LanguageModelPredictor(LoadedModel loaded)
+{
+    public const string Blank = "[???]";
+
+    public sealed record Candidate(string Token, double Probability);
+
+    /// <summary>Whether the context had to be cut to the model's max length (the oldest tokens were dropped).</summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>
+    /// The text's tokens as the model reads them: &lt;eos&gt; first (every training line followed one),
+    /// then the text up to the blank if there is one, keeping the last max-length tokens.
+    /// </summary>
+    public long[] Context(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
+        int blank = text.IndexOf(Blank, StringComparison.Ordinal);
+        var left = blank >= 0 ? text[..blank] : text;
+        var ids = new List<long> { Vocabulary.EosId };
+        ids.AddRange(loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(left)));
+        int max = loaded.Config.MaxLength;
+        Truncated = ids.Count > max;
+        return Truncated ? ids.Skip(ids.Count - max).ToArray() : ids.ToArray();
+    }
+
+    /// <summary>
+    /// The most likely next tokens after the text, with their probabilities; special tokens are
+    /// skipped. For a "[???]" blank only words are ranked (tokens with a letter or digit): a blank
+    /// stands for a word, not for the punctuation that might also follow the left context.
+    /// </summary>
+    public IReadOnlyList<Candidate> Predict(string text, int top)
+    {
+        if (top < 1) throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
+        bool wordsOnly = text.Contains(Blank, StringComparison.Ordinal);
+        using var scope = NewDisposeScope();
+        var probs = NextDistribution(Context(text));
+        var (values, indices) = probs.sort(descending: true);
+        var v = values.data<float>();
+        var ix = indices.data<long>();
+        var result = new List<Candidate>();
+        for (long i = 0; i < ix.Count && result.Count < top; i++)
+        {
+            int id = (int)ix[i];
+            if (Vocabulary.IsSpecial(id)) continue;
+            var token = loaded.Vocabulary[id];
+            if (wordsOnly && !token.Any(char.IsLetterOrDigit)) continue;
+            result.Add(new Candidate(token, v[i]));
+        }
+        return result;
+    }
+
+    Tensor NextDistribution(long[] context)
+    {
+        using var _ = no_grad();
+        var logits = loaded.Model.call(tensor(context, [1, context.Length]), null); // (1, T, V)
+        return logits[0, -1].softmax(0);                                            // (V)
+    }
+
+    /// <summary>
+    /// Continues the prompt token by token until &lt;eos&gt; or <paramref name="maxTokens"/>: sampled (or
+    /// greedy at temperature 0) with <paramref name="beam"/> 1, by beam search when it is larger.
+    /// </summary>
+    public string Generate(string prompt, int maxTokens, Sampler sampler, int seed, int beam = 1, double lengthPenalty = 0.6)
+    {
+        sampler.Validate();
+        if (maxTokens < 1) throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
+        var context = Context(prompt);
+        long[] banned = [Vocabulary.PadId, Vocabulary.UnkId, Vocabulary.BosId];
+        Tensor Next(long[][] continuations)                                  // → (N, V) next-token scores
+        {
+            int max = loaded.Config.MaxLength;
+            var rows = continuations.Select(c => context.Concat(c).TakeLast(max).ToArray()).ToArray();
+            using var _ = no_grad();
+            return loaded.Model.call(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]), null)[.., -1];
+        }
+        long[] produced;
+        if (beam > 1)
+            produced = BeamSearch.Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned).Tokens;
+        else
+        {
+            var generator = new Generator().manual_seed(seed);
+            var list = new List<long>();
+            for (int i = 0; i < maxTokens; i++)
+            {
+                using var scope = NewDisposeScope();
+                long next = sampler.Next(Next([[.. list]])[0], banned, generator);
+                if (next == Vocabulary.EosId) break;
+                list.Add(next);
+            }
+            produced = [.. list];
+        }
+        var promptTokens = loaded.Tokenizer.Tokenize(prompt);
+        return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced.Select(t => loaded.Vocabulary[(int)t])));
+    }
+}

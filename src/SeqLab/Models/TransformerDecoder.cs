@@ -1,0 +1,52 @@
+using SeqLab.Attention;
+using SeqLab.Transformer;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeqLab.Models;
+
+/// <summary>
+/// The decoder stack of the encoder–decoder Transformer: the shifted output's embeddings scaled by
+/// √d_model plus positional encodings, then N <see cref="DecoderLayer"/>s, each attending causally to
+/// the output so far and fully to the encoder's memory. (A pre-LN stack ends with a final LayerNorm.)
+/// </summary>
+public sealed class TransformerDecoder : OutputDecoder
+{
+    readonly PositionalEncoding positions;
+    readonly Dropout dropout;
+    readonly ModuleList<DecoderLayer> layers;
+    readonly LayerNorm? norm;
+    readonly int modelDim;
+
+    public TransformerDecoder(int modelDim, int numLayers, int heads, int ffDim, double dropoutRate, bool normFirst, int maxLength, bool learnedPositions)
+        : base(nameof(TransformerDecoder))
+    {
+        this.modelDim = modelDim;
+        positions = new PositionalEncoding(modelDim, maxLength, learnedPositions);
+        dropout = nn.Dropout(dropoutRate);
+        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new DecoderLayer(modelDim, heads, ffDim, dropoutRate, normFirst)).ToArray());
+        if (normFirst) norm = nn.LayerNorm(modelDim);
+        RegisterComponents();
+    }
+
+    public IReadOnlyList<DecoderLayer> Layers => [.. layers];
+
+    public override int OutputSize => modelDim;
+
+    public override Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) => forward(output, memory, memoryPadding);
+
+    /// <summary>
+    /// y (B, T, d) embedded output tokens (starting with &lt;bos&gt;); memory (B, S, d);
+    /// memoryPadding (B, S) true = padded source position. → (B, T, d)
+    /// </summary>
+    public Tensor forward(Tensor y, Tensor memory, Tensor? memoryPadding)
+    {
+        long T = y.shape[1];
+        var h = dropout.call(positions.call(y * Math.Sqrt(modelDim)));   // (B, T, d)
+        // Padded target positions come after the real ones, so the causal mask already keeps every
+        // real position from seeing them; no target padding mask is needed.
+        var causal = Masks.Causal(T, y.dtype, y.device);                 // (T, T)
+        foreach (var layer in layers) h = layer.forward(h, memory, causal, null, memoryPadding);
+        return norm is null ? h : norm.call(h);
+    }
+}

@@ -1,0 +1,4 @@
+namespace SeqLab.Recurrent;
+
+/// <summary>The three recurrent families of the lecture.</summary>
+public enum RecurrentFamily { Rnn, Lstm, Gru }

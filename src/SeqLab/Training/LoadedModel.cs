@@ -1,0 +1,13 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SeqLab.Models;
+using SeqLab.Text;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeqLab.Training;
+
+/// <summary>A trained model ready to use, with its text pipeline.</summary>
+public sealed record LoadedModel(string Directory, ModelConfig Config, TrainingOptions Training, Vocabulary Vocabulary,
+    ITokenizer Tokenizer, SequenceModel Model, Manifest Manifest);
