@@ -50,9 +50,9 @@ public static class ProgressView
     }
 
     /// <summary>Training: step, loss, perplexity (lm), tokens/s, learning rate, ETA; each validation as a milestone.</summary>
-    public static T Training<T>(Trainer trainer, bool perplexity, Func<T> train) => Run(report =>
+    public static T Training<T>(TrainingRun run, bool perplexity, Func<T> train) => Run(report =>
     {
-        trainer.Progress += p =>
+        run.Progress += p =>
         {
             if (p.ValidLoss is { } v)
             {

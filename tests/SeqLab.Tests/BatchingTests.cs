@@ -1,5 +1,6 @@
 using SeqLab.Data;
 using SeqLab.Text;
+using SeqLab.Training;
 
 namespace SeqLab.Tests;
 
@@ -49,9 +50,9 @@ public class LengthBucketSpec
         var rng = new Random(3);
         var lines = Enumerable.Range(0, 400).Select(i => $"{(i % 2 == 0 ? "a" : "b")}\t{string.Join(' ', Enumerable.Repeat("palabra", 1 + rng.Next(60)))}");
         var path = dir.File($"c{buckets}.tsv", string.Join('\n', lines) + "\n");
-        var config = new SeqLab.Models.ModelConfig { Task = "classify", MinCount = 1 };
+        var config = new SeqLab.Models.ModelConfig { Task = TaskKind.Classify, MinCount = 1 };
         var options = new SeqLab.Training.TrainingOptions { BatchSize = 16, LengthBuckets = buckets, ValidFraction = 0.1 };
-        return (SeqLab.Data.TaskData.Prepare(config, options, path, null), 360);
+        return (TrainingRun.PrepareData(config, options, path, null), 360);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Data;
 using System.Diagnostics;
 using System.Net.WebSockets;
@@ -26,11 +27,9 @@ public class PlaygroundBrowserSpec
         var data = dir.File("c.txt", Corpora.Repetitive(200));
         foreach (var family in new[] { "lstm", "transformer" })
         {
-            var config = new ModelConfig { Family = family, EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, MinCount = 1 };
+            var config = new ModelConfig { Family = Spelling.Parse<ModelFamily>("model", family), EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, MinCount = 1 };
             var options = new TrainingOptions { Steps = 20, SeqLen = 16, BatchSize = 8, EvalInterval = 20 };
-            var taskData = TaskData.Prepare(config, options, data, null);
-            Checkpoint.Begin(dir.Sub(family), config, options, taskData.Vocabulary);
-            new Trainer(options).Run(ModelFactory.Create(config), taskData, dir.Sub(family));
+            TrainingRun.Start(config, options, data, null, dir.Sub(family)).Run();
         }
     }
 

@@ -1,4 +1,6 @@
+using SeqLab.IO;
 using SeqLab.Data.Generated;
+using SeqLab.Models;
 using System.Text.Json;
 using SeqLab.Data;
 using SeqLab.Lab;
@@ -20,7 +22,7 @@ public class LabSpec
         var a = Tiny(dir);
         LongRangeExperiment.Run(a);
         var b = Tiny(dir);
-        var model = LongRangeExperiment.Train(b, "gru", 1, LongRangeExperiment.Data(b, 1));
+        var model = LongRangeExperiment.Train(b, ModelFamily.Gru, 1, LongRangeExperiment.Data(b, 1));
         Assert.Equal(LongRangeExperiment.Steps(b), model.Manifest.State.Step);
         Assert.False(b.Trained["long-range/gru/seed1"].Continued);
     }
@@ -41,7 +43,7 @@ public class LabSpec
         var n = Numbers(r);
         var noCue = n.GetProperty("bag_of_words_no_cue").EnumerateArray().Select(a => a.GetDouble()).ToList();
         Assert.InRange(noCue.Average(), 0, 0.3);   // chance is 1/6; a few test examples per bucket at this scale
-        var parameters = LongRangeExperiment.Families.Select(f => n.GetProperty("parameters").GetProperty(f).GetDouble()).ToList();
+        var parameters = LongRangeExperiment.Families.Select(f => n.GetProperty("parameters").GetProperty(f.Name()).GetDouble()).ToList();
         Assert.All(parameters, p => Assert.InRange(p / parameters[^1], 0.9, 1.1));                                            // same budget ±10%
         Assert.All(r.Plots, p => Assert.True(File.Exists(p) && File.Exists(Path.ChangeExtension(p, ".svg")), p));
     }
@@ -78,7 +80,7 @@ public class LabSpec
         foreach (var kind in new[] { "untrained", "trained" })
             foreach (var family in LongRangeExperiment.Families)
             {
-                var g = n.GetProperty(kind).GetProperty(family).EnumerateArray().Select(x => x.GetDouble()).ToList();
+                var g = n.GetProperty(kind).GetProperty(family.Name()).EnumerateArray().Select(x => x.GetDouble()).ToList();
                 Assert.True(g.Count > GradientsExperiment.Distance(s), $"{kind} {family}: {g.Count} positions");
                 Assert.All(g, v => Assert.True(double.IsFinite(v) && v > 0));
             }
@@ -102,7 +104,7 @@ public class LabSpec
         var n = Numbers(EffectiveContextExperiment.Run(Tiny(dir)));
         foreach (var family in EffectiveContextExperiment.Families)
             foreach (var p in new[] { "truncate", "shuffle" })
-                Assert.Equal(0.0, n.GetProperty("loss_increase").GetProperty(family).GetProperty(p).EnumerateArray().Last().GetDouble());   // k = the whole window
+                Assert.Equal(0.0, n.GetProperty("loss_increase").GetProperty(family.Name()).GetProperty(p).EnumerateArray().Last().GetDouble());   // k = the whole window
     }
 
     [Fact]
@@ -157,7 +159,7 @@ public class DemoCliSpec
         var curve = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json"))).RootElement
             .GetProperty("numbers").GetProperty("curve").EnumerateArray().ToList();
         Assert.Equal(new[] { 5, 6 }, curve.Select(p => p.GetProperty("seed").GetInt32()).Distinct().Order());
-        Assert.Equal(LongRangeExperiment.Families.Order(), curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order());
+        Assert.Equal(LongRangeExperiment.Families.Select(f => f.Name()).Order(), curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order());
         Assert.True(curve.Select(p => p.GetProperty("distance").GetDouble()).Distinct().Count() >= 8 * 2, "at least 8 distance buckets per seed");
         Assert.All(curve, p => Assert.InRange(p.GetProperty("accuracy").GetDouble(), p.GetProperty("low").GetDouble(), p.GetProperty("high").GetDouble()));
     }

@@ -1,6 +1,8 @@
+using SeqLab.IO;
 using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
+using SeqLab.Recurrent;
 using SeqLab.Training;
 
 namespace SeqLab.Tests;
@@ -11,9 +13,9 @@ public class LanguageModelSpec
     {
         Torch.Init();
         var data = dir.File("corpus.txt", Corpora.Repetitive());
-        var config = new ModelConfig { Family = family, Impl = impl, EmbedDim = 32, HiddenSize = 32, MinCount = 1, Dropout = 0 };
+        var config = new ModelConfig { Family = Spelling.Parse<ModelFamily>("model", family), Impl = Spelling.Parse<RecurrentImpl>("impl", impl), EmbedDim = 32, HiddenSize = 32, MinCount = 1, Dropout = 0 };
         var options = new TrainingOptions { Steps = steps, SeqLen = 16, BatchSize = 16, EvalInterval = 20, WarmupSteps = 5, LearningRate = 1e-2, Patience = 0 };
-        var taskData = TaskData.Prepare(config, options, data, null);
+        var taskData = TrainingRun.PrepareData(config, options, data, null);
         var model = ModelFactory.Create(config);
         var outDir = dir.Sub("model");
         Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
@@ -38,8 +40,8 @@ public class LanguageModelSpec
     {
         using var dir = new TempDir();
         var (loaded, _, _) = Train(dir);
-        var data = TaskData.Prepare(loaded.Config.Clone(), loaded.Training, Path.Combine(dir.Path, "corpus.txt"), null, loaded.Vocabulary);
-        var result = Evaluator.Evaluate(loaded.Model, data.Valid);
+        var data = TrainingRun.PrepareData(loaded.Config.Clone(), loaded.Training, Path.Combine(dir.Path, "corpus.txt"), null, loaded.Vocabulary);
+        var result = Validation.Evaluate(loaded.Model, data.Valid);
         var unigram = Evaluator.UnigramPerplexity(loaded.Vocabulary, data.Valid);
         Assert.True(result.Perplexity < unigram / 2, $"perplexity {result.Perplexity:F2} vs unigram {unigram:F2}");
     }
@@ -104,13 +106,13 @@ public class ClassificationSpec
         using var dir = new TempDir();
         var train = dir.File("train.tsv", Corpora.KeywordNearEnd(600, seed: 1));
         var test = dir.File("test.tsv", Corpora.KeywordNearEnd(200, seed: 2));
-        var config = new ModelConfig { Family = family, Task = "classify", EmbedDim = 16, HiddenSize = 32, MinCount = 1, Dropout = 0 };
+        var config = new ModelConfig { Family = Spelling.Parse<ModelFamily>("model", family), Task = TaskKind.Classify, EmbedDim = 16, HiddenSize = 32, MinCount = 1, Dropout = 0 };
         var options = new TrainingOptions { Steps = 150, BatchSize = 16, EvalInterval = 50, WarmupSteps = 10, LearningRate = 1e-2, Patience = 0 };
-        var data = TaskData.Prepare(config, options, train, test);
+        var data = TrainingRun.PrepareData(config, options, train, test);
         var model = ModelFactory.Create(config);
         Checkpoint.Begin(dir.Sub("m"), config, options, data.Vocabulary);
         new Trainer(options).Run(model, data, dir.Sub("m"));
-        var accuracy = Evaluator.Evaluate(model, data.Valid).Accuracy;
+        var accuracy = Validation.Evaluate(model, data.Valid).Accuracy;
         Assert.True(accuracy >= 0.95, $"{family}: held-out accuracy {accuracy:P1}");
     }
 }
@@ -123,11 +125,9 @@ public class ContextualVectorSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("corpus.txt", Corpora.Repetitive());
-        var config = new ModelConfig { Family = "lstm", EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
+        var config = new ModelConfig { Family = ModelFamily.Lstm, EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
         var options = new TrainingOptions { Steps = 10, SeqLen = 16, BatchSize = 8, Patience = 0 };
-        var taskData = TaskData.Prepare(config, options, data, null);
-        Checkpoint.Begin(dir.Sub("m"), config, options, taskData.Vocabulary);
-        new Trainer(options).Run(ModelFactory.Create(config), taskData, dir.Sub("m"));
+        TrainingRun.Start(config, options, data, null, dir.Sub("m")).Run();
         var loaded = Checkpoint.Load(dir.Sub("m"));
 
         float[] Banco(string s) => ContextualVectors.For(loaded, s).First(t => t.Token == "banco").Vector;
@@ -144,7 +144,7 @@ public class CheckpointNamesSpec
     public void LanguageModelTensorsCarryStableTorchStyleNames()
     {
         Torch.Init();
-        var model = new LanguageModel(new ModelConfig { Family = "lstm", EmbedDim = 8, HiddenSize = 8, VocabSize = 20 });
+        var model = new LanguageModel(new ModelConfig { Family = ModelFamily.Lstm, EmbedDim = 8, HiddenSize = 8, VocabSize = 20 });
         var names = model.state_dict().Keys.Order().ToList();
         Assert.Equal(["decoder.bias", "decoder.weight", "embedding.weight", "encoder.rnn.bias_hh_l0", "encoder.rnn.bias_ih_l0", "encoder.rnn.weight_hh_l0", "encoder.rnn.weight_ih_l0"], names);
     }

@@ -23,7 +23,7 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
         public DefaultTransformer()
         {
             Torch.Init(1);   // one thread: the same model whatever else runs beside it
-            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 1), 1, "transformer")[0];
+            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 1), 1, ModelFamily.Transformer)[0];
         }
 
         public void Dispose() { Model.Model.Dispose(); dir.Dispose(); }
@@ -36,7 +36,7 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
         var prediction = new ClassifierPredictor(m).Predict(LongRange.LectureSentence);
         Assert.Equal("alemán", prediction.Label);   // the training data's language of the Alpes suizos
 
-        var context = LongRange.LectureSentence[..LongRange.LectureSentence.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal)];
+        var context = LongRange.LectureSentence[..LongRange.LectureSentence.IndexOf(Blank.Marker, StringComparison.Ordinal)];
         var map = AttentionMaps.For(m, context);
         int cue = map.Tokens.ToList().IndexOf("suizos");
         var flow = AttentionExperiment.Rollout(map);

@@ -139,7 +139,7 @@ public class LeakSpec
     {
         Torch.Init();
         manual_seed(1);
-        var config = new ModelConfig { Family = "gru", EmbedDim = 8, HiddenSize = 8, VocabSize = 30 };
+        var config = new ModelConfig { Family = ModelFamily.Gru, EmbedDim = 8, HiddenSize = 8, VocabSize = 30 };
         using var model = ModelFactory.Create(config);
         var options = new TrainingOptions();
         var parameters = model.UniqueParameters();

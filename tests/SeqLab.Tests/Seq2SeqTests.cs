@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Data.Generated;
 using System.Text.Json;
 using SeqLab.Data;
@@ -15,7 +16,7 @@ public class EncoderDecoderSpec
     {
         Torch.Init();
         manual_seed(3);
-        var model = new Seq2SeqModel(new ModelConfig { Family = "transformer", Task = "seq2seq", EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, VocabSize = 30, Dropout = 0 });
+        var model = new Seq2SeqModel(new ModelConfig { Family = ModelFamily.Transformer, Task = TaskKind.Seq2Seq, EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, VocabSize = 30, Dropout = 0 });
         model.eval();
         return model;
     }
@@ -57,11 +58,9 @@ public class EncoderDecoderSpec
         using var dir = new TempDir();
         string Write(string name, int examples, int seed) => dir.File(name, string.Join("\n",
             SymbolTasks.Generate("reverse", new SymbolTasks.Options(examples, 5, 10, 10, seed)).Select(p => $"{p.Source}\t{p.Target}")) + "\n");
-        var config = new ModelConfig { Family = "lstm", Task = "seq2seq", Bidirectional = true, EmbedDim = 64, HiddenSize = 64, Dropout = 0, MinCount = 1 };
-        var options = new TrainingOptions { Steps = 1200, BatchSize = 64, Schedule = "cosine", LearningRate = 3e-3, EvalInterval = 1200, Patience = 0 };
-        var data = TaskData.Prepare(config, options, Write("train.tsv", 4000, 1), null);
-        Checkpoint.Begin(dir.Sub("m"), config, options, data.Vocabulary);
-        new Trainer(options).Run(ModelFactory.Create(config), data, dir.Sub("m"));
+        var config = new ModelConfig { Family = ModelFamily.Lstm, Task = TaskKind.Seq2Seq, Bidirectional = true, EmbedDim = 64, HiddenSize = 64, Dropout = 0, MinCount = 1 };
+        var options = new TrainingOptions { Steps = 1200, BatchSize = 64, Schedule = Schedule.Cosine, LearningRate = 3e-3, EvalInterval = 1200, Patience = 0 };
+        TrainingRun.Start(config, options, Write("train.tsv", 4000, 1), null, dir.Sub("m")).Run();
 
         var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(PairedText.Read(Write("test.tsv", 200, 2), PairedText.Format.Translation));
         Assert.True(score.ExactMatch >= 0.95, $"exact match {score.ExactMatch:P1}, BLEU {score.Bleu:F1}");
@@ -72,7 +71,7 @@ public class EncoderDecoderSpec
     {
         Torch.Init();
         manual_seed(4);
-        var model = new Seq2SeqModel(new ModelConfig { Family = "gru", Task = "seq2seq", EmbedDim = 8, HiddenSize = 8, VocabSize = 30, Dropout = 0 });
+        var model = new Seq2SeqModel(new ModelConfig { Family = ModelFamily.Gru, Task = TaskKind.Seq2Seq, EmbedDim = 8, HiddenSize = 8, VocabSize = 30, Dropout = 0 });
         model.eval();
         using var _ = no_grad();
         var source = tensor(new long[] { 5, 6, 7, 0, 0, 8, 9, 10, 11, 12 }, [2, 5]);
@@ -94,11 +93,9 @@ public class EncoderDecoderSpec
             SymbolTasks.Generate("reverse", new SymbolTasks.Options(examples, 5, 20, 10, seed)).Select(p => $"{p.Source}\t{p.Target}")) + "\n");
         var train = Write("train.tsv", 5000, 1);
         var test = Write("test.tsv", 300, 2);
-        var config = new ModelConfig { Family = "transformer", Task = "seq2seq", EmbedDim = 64, HiddenSize = 64, Heads = 4, FfDim = 128, NumLayers = 2, Dropout = 0, MinCount = 1 };
-        var options = new TrainingOptions { Steps = 900, BatchSize = 64, Schedule = "cosine", LearningRate = 3e-3, EvalInterval = 900, Patience = 0 };
-        var data = TaskData.Prepare(config, options, train, null);
-        Checkpoint.Begin(dir.Sub("m"), config, options, data.Vocabulary);
-        new Trainer(options).Run(ModelFactory.Create(config), data, dir.Sub("m"));
+        var config = new ModelConfig { Family = ModelFamily.Transformer, Task = TaskKind.Seq2Seq, EmbedDim = 64, HiddenSize = 64, Heads = 4, FfDim = 128, NumLayers = 2, Dropout = 0, MinCount = 1 };
+        var options = new TrainingOptions { Steps = 900, BatchSize = 64, Schedule = Schedule.Cosine, LearningRate = 3e-3, EvalInterval = 900, Patience = 0 };
+        TrainingRun.Start(config, options, train, null, dir.Sub("m")).Run();
 
         var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(PairedText.Read(test, PairedText.Format.Translation));
         Assert.True(score.ExactMatch >= 0.99, $"exact match {score.ExactMatch:P1}, BLEU {score.Bleu:F1}");
@@ -171,7 +168,7 @@ public class TrainingPresetSpec
     public void PaperPresetIsTheRecipeOfVaswaniEtAl()
     {
         var o = TrainingOptions.Paper();
-        Assert.Equal(("adam", 0.9, 0.98, 1e-9, 0.1, "noam", 4000), (o.Optimizer, o.Beta1, o.Beta2, o.Eps, o.LabelSmoothing, o.Schedule, o.WarmupSteps));
+        Assert.Equal((OptimizerKind.Adam, 0.9, 0.98, 1e-9, 0.1, Schedule.Noam, 4000), (o.Optimizer, o.Beta1, o.Beta2, o.Eps, o.LabelSmoothing, o.Schedule, o.WarmupSteps));
         Assert.Equal(Math.Pow(512, -0.5) * Math.Pow(4000, -0.5), LearningRateSchedule.At(o, 4000, null, 512), 12);
     }
 }
@@ -211,7 +208,7 @@ public class Seq2SeqCliSpec
         var data = dir.File("r.tsv", "a b\tb a\nc d\td c\ne f\tf e\ng h\th g\na c\tc a\n");
         Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", data, "--out", dir.Sub("m"), "--steps", "1", "--hidden-size", "8", "--embed-dim", "8", "--heads", "2", "--ff-dim", "8", "--min-count", "1").ExitCode);
         var loaded = Checkpoint.Load(dir.Sub("m"));
-        Assert.Equal(("transformer", 1e-3), (loaded.Config.Family, loaded.Training.LearningRate));
+        Assert.Equal(("transformer", 1e-3), (loaded.Config.Family.Name(), loaded.Training.LearningRate));
         Assert.Equal(0, CliRunner.Run("train", "--task", "seq2seq", "--data", data, "--out", dir.Sub("n"), "--steps", "1", "--hidden-size", "8", "--embed-dim", "8", "--heads", "2", "--ff-dim", "8", "--min-count", "1", "--lr", "0.003").ExitCode);
         Assert.Equal(0.003, Checkpoint.Load(dir.Sub("n")).Training.LearningRate);
     }
@@ -235,11 +232,9 @@ public class AttentionMapSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("corpus.txt", Corpora.Repetitive(100));
-        var config = new ModelConfig { Family = "transformer", EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, MinCount = 1 };
+        var config = new ModelConfig { Family = ModelFamily.Transformer, EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, MinCount = 1 };
         var options = new TrainingOptions { Steps = 2, SeqLen = 8, BatchSize = 4, EvalInterval = 2 };
-        var taskData = TaskData.Prepare(config, options, data, null);
-        Checkpoint.Begin(dir.Sub("m"), config, options, taskData.Vocabulary);
-        new Trainer(options).Run(ModelFactory.Create(config), taskData, dir.Sub("m"));
+        TrainingRun.Start(config, options, data, null, dir.Sub("m")).Run();
 
         var map = AttentionMaps.For(Checkpoint.Load(dir.Sub("m")), "crecí en un pueblo de los alpes suizos");
         Assert.Equal((2, 2), (map.Layers, map.Heads));

@@ -83,8 +83,8 @@ public class Word2VecSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("c.txt", Corpora.Repetitive(100));
-        var config = new ModelConfig { Family = "gru", EmbedDim = 3, HiddenSize = 8, MinCount = 1 };
-        var taskData = TaskData.Prepare(config, new TrainingOptions(), data, null);
+        var config = new ModelConfig { Family = ModelFamily.Gru, EmbedDim = 3, HiddenSize = 8, MinCount = 1 };
+        var taskData = TrainingRun.PrepareData(config, new TrainingOptions(), data, null);
         var model = ModelFactory.Create(config);
         var vectors = WordVectors.Load(dir.File("v.txt", "2 3\nbanco 1 2 3\nparque -1 0.5 0\n"));
         Assert.Equal(2, PretrainedEmbeddings.Apply(model, taskData.Vocabulary, vectors));
@@ -100,11 +100,9 @@ public class ContextProbeSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("c.txt", Corpora.Repetitive(200));
-        var config = new ModelConfig { Family = "lstm", EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
+        var config = new ModelConfig { Family = ModelFamily.Lstm, EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
         var options = new TrainingOptions { Steps = 10, SeqLen = 16, BatchSize = 8, EvalInterval = 10 };
-        var taskData = TaskData.Prepare(config, options, data, null);
-        Checkpoint.Begin(dir.Sub("m"), config, options, taskData.Vocabulary);
-        new Trainer(options).Run(ModelFactory.Create(config), taskData, dir.Sub("m"));
+        TrainingRun.Start(config, options, data, null, dir.Sub("m")).Run();
         var vectors = new Word2Vec(new Word2Vec.Options { Dim = 10, MinCount = 1, Threads = 1 })
             .Train(File.ReadLines(data).Select(l => (IReadOnlyList<string>)l.Split(' ')).ToList()).Vectors;
 

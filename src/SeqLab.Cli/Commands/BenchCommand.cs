@@ -1,6 +1,9 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Bench;
 using SeqLab.Lab;
 using SeqLab.Native;
+using SeqLab.Recurrent;
 using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;
@@ -37,7 +40,7 @@ public static class BenchCommand
             case "latency":
                 {
                     var loaded = Checkpoint.Load(a.Required("model"));
-                    if (loaded.Config.Task != "lm") throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task} model; latency is measured on a language model's predict.");
+                    if (loaded.Config.Task != TaskKind.Lm) throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task.Name()} model; latency is measured on a language model's predict.");
                     var r = Benchmark.Latency(loaded, threads);
                     if (a.Flag("json")) Output.Json(new { mode, model = r.Model, threads, repeats = r.Repeats, median_ms = r.MedianMs, p90_ms = r.P90Ms, peak_rss_mb = Benchmark.PeakRssMb() });
                     else Console.WriteLine($"predict (5 candidates, warm) on {r.Model}: median {r.MedianMs:F2} ms, p90 {r.P90Ms:F2} ms over {r.Repeats} calls, {threads} threads");
@@ -63,37 +66,18 @@ public static class BenchCommand
         var name = a.Required("preset");
         if (name != "all" && !Benchmark.Presets.Contains(name))
             throw new SeqLabInputException($"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all.");
-        var impl = a.String("impl") ?? "fused";
-        if (impl is not ("fused" or "reference")) throw new SeqLabInputException($"unknown --impl '{impl}'; use fused or reference.");
+        var impl = Spelling.Parse<RecurrentImpl>("impl", a.String("impl") ?? RecurrentImpl.Fused.Name());
         if (name == "layers") return Layers(a, threads);
 
         int timed = a.Int("steps", 1, 100_000) ?? 10;
         double peak = Benchmark.GemmPeak();
         var presets = name == "all" ? Benchmark.Presets.Where(p => p != "layers").ToArray() : [name];
-        var results = new List<(Benchmark.Result Result, double? RatioToFused, double? Builtin)>();
         bool compare = a.Flag("compare");
-        foreach (var p in presets)
+        var results = presets.Select(p =>
         {
-            Output.Info($"seqlab bench: {p} ({impl}, {threads} threads{(compare ? ", interleaved with the built-ins" : "")})");
-            if (compare)
-            {
-                // Alternate the two in one process so that drift (other load, frequency) hits both alike.
-                var ours = new List<Benchmark.Result>();
-                var theirs = new List<double>();
-                for (int round = 0; round < 4; round++)
-                {
-                    // Who goes first alternates, so neither side always gets the warmer (or cooler) machine.
-                    if (round % 2 == 1) theirs.Add(Benchmark.BuiltinTrain(p, threads, timed));
-                    ours.Add(Benchmark.Train(p, impl, threads, timed, gemmPeak: peak));
-                    if (round % 2 == 0) theirs.Add(Benchmark.BuiltinTrain(p, threads, timed));
-                }
-                results.Add((ours.OrderBy(r => r.TokensPerSecond).ElementAt(2), null, theirs.Order().ElementAt(2)));
-                continue;
-            }
-            var r = Benchmark.Train(p, impl, threads, timed, gemmPeak: peak);
-            double? ratio = impl == "reference" ? r.TokensPerSecond / Benchmark.Train(p, "fused", threads, timed, gemmPeak: peak).TokensPerSecond : null;
-            results.Add((r, ratio, null));
-        }
+            Output.Info($"seqlab bench: {p} ({impl.Name()}, {threads} threads{(compare ? ", interleaved with the built-ins" : "")})");
+            return Benchmark.Measure(p, impl, threads, timed, peak, compare);
+        }).ToList();
         if (a.Flag("json"))
         {
             var docs = results.Select(x => new
@@ -101,12 +85,12 @@ public static class BenchCommand
                 preset = x.Result.Preset, impl = x.Result.Impl, threads = x.Result.Threads, tokens_per_s = x.Result.TokensPerSecond, flops_per_token = x.Result.FlopsPerToken,
                 gflops = x.Result.Gflops, gemm_peak_gflops = x.Result.GemmPeakGflops, mfu = x.Result.Mfu, peak_rss_mb = x.Result.PeakRssMb,
                 median_step_ms = x.Result.MedianStepMs, timed_steps = x.Result.TimedSteps, ratio_to_fused = x.RatioToFused,
-                builtin_tokens_per_s = x.Builtin, ratio_to_builtin = x.Builtin is { } b ? x.Result.TokensPerSecond / b : (double?)null,
+                builtin_tokens_per_s = x.BuiltinTokensPerSecond, ratio_to_builtin = x.RatioToBuiltin,
             }).ToList();
             if (docs.Count == 1) Output.Json(docs[0]); else Output.Json(docs);
             return 0;
         }
-        var extra = impl == "reference" ? new[] { "× fused" } : compare ? ["built-ins tokens/s", "× built-ins"] : Array.Empty<string>();
+        var extra = impl == RecurrentImpl.Reference ? new[] { "× fused" } : compare ? ["built-ins tokens/s", "× built-ins"] : Array.Empty<string>();
         var table = new List<string[]> { new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(extra).ToArray() };
         foreach (var (r, ratio, builtin) in results)
             table.Add(new[] { r.Preset, r.Impl, r.Threads.ToString(), r.TokensPerSecond.ToString("N0"), (r.FlopsPerToken / 1e6).ToString("F1"), r.Gflops.ToString("F1"),

@@ -28,43 +28,39 @@ public static class EvalCommand
         string dir = a.Required("model"), data = a.Required("data");
         int batchSize = a.Int("batch-size", 1, 1 << 20) ?? 32;
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
-        var loaded = Checkpoint.Load(dir);
-        if (loaded.Manifest.VersionNote() is { } note) Console.Error.WriteLine($"seqlab: note: {note}");
-        if (loaded.Config.Task == "classify")
+        var m = Checkpoint.Load(dir);
+        if (m.Manifest.VersionNote() is { } note) Console.Error.WriteLine($"seqlab: note: {note}");
+        switch (m.Config.Task)
         {
-            var r = Evaluator.Classification(loaded, PairedText.Read(data, PairedText.Format.Classification), batchSize);
-            if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
-            else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {loaded.Config.Labels.Count} labels: {1.0 / loaded.Config.Labels.Count:P1})");
-            return 0;
+            case TaskKind.Classify:
+                var r = Evaluator.Classification(m, data, batchSize);
+                int labels = m.Config.Labels.Count;
+                if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
+                else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {labels} labels: {1.0 / labels:P1})");
+                break;
+            case TaskKind.Seq2Seq:
+                var score = Evaluator.Seq2Seq(m, data, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6, batchSize);
+                var loss = score.TeacherForced;
+                if (a.Flag("json"))
+                    Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity,
+                        token_accuracy = loss.Accuracy, samples = score.Samples.Select(s => new { source = s.Source, reference = s.Reference, output = s.Output }) });
+                else
+                {
+                    Console.WriteLine($"exact match {score.ExactMatch:P2} on {score.Examples:N0} examples; BLEU {score.Bleu:F2}; per-token loss {loss.Loss:F4} " +
+                        $"(teacher-forced accuracy {loss.Accuracy:P1})");
+                    foreach (var s in score.Samples) Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
+                }
+                break;
+            default:
+                var lm = Evaluator.LanguageModel(m, data, batchSize);
+                if (a.Flag("json"))
+                    Output.Json(new { perplexity = lm.Perplexity, loss = lm.Loss, tokens = lm.Tokens, unigram_perplexity = lm.Unigram, accuracy = lm.Accuracy,
+                        unknown_rate = lm.UnknownRate });
+                else
+                    Console.WriteLine($"perplexity {lm.Perplexity:F2} (loss {lm.Loss:F4}) over {lm.Tokens:N0} tokens; unigram baseline {lm.Unigram:F2}; " +
+                        $"next-token accuracy {lm.Accuracy:P1}; {lm.UnknownRate:P1} of tokens outside the vocabulary");
+                break;
         }
-
-        if (loaded.Config.Task == "seq2seq")
-        {
-            var pairs = PairedText.Read(data, PairedText.Format.Translation);
-            var score = new Seq2SeqPredictor(loaded).Evaluate(pairs, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6, batchSize: batchSize);
-            var loss = score.TeacherForced;
-            if (a.Flag("json"))
-                Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity, token_accuracy = loss.Accuracy,
-                    samples = score.Samples.Select(s => new { source = s.Source, reference = s.Reference, output = s.Output }) });
-            else
-            {
-                Console.WriteLine($"exact match {score.ExactMatch:P2} on {score.Examples:N0} examples; BLEU {score.Bleu:F2}; per-token loss {loss.Loss:F4} (teacher-forced accuracy {loss.Accuracy:P1})");
-                foreach (var s in score.Samples) Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
-            }
-            return 0;
-        }
-
-        var stream = LanguageModelData.Encode(TextSource.ReadLines(data), loaded.Tokenizer, loaded.Vocabulary);
-        if (stream.Length < 2) throw new SeqLabInputException($"{data} has fewer than 2 tokens; give a longer text to evaluate on.");
-        var lmBatches = LanguageModelData.Batches(stream, loaded.Training.SeqLen, batchSize).ToList();
-        var result = Evaluator.Evaluate(loaded.Model, lmBatches);
-        double unigram = Evaluator.UnigramPerplexity(loaded.Vocabulary, lmBatches);
-        double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
-        if (a.Flag("json"))
-            Output.Json(new { perplexity = result.Perplexity, loss = result.Loss, tokens = result.Count, unigram_perplexity = unigram, accuracy = result.Accuracy, unknown_rate = unknown });
-        else
-            Console.WriteLine($"perplexity {result.Perplexity:F2} (loss {result.Loss:F4}) over {result.Count:N0} tokens; unigram baseline {unigram:F2}; " +
-                $"next-token accuracy {result.Accuracy:P1}; {unknown:P1} of tokens outside the vocabulary");
         return 0;
     }
 }

@@ -1,3 +1,5 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Native;
 using SeqLab.Training;
@@ -27,21 +29,12 @@ public static class GenerateCommand
     public static int Run(Args a)
     {
         string dir = a.Required("model"), prompt = a.Required("prompt");
-        int? maxTokens = a.Int("max-tokens", 1, 100_000);
-        int beam = a.Int("beam", 1, 1000) ?? 1;
-        double lengthPenalty = a.Double("length-penalty", 0, 100) ?? 0.6;
-        int seed = a.Int("seed") ?? 1;
-        if (beam > 1 && a.Has("temperature") && a.Double("temperature", 0) > 0)
+        var options = new GenerationOptions(a.Int("max-tokens", 1, 100_000), a.Double("temperature", 0), a.Int("top-k", 0) ?? 0,
+            a.Double("top-p", double.Epsilon, 1) ?? 1.0, a.Int("seed") ?? 1, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6);
+        if (options.Beam > 1 && options.Temperature > 0)
             throw new SeqLabInputException("--beam searches for the likeliest output and --temperature samples one; use one of them.");
         TorchRuntime.EnsureLoaded();
-        var loaded = Checkpoint.Load(dir);
-        var sampler = new Sampler(a.Double("temperature", 0) ?? (loaded.Config.Task == "seq2seq" ? 0 : 0.8), a.Int("top-k", 0) ?? 0, a.Double("top-p", double.Epsilon, 1) ?? 1.0);
-        string output = loaded.Config.Task switch
-        {
-            "lm" => new LanguageModelPredictor(loaded).Generate(prompt, maxTokens ?? 30, sampler, seed, beam, lengthPenalty),
-            "seq2seq" => new Seq2SeqPredictor(loaded).Output(prompt, beam, lengthPenalty, maxTokens, sampler, seed),
-            _ => throw new SeqLabInputException($"{dir} holds a {loaded.Config.Task} model; `seqlab generate` needs a language model (--task lm) or a seq2seq model."),
-        };
+        var output = Predictors.GeneratorFor(Checkpoint.Load(dir)).Generate(prompt, options);
         if (a.Flag("json")) Output.Json(new { output });
         else Console.WriteLine(output);
         return 0;

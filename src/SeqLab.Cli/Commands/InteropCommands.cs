@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Native;
 using SeqLab.Training;
 
@@ -40,7 +41,7 @@ public static class InteropCommands
     {
         TorchRuntime.EnsureLoaded();
         var loaded = Interop.Import(a.Required("weights"), a.Required("config"), a.Required("vocab"), a.Required("out"));
-        Output.Info($"seqlab: imported a {loaded.Config.Family} {loaded.Config.Task} model ({loaded.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {loaded.Directory}");
+        Output.Info($"seqlab: imported a {loaded.Config.Family.Name()} {loaded.Config.Task.Name()} model ({loaded.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {loaded.Directory}");
         return 0;
     }
 }

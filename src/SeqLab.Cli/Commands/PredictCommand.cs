@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Native;
 using SeqLab.Training;
@@ -26,26 +27,14 @@ public static class PredictCommand
         int top = a.Int("top", 1, 1000) ?? 5;
         TorchRuntime.EnsureLoaded();
         var loaded = Checkpoint.Load(dir);
-        if (loaded.Config.Task == "classify")
-        {
-            var p = new ClassifierPredictor(loaded).Predict(text);
-            if (p.Truncated) Output.Warn($"the text is longer than the model's max length ({loaded.Config.MaxLength} tokens); only its first {loaded.Config.MaxLength} tokens were read.");
-            if (a.Flag("json")) Output.Json(new { label = p.Label, probabilities = p.Probabilities });
-            else foreach (var (label, prob) in p.Probabilities) Console.WriteLine($"{prob,8:P2}  {label}");
-            return 0;
-        }
-        if (loaded.Config.Task == "seq2seq")
-        {
-            var output = new Seq2SeqPredictor(loaded).Output(text, a.Int("beam", 1, 1000) ?? 4, a.Double("length-penalty", 0, 100) ?? 0.6);
-            if (a.Flag("json")) Output.Json(new { output });
-            else Console.WriteLine(output);
-            return 0;
-        }
-        var predictor = new LanguageModelPredictor(loaded);
-        var candidates = predictor.Predict(text, top);
-        if (predictor.Truncated) Output.Warn($"the text is longer than the model's max length ({loaded.Config.MaxLength} tokens); only its last {loaded.Config.MaxLength} tokens were read.");
-        if (a.Flag("json")) Output.Json(new { candidates = candidates.Select(c => new { token = c.Token, probability = c.Probability }) });
-        else foreach (var c in candidates) Console.WriteLine($"{c.Probability,8:P2}  {c.Token}");
+        var p = Predictors.For(loaded, a.Int("beam", 1, 1000) ?? 4, a.Double("length-penalty", 0, 100) ?? 0.6).Predict(text, top);
+        if (p.Warning is { } warning) Output.Warn(warning);
+        if (a.Flag("json"))
+            Output.Json(p.Output is { } output ? new { output }
+                : p.Label is { } label ? new { label, probabilities = p.Candidates.ToDictionary(c => c.Token, c => c.Probability) }
+                : new { candidates = p.Candidates.Select(c => new { token = c.Token, probability = c.Probability }) });
+        else if (p.Output is { } output) Console.WriteLine(output);
+        else foreach (var c in p.Candidates) Console.WriteLine($"{c.Probability,8:P2}  {c.Token}");
         return 0;
     }
 }

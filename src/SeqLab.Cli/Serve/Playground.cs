@@ -1,3 +1,5 @@
+using SeqLab.Data;
+using SeqLab.IO;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +28,7 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
     readonly object[] locks = models.Select(_ => new object()).ToArray();   // a model runs one request at a time
     readonly ConcurrentDictionary<string, (long Second, int Count)> rate = new();
 
-    public static string Name(LoadedModel m) => $"{m.Config.Family} {m.Config.Task} ({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})";
+    public static string Name(LoadedModel m) => $"{m.Config.Family.Name()} {m.Config.Task.Name()} ({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})";
 
     public WebApplication Build(int port)
     {
@@ -44,7 +46,7 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             await next();
         });
         app.MapGet("/", () => Results.Content(Page(), "text/html; charset=utf-8"));
-        app.MapGet("/api/models", () => Results.Json(models.Select((m, i) => new { id = i, name = Name(m), family = m.Config.Family, task = m.Config.Task })));
+        app.MapGet("/api/models", () => Results.Json(models.Select((m, i) => new { id = i, name = Name(m), family = m.Config.Family.Name(), task = m.Config.Task.Name() })));
         app.MapPost("/api/predict", (Delegate)Predict);
         app.MapPost("/api/attention", (Delegate)Attention);
         return app;
@@ -87,15 +89,13 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             {
                 try
                 {
-                    object output = m.Config.Task switch
-                    {
-                        "lm" => new LanguageModelPredictor(m).Predict(request.Text!, top).Select(c => new { token = c.Token, probability = c.Probability }),
-                        "classify" => new ClassifierPredictor(m).Predict(request.Text!).Probabilities.Take(top).Select(p => new { token = p.Key, probability = p.Value }),
-                        _ => new[] { new { token = new Seq2SeqPredictor(m).Output(request.Text!), probability = 1.0 } },
-                    };
-                    return new { id = i, name = Name(m), family = m.Config.Family, candidates = output, error = (string?)null };
+                    var output = Predictors.For(m, beam: 1).Predict(request.Text!, top).Candidates.Select(c => new { token = c.Token, probability = c.Probability });
+                    return new { id = i, name = Name(m), family = m.Config.Family.Name(), candidates = (object)output, error = (string?)null };
                 }
-                catch (SeqLabInputException e) { return new { id = i, name = Name(m), family = m.Config.Family, candidates = (object)Array.Empty<object>(), error = (string?)e.Message }; }
+                catch (SeqLabInputException e)
+                {
+                    return new { id = i, name = Name(m), family = m.Config.Family.Name(), candidates = (object)Array.Empty<object>(), error = (string?)e.Message };
+                }
             }
         }).ToList();
         await context.Response.WriteAsJsonAsync(new { models = results });
@@ -108,13 +108,11 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         if (CheckText(request.Text) is { } problem) { await Error(context, 400, problem); return; }
         int id = request.Model ?? -1;
         if (id < 0 || id >= models.Count) { await Error(context, 404, $"no model {id}; /api/models lists them."); return; }
-        if (models[id].Config.Family != "transformer") { await Error(context, 400, $"model {id} is a {models[id].Config.Family}; attention maps need a Transformer."); return; }
+        if (models[id].Config.Family != ModelFamily.Transformer) { await Error(context, 400, $"model {id} is a {models[id].Config.Family.Name()}; attention maps need a Transformer."); return; }
         AttentionMaps.Map map;
         try
         {
-            var text = request.Text!;
-            int blank = text.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal);
-            lock (locks[id]) map = AttentionMaps.For(models[id], blank >= 0 ? text[..blank] : text);
+            lock (locks[id]) map = AttentionMaps.For(models[id], Blank.LeftOf(request.Text!));
         }
         catch (SeqLabInputException e) { await Error(context, 400, e.Message); return; }
         await context.Response.WriteAsJsonAsync(new { tokens = map.Tokens, layers = map.Layers, heads = map.Heads, weights = map.Weights });

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using SeqLab.Data;
 using SeqLab.Lab;
+using SeqLab.Models;
 using SeqLab.Native;
 using SeqLab.Training;
 
@@ -45,6 +46,6 @@ public static class ServeCommand
     {
         var session = new LabSession(Path.Combine("runs", "serve-default"), LabScale.Small, log: line => Output.Info($"  {line}"));
         Output.Info("seqlab: the default models are the long-range lab's LSTM and Transformer (trained once, then kept in runs/serve-default)");
-        return LongRangeExperiment.Models(session, 1, "lstm", "transformer");
+        return LongRangeExperiment.Models(session, 1, ModelFamily.Lstm, ModelFamily.Transformer);
     }
 }

@@ -1,4 +1,6 @@
 using SeqLab.Data;
+using SeqLab.IO;
+using SeqLab.Recurrent;
 using System.Diagnostics;
 using SeqLab.Attention;
 using SeqLab.Inference;
@@ -24,27 +26,30 @@ public static class Benchmark
     public sealed record Result(string Preset, string Impl, int Threads, double TokensPerSecond, double FlopsPerToken, double Gflops,
         double GemmPeakGflops, double Mfu, double PeakRssMb, double MedianStepMs, int TimedSteps);
 
-    public static ModelConfig Config(string preset, string impl)
+    public static ModelConfig Config(string preset, RecurrentImpl impl)
     {
-        var family = preset.Split('-')[0];
+        var family = Family(preset);
         var c = new ModelConfig
         {
-            Family = family, Task = "lm", Impl = impl, EmbedDim = D, HiddenSize = D, NumLayers = family == "transformer" ? 4 : 2,
+            Family = family, Task = TaskKind.Lm, Impl = impl, EmbedDim = D, HiddenSize = D, NumLayers = family == ModelFamily.Transformer ? 4 : 2,
             Dropout = 0, TieWeights = false, VocabSize = V, MaxLength = T,
         };
-        if (family == "transformer") { c.Heads = 4; c.FfDim = 1024; c.NormFirst = true; c.LearnedPositions = true; }
+        if (family == ModelFamily.Transformer) { c.Heads = 4; c.FfDim = 1024; c.NormFirst = true; c.LearnedPositions = true; }
         return c;
     }
+
+    /// <summary>The family a training preset names: "lstm-lm" → lstm.</summary>
+    static ModelFamily Family(string preset) => Spelling.Parse<ModelFamily>("preset", preset.Split('-')[0]);
 
     /// <summary>Forward FLOPs per token (multiply-adds × 2); training ≈ 3× (backward costs about twice the forward).</summary>
     public static double TrainingFlopsPerToken(ModelConfig c)
     {
         double d = c.HiddenSize, forward = 2.0 * d * c.VocabSize;             // output layer
-        if (c.Family == "transformer")
+        if (c.Family == ModelFamily.Transformer)
             forward += c.NumLayers * (2.0 * 4 * d * d + 2.0 * 2 * d * c.FfDim + 2.0 * 2 * T * d);   // projections, FFN, QKᵀ and AV
         else
         {
-            int gates = c.Family switch { "lstm" => 4, "gru" => 3, _ => 1 };
+            int gates = c.Family switch { ModelFamily.Lstm => 4, ModelFamily.Gru => 3, _ => 1 };
             for (int l = 0; l < c.NumLayers; l++) forward += 2.0 * gates * d * ((l == 0 ? c.EmbedDim : d) + d);
         }
         return 3 * forward;
@@ -94,12 +99,12 @@ public static class Benchmark
     /// <summary>A preset's model in training mode with the trainer's optimiser (AdamW, lr 1e-3), as a bench step needs them.</summary>
     sealed record Run(SequenceModel Model, TrainingOptions Options, List<TorchSharp.Modules.Parameter> Parameters, TorchSharp.Modules.OptimizerHelper Optimizer) : IDisposable
     {
-        public static Run Start(string preset, string impl, int threads)
+        public static Run Start(string preset, RecurrentImpl impl, int threads)
         {
             Native.TorchRuntime.SetThreads(threads);
             manual_seed(0);
             var model = ModelFactory.Create(Config(preset, impl));
-            SetFusedAttention(model, impl == "fused");
+            SetFusedAttention(model, impl == RecurrentImpl.Fused);
             model.train();
             var options = new TrainingOptions { LearningRate = 1e-3 };
             var parameters = model.UniqueParameters();
@@ -116,7 +121,7 @@ public static class Benchmark
     }
 
     /// <summary>Median training throughput over <paramref name="steps"/> timed steps after <paramref name="warmup"/>.</summary>
-    public static Result Train(string preset, string impl, int threads, int steps = 10, int warmup = 3, double? gemmPeak = null)
+    public static Result Train(string preset, RecurrentImpl impl, int threads, int steps = 10, int warmup = 3, double? gemmPeak = null)
     {
         using var run = Run.Start(preset, impl, threads);
         var batch = RandomBatch(new Random(0));
@@ -130,7 +135,7 @@ public static class Benchmark
         double median = times.Order().ElementAt(times.Count / 2);
         double tps = B * T / median, flops = TrainingFlopsPerToken(run.Model.Config), peak = gemmPeak ?? GemmPeak();
         double gflops = tps * flops / 1e9;
-        return new Result(preset, impl, threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
+        return new Result(preset, impl.Name(), threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
     }
 
     /// <summary>
@@ -142,12 +147,12 @@ public static class Benchmark
     {
         Native.TorchRuntime.SetThreads(threads);
         manual_seed(0);
-        var family = preset.Split('-')[0];
+        var family = Family(preset);
         var modules = new List<nn.Module>();
         var emb = nn.Embedding(V, D); var outp = nn.Linear(D, V);
         modules.AddRange([emb, outp]);
         Func<Tensor, Tensor> forward;
-        if (family == "transformer")
+        if (family == ModelFamily.Transformer)
         {
             var pos = nn.Embedding(T, D); var norm = nn.LayerNorm(D);
             var enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, 4, 1024, 0.0), 4);
@@ -157,7 +162,7 @@ public static class Benchmark
         }
         else
         {
-            nn.Module rnn = family switch { "lstm" => nn.LSTM(D, D, 2, batchFirst: true), "gru" => nn.GRU(D, D, 2, batchFirst: true), _ => nn.RNN(D, D, 2, batchFirst: true) };
+            nn.Module rnn = family switch { ModelFamily.Lstm => nn.LSTM(D, D, 2, batchFirst: true), ModelFamily.Gru => nn.GRU(D, D, 2, batchFirst: true), _ => nn.RNN(D, D, 2, batchFirst: true) };
             modules.Add(rnn);
             forward = x => outp.call(rnn switch
             {
@@ -187,6 +192,38 @@ public static class Benchmark
         return B * T / times.Order().ElementAt(times.Count / 2);
     }
 
+    /// <param name="RatioToFused">reference impl: tokens/s as a share of the fused impl's, measured right after.</param>
+    /// <param name="BuiltinTokensPerSecond">with a comparison: TorchSharp's built-in modules on the same step.</param>
+    public sealed record Measurement(Result Result, double? RatioToFused, double? BuiltinTokensPerSecond)
+    {
+        public double? RatioToBuiltin => BuiltinTokensPerSecond is { } b ? Result.TokensPerSecond / b : null;
+    }
+
+    /// <summary>
+    /// One preset's training speed. With <paramref name="compare"/>, ours and the built-ins alternate
+    /// in one process over 4 rounds, who goes first alternating too, so that drift (other load, clock
+    /// frequency) hits both alike; each side reports its third-fastest round.
+    /// </summary>
+    public static Measurement Measure(string preset, RecurrentImpl impl, int threads, int steps, double gemmPeak, bool compare)
+    {
+        if (compare)
+        {
+            var ours = new List<Result>();
+            var theirs = new List<double>();
+            for (int round = 0; round < 4; round++)
+            {
+                if (round % 2 == 1) theirs.Add(BuiltinTrain(preset, threads, steps));
+                ours.Add(Train(preset, impl, threads, steps, gemmPeak: gemmPeak));
+                if (round % 2 == 0) theirs.Add(BuiltinTrain(preset, threads, steps));
+            }
+            return new Measurement(ours.OrderBy(r => r.TokensPerSecond).ElementAt(2), null, theirs.Order().ElementAt(2));
+        }
+        var r = Train(preset, impl, threads, steps, gemmPeak: gemmPeak);
+        double? ratio = impl == RecurrentImpl.Reference
+            ? r.TokensPerSecond / Train(preset, RecurrentImpl.Fused, threads, steps, gemmPeak: gemmPeak).TokensPerSecond : null;
+        return new Measurement(r, ratio, null);
+    }
+
     /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused kernel.</summary>
     static void SetFusedAttention(SequenceModel model, bool fused)
     {
@@ -198,7 +235,7 @@ public static class Benchmark
     /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory must stay flat.</summary>
     public static MemoryResult Memory(string preset, int threads, int steps, int checkAt, int batch = B, int seqLen = T)
     {
-        using var run = Run.Start(preset, "fused", threads);
+        using var run = Run.Start(preset, RecurrentImpl.Fused, threads);
         var rng = new Random(0);
         var clock = Stopwatch.StartNew();
         double rssCheck = 0;

@@ -1,6 +1,4 @@
-using SeqLab.Models;
 using SeqLab.Text;
-using SeqLab.Training;
 
 namespace SeqLab.Data;
 
@@ -9,7 +7,7 @@ namespace SeqLab.Data;
 /// epoch from (seed, epoch) alone — so a resumed run sees exactly the batches a straight run would —
 /// and a fixed validation set.
 /// </summary>
-public sealed class TaskData
+public sealed record TaskData
 {
     public required Vocabulary Vocabulary { get; init; }
     public required ITokenizer Tokenizer { get; init; }
@@ -18,23 +16,26 @@ public sealed class TaskData
     public required IReadOnlyList<Batch> Valid { get; init; }
     /// <summary>Tokens (lm) or examples (classify, seq2seq) in one training epoch.</summary>
     public required long TrainSize { get; init; }
+    /// <summary>classify: the label names in output order (sorted, from the training data unless given); otherwise empty.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
 
     /// <summary>
-    /// Reads the data for <paramref name="config"/>'s task. Builds the vocabulary (and labels) from the
-    /// training part unless <paramref name="vocab"/> is given (resume); fills config.VocabSize.
+    /// Reads the data for the task of <paramref name="o"/>. Builds the vocabulary (and the labels) from the
+    /// training part unless <paramref name="vocab"/> (and <paramref name="labels"/>) are given, as on resume.
     /// </summary>
-    public static TaskData Prepare(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, Vocabulary? vocab = null)
+    public static TaskData Prepare(DataOptions o, string dataPath, string? validPath, Vocabulary? vocab = null,
+        IReadOnlyList<string>? labels = null)
     {
-        var tokenizer = Tokenizers.Create(config.Tokenizer, config.Lowercase);
-        return config.Task switch
+        var tokenizer = Tokenizers.Create(o.Tokenizer, o.Lowercase);
+        return o.Task switch
         {
-            "classify" => Classification(config, o, dataPath, validPath, tokenizer, vocab),
-            "seq2seq" => Translation(config, o, dataPath, validPath, tokenizer, vocab),
-            _ => LanguageModelling(config, o, dataPath, validPath, tokenizer, vocab),
+            TaskKind.Classify => Classification(o, dataPath, validPath, tokenizer, vocab, labels),
+            TaskKind.Seq2Seq => Translation(o, dataPath, validPath, tokenizer, vocab),
+            _ => LanguageModelling(o, dataPath, validPath, tokenizer, vocab),
         };
     }
 
-    static TaskData LanguageModelling(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    static TaskData LanguageModelling(DataOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
     {
         var lines = TextSource.ReadLines(dataPath).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
         List<string> trainTokens, validTokens;
@@ -61,8 +62,7 @@ public sealed class TaskData
         if (trainTokens.Count < 2) throw new SeqLabInputException($"{dataPath} has fewer than 2 tokens; a language model needs more text.");
         if (validTokens.Count < 2) throw new SeqLabInputException($"{validPath ?? dataPath}: the validation text has fewer than 2 tokens; give a longer --valid text.");
 
-        vocab ??= Vocabulary.Build(trainTokens, config.MinCount, config.MaxVocab);
-        config.VocabSize = vocab.Count;
+        vocab ??= Vocabulary.Build(trainTokens, o.MinCount, o.MaxVocab);
         var train = trainTokens.Select(t => (long)vocab[t]).ToArray();
         var valid = validTokens.Select(t => (long)vocab[t]).ToArray();
         return new TaskData
@@ -76,52 +76,50 @@ public sealed class TaskData
         };
     }
 
-    static TaskData Classification(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    static TaskData Classification(DataOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab,
+        IReadOnlyList<string>? labels)
     {
         var (train, valid) = ReadPairs(PairedText.Format.Classification, o, dataPath, validPath);
-        if (vocab is null)
-        {
-            config.Labels = train.Select(p => p.First).Distinct().Order(StringComparer.Ordinal).ToList();
-            vocab = Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.Second)), config.MinCount, config.MaxVocab);
-        }
-        if (config.Labels.Count < 2) throw new SeqLabInputException($"{dataPath}: the training data has only the label '{config.Labels.FirstOrDefault()}'; classification needs at least two labels.");
-        config.VocabSize = vocab.Count;
-        var labelIds = config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
+        labels ??= train.Select(p => p.First).Distinct().Order(StringComparer.Ordinal).ToList();
+        vocab ??= Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.Second)), o.MinCount, o.MaxVocab);
+        if (labels.Count < 2)
+            throw new SeqLabInputException($"{dataPath}: the training data has only the label '{labels.FirstOrDefault()}'; " +
+                "classification needs at least two labels.");
+        var labelIds = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
 
         (long[] Ids, long Label)[] Encode(List<PairedText.Pair> pairs) => pairs.Select(p =>
         {
             if (!labelIds.TryGetValue(p.First, out var label))
-                throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' does not occur in the training data (labels: {string.Join(", ", config.Labels)}).");
+                throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' does not occur in the training data (labels: {string.Join(", ", labels)}).");
             var ids = vocab.Encode(tokenizer.Tokenize(p.Second));
             return (ids.Length == 0 ? [(long)Vocabulary.UnkId] : ids, label);
         }).ToArray();
 
         var trainSet = Encode(train);
         var validSet = Encode(valid);
-        Batch Collate(List<(long[] Ids, long Label)> chunk) => Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), config.MaxLength);
-        return Examples(vocab, tokenizer, o, trainSet, validSet, Collate, c => c.Ids.Length);
+        Batch Collate(List<(long[] Ids, long Label)> chunk) => Batch.Pad(chunk.Select(c => c.Ids).ToList(), chunk.Select(c => c.Label).ToArray(), o.MaxLength);
+        return Examples(vocab, tokenizer, o, trainSet, validSet, Collate, c => c.Ids.Length) with { Labels = labels };
     }
 
-    static TaskData Translation(ModelConfig config, TrainingOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
+    static TaskData Translation(DataOptions o, string dataPath, string? validPath, ITokenizer tokenizer, Vocabulary? vocab)
     {
         var (train, valid) = ReadPairs(PairedText.Format.Translation, o, dataPath, validPath);
         // One vocabulary for both sides: the paper shares the source and target embeddings.
-        vocab ??= Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.First).Concat(tokenizer.Tokenize(p.Second))), config.MinCount, config.MaxVocab);
-        config.VocabSize = vocab.Count;
+        vocab ??= Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.First).Concat(tokenizer.Tokenize(p.Second))), o.MinCount, o.MaxVocab);
         (long[] Source, long[] Target)[] Encode(List<PairedText.Pair> pairs) => pairs.Select(p =>
         {
             var source = vocab.Encode(tokenizer.Tokenize(p.First));
             var target = vocab.Encode(tokenizer.Tokenize(p.Second));
-            if (source.Length > config.MaxLength || target.Length + 2 > config.MaxLength)
-                throw new SeqLabInputException($"{p.File}:{p.Line}: {Math.Max(source.Length, target.Length + 2)} tokens, more than max_length {config.MaxLength}; raise max_length in --config or shorten the example.");
+            if (source.Length > o.MaxLength || target.Length + 2 > o.MaxLength)
+                throw new SeqLabInputException($"{p.File}:{p.Line}: {Math.Max(source.Length, target.Length + 2)} tokens, more than max_length {o.MaxLength}; raise max_length in --config or shorten the example.");
             return (source.Length == 0 ? [(long)Vocabulary.UnkId] : source, target);
         }).ToArray();
-        Batch Collate(List<(long[] Source, long[] Target)> chunk) => Batch.Pairs(chunk.Select(c => c.Source).ToList(), chunk.Select(c => c.Target).ToList(), config.MaxLength);
+        Batch Collate(List<(long[] Source, long[] Target)> chunk) => Batch.Pairs(chunk.Select(c => c.Source).ToList(), chunk.Select(c => c.Target).ToList(), o.MaxLength);
         return Examples(vocab, tokenizer, o, Encode(train), Encode(valid), Collate, c => c.Source.Length + c.Target.Length);
     }
 
     /// <summary>Two-field examples split into train and validation (a seeded random 10% unless --valid is given).</summary>
-    static (List<PairedText.Pair> Train, List<PairedText.Pair> Valid) ReadPairs(PairedText.Format format, TrainingOptions o, string dataPath, string? validPath)
+    static (List<PairedText.Pair> Train, List<PairedText.Pair> Valid) ReadPairs(PairedText.Format format, DataOptions o, string dataPath, string? validPath)
     {
         var train = PairedText.Read(dataPath, format);
         if (validPath is not null) return (train, PairedText.Read(validPath, format));
@@ -134,12 +132,12 @@ public sealed class TaskData
 
     /// <summary>
     /// Batches of whole examples: reshuffled per epoch from (seed, epoch); validation in file order.
-    /// With <see cref="TrainingOptions.LengthBuckets"/>, each run of 50 batches' worth of shuffled
+    /// With <see cref="DataOptions.LengthBuckets"/>, each run of 50 batches' worth of shuffled
     /// examples is sorted by length before it is cut into batches (whose order is shuffled again), so a
     /// batch pads to about its own length instead of the longest in the data. With
-    /// <see cref="TrainingOptions.Curriculum"/>, the first epoch's batches go from shortest to longest.
+    /// <see cref="DataOptions.Curriculum"/>, the first epoch's batches go from shortest to longest.
     /// </summary>
-    static TaskData Examples<T>(Vocabulary vocab, ITokenizer tokenizer, TrainingOptions o, T[] trainSet, T[] validSet, Func<List<T>, Batch> collate,
+    static TaskData Examples<T>(Vocabulary vocab, ITokenizer tokenizer, DataOptions o, T[] trainSet, T[] validSet, Func<List<T>, Batch> collate,
         Func<T, int> length)
     {
         IEnumerable<Batch> Batches(T[] set, Random? rng, bool epochIsFirst = false)

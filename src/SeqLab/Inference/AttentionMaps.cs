@@ -1,4 +1,6 @@
+using SeqLab.IO;
 using SeqLab.Attention;
+using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
@@ -23,12 +25,12 @@ public static class AttentionMaps
 
     public static Map For(LoadedModel loaded, string sentence)
     {
-        var encoder = loaded.Model.Encoder as TransformerEncoder ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Family} model; attention maps need a Transformer (--model transformer).");
-        var words = loaded.Tokenizer.Tokenize(sentence.Replace("[???]", " "));
+        var encoder = loaded.Model.Encoder as TransformerEncoder ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Family.Name()} model; attention maps need a Transformer (--model transformer).");
+        var words = loaded.Tokenizer.Tokenize(sentence.Replace(Blank.Marker, " "));
         if (words.Count == 0) throw new SeqLabInputException("the sentence is empty; give at least one word.");
         var ids = loaded.Vocabulary.Encode(words).ToList();
         var tokens = words.Select((w, i) => ids[i] == Vocabulary.UnkId ? Vocabulary.Unk : w).ToList();
-        if (loaded.Config.Task == "lm") { ids.Insert(0, Vocabulary.EosId); tokens.Insert(0, Vocabulary.Eos); }
+        if (loaded.Config.Task == TaskKind.Lm) { ids.Insert(0, Vocabulary.EosId); tokens.Insert(0, Vocabulary.Eos); }
         if (ids.Count > loaded.Config.MaxLength)
             throw new SeqLabInputException($"the sentence has {ids.Count} tokens; this model reads at most {loaded.Config.MaxLength}. Shorten it.");
 

@@ -6,11 +6,13 @@ using static TorchSharp.torch;
 namespace SeqLab.Inference;
 
 /// <summary>Uses a trained language model: next-word candidates, filling a "[???]" blank, and generation.</summary>
-public sealed class LanguageModelPredictor(LoadedModel loaded)
+public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGenerator
 {
-    public const string Blank = "[???]";
+    /// <summary>Tokens a continuation runs to when no length is given.</summary>
+    public const int DefaultMaxTokens = 30;
 
-    public sealed record Candidate(string Token, double Probability);
+    /// <summary>The sampling temperature when none is given: varied, but not wild.</summary>
+    public const double DefaultTemperature = 0.8;
 
     /// <summary>Whether the context had to be cut to the model's max length (the oldest tokens were dropped).</summary>
     public bool Truncated { get; private set; }
@@ -22,8 +24,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
     public long[] Context(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
-        int blank = text.IndexOf(Blank, StringComparison.Ordinal);
-        var left = blank >= 0 ? text[..blank] : text;
+        var left = Blank.LeftOf(text);
         var ids = new List<long> { Vocabulary.EosId };
         ids.AddRange(loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(left)));
         int max = loaded.Config.MaxLength;
@@ -39,7 +40,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
     public IReadOnlyList<Candidate> Predict(string text, int top)
     {
         if (top < 1) throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
-        bool wordsOnly = text.Contains(Blank, StringComparison.Ordinal);
+        bool wordsOnly = Blank.In(text);
         using var scope = NewDisposeScope();
         var probs = NextDistribution(Context(text));
         var (values, indices) = probs.sort(descending: true);
@@ -56,6 +57,17 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
         }
         return result;
     }
+
+    Prediction IPredictor.Predict(string text, int top)
+    {
+        var candidates = Predict(text, top);
+        int max = loaded.Config.MaxLength;
+        return new Prediction(candidates, Warning: Truncated
+            ? $"the text is longer than the model's max length ({max} tokens); only its last {max} tokens were read." : null);
+    }
+
+    string IGenerator.Generate(string prompt, GenerationOptions o) =>
+        Generate(prompt, o.MaxTokens ?? DefaultMaxTokens, new Sampler(o.Temperature ?? DefaultTemperature, o.TopK, o.TopP), o.Seed, o.Beam, o.LengthPenalty);
 
     Tensor NextDistribution(long[] context)
     {
@@ -85,18 +97,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded)
         if (beam > 1)
             produced = BeamSearch.Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned).Tokens;
         else
-        {
-            var generator = new Generator().manual_seed(seed);
-            var list = new List<long>();
-            for (int i = 0; i < maxTokens; i++)
-            {
-                using var scope = NewDisposeScope();
-                long next = sampler.Next(Next([[.. list]])[0], banned, generator);
-                if (next == Vocabulary.EosId) break;
-                list.Add(next);
-            }
-            produced = [.. list];
-        }
+            produced = sampler.Continue(p => Next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
         var promptTokens = loaded.Tokenizer.Tokenize(prompt);
         return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced.Select(t => loaded.Vocabulary[(int)t])));
     }

@@ -40,4 +40,23 @@ public sealed record Sampler(double Temperature = 1.0, int TopK = 0, double TopP
         }
         return scores.softmax(0).multinomial(1, generator: generator).item<long>();
     }
+
+    /// <summary>
+    /// Samples a continuation token by token until <paramref name="eos"/> or <paramref name="maxTokens"/>.
+    /// <paramref name="nextLogits"/> maps the tokens produced so far to the next token's (V) scores.
+    /// </summary>
+    public long[] Continue(Func<long[], Tensor> nextLogits, int maxTokens, long eos, IReadOnlyCollection<long> banned, int seed)
+    {
+        Validate();
+        var generator = new Generator().manual_seed(seed);
+        var produced = new List<long>();
+        while (produced.Count < maxTokens)
+        {
+            using var scope = NewDisposeScope();
+            long next = Next(nextLogits([.. produced]), banned, generator);
+            if (next == eos) break;
+            produced.Add(next);
+        }
+        return [.. produced];
+    }
 }

@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Text;
@@ -10,7 +11,7 @@ namespace SeqLab.Inference;
 /// Uses a trained encoder–decoder: encode the source once, then produce the output token by token —
 /// greedily, by beam search, or by sampling — and score a test set by exact match and corpus BLEU.
 /// </summary>
-public sealed class Seq2SeqPredictor
+public sealed class Seq2SeqPredictor : IPredictor, IGenerator
 {
     readonly LoadedModel loaded;
     readonly Seq2SeqModel model;
@@ -20,12 +21,26 @@ public sealed class Seq2SeqPredictor
     {
         this.loaded = loaded;
         model = loaded.Model as Seq2SeqModel
-            ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task} model, not a seq2seq one.");
+            ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task.Name()} model, not a seq2seq one.");
         model.eval();
     }
 
+    /// <summary>`predict`: beam width (1 = greedy) and length penalty.</summary>
+    public int Beam { get; init; } = 4;
+    public double LengthPenalty { get; init; } = 0.6;
+
+    Prediction IPredictor.Predict(string text, int top)
+    {
+        var output = Output(text, Beam, LengthPenalty);
+        return new Prediction([new Candidate(output, 1.0)], Output: output);
+    }
+
+    /// <summary>Greedy or beam search unless a temperature above 0 asks for sampling.</summary>
+    string IGenerator.Generate(string prompt, GenerationOptions o) =>
+        Output(prompt, o.Beam, o.LengthPenalty, o.MaxTokens, new Sampler(o.Temperature ?? 0, o.TopK, o.TopP), o.Seed);
+
     /// <param name="TeacherForced">per-token loss and accuracy with the reference as the decoder's input.</param>
-    public sealed record Score(double ExactMatch, double Bleu, int Examples, IReadOnlyList<(string Source, string Reference, string Output)> Samples, Evaluator.Result TeacherForced);
+    public sealed record Score(double ExactMatch, double Bleu, int Examples, IReadOnlyList<(string Source, string Reference, string Output)> Samples, Validation.Result TeacherForced);
 
     /// <summary>Source text → token ids, refusing texts the model cannot read whole.</summary>
     public long[] Source(string text)
@@ -59,18 +74,7 @@ public sealed class Seq2SeqPredictor
             return logits[.., -1].log_softmax(-1);
         }
         if (sampler is { Temperature: > 0 })
-        {
-            sampler.Validate();
-            var generator = new Generator().manual_seed(seed);
-            var produced = new List<long>();
-            while (produced.Count < limit)
-            {
-                long next = sampler.Next(Next([[.. produced]])[0], Banned, generator);
-                if (next == Vocabulary.EosId) break;
-                produced.Add(next);
-            }
-            return [.. produced];
-        }
+            return sampler.Continue(p => Next([p])[0], limit, Vocabulary.EosId, Banned, seed);
         return BeamSearch.Search(Next, beam, limit, lengthPenalty, Vocabulary.EosId, Banned).Tokens;
     }
 
@@ -111,7 +115,7 @@ public sealed class Seq2SeqPredictor
         var outputs = ids.Select(o => (IReadOnlyList<string>)o.Select(t => loaded.Vocabulary[(int)t]).ToList()).ToList();
         // The reference as the model sees it: same tokenizer, and unknown words as <unk>.
         var references = targets.Select(t => (IReadOnlyList<string>)t.Select(id => loaded.Vocabulary[(int)id]).ToList()).ToList();
-        var teacherForced = Evaluator.Evaluate(model, Enumerable.Range(0, (pairs.Count + batchSize - 1) / batchSize).Select(b =>
+        var teacherForced = Validation.Evaluate(model, Enumerable.Range(0, (pairs.Count + batchSize - 1) / batchSize).Select(b =>
             Batch.Pairs(sources.Skip(b * batchSize).Take(batchSize).ToList(), targets.Skip(b * batchSize).Take(batchSize).ToList(), loaded.Config.MaxLength)));
         int exact = outputs.Zip(references).Count(x => x.First.SequenceEqual(x.Second));
         var shown = pairs.Take(samples).Select((p, i) => (p.First, p.Second, tokenizer.Detokenize(outputs[i]))).ToList();

@@ -83,8 +83,7 @@ public static class AttentionExperiment
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sentence = s.Sentence ?? LongRange.LectureSentence;
-        int blank = sentence.IndexOf(LanguageModelPredictor.Blank, StringComparison.Ordinal);
-        var context = blank >= 0 ? sentence[..blank] : sentence;
+        var context = Blank.LeftOf(sentence);
         // The long-range Transformer classifier of each seed (the demo reuses the long-range experiment's).
         var perSeed = new List<(int Seed, Assessment A)>();
         var answers = new Dictionary<int, Dictionary<string, double>>();
@@ -92,7 +91,7 @@ public static class AttentionExperiment
         foreach (var seed in s.Seeds.Reverse())   // the first seed last: its maps are the ones drawn
         {
             s.Log($"attention: the long-range Transformer, seed {seed}");
-            m = LongRangeExperiment.Train(s, "transformer", seed, LongRangeExperiment.Data(s, seed));
+            m = LongRangeExperiment.Train(s, ModelFamily.Transformer, seed, LongRangeExperiment.Data(s, seed));
             var seedMap = AttentionMaps.For(m, context);
             var p = new ClassifierPredictor(m).Predict(context);
             answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);

@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Embeddings;
 using SeqLab.Inference;
 using SeqLab.Models;
@@ -55,8 +56,8 @@ public static class ContextProbe
 
         var contextual = models.Select(m =>
         {
-            if (m.Config.Tokenizer != "word")
-                throw new SeqLabInputException($"{m.Directory} reads {m.Config.Tokenizer}s; the probe compares a word's vectors, so it needs a word-level model.");
+            if (m.Config.Tokenizer != TokenizerKind.Word)
+                throw new SeqLabInputException($"{m.Directory} reads {m.Config.Tokenizer.Name()}s; the probe compares a word's vectors, so it needs a word-level model.");
             if (!m.Vocabulary.Contains(word))
                 throw new SeqLabInputException($"{m.Directory} does not know '{word}' (it is not in its vocabulary), so every sentence would give it the <unk> vector; choose another word or model.");
             var perSentence = sentences.Select(s =>
@@ -64,7 +65,7 @@ public static class ContextProbe
                 var tv = ContextualVectors.For(m, s);
                 return tv.First(t => t.Token == word).Vector;
             }).ToList();
-            return Compare($"{m.Config.Family} {m.Config.Task} ({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})", m.Config.Family, perSentence);
+            return Compare($"{m.Config.Family.Name()} {m.Config.Task.Name()} ({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})", m.Config.Family.Name(), perSentence);
         }).ToList();
         return new Result(word, sentences, staticRow, contextual, vectors.Neighbors(word, top), sentenceNeighbors);
     }

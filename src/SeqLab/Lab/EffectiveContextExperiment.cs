@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
@@ -16,7 +17,8 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class EffectiveContextExperiment
 {
-    public static readonly string[] Families = ["lstm", "transformer"];
+    public static readonly ModelFamily[] Families = [ModelFamily.Lstm, ModelFamily.Transformer];
+    static readonly string[] Names = [.. Families.Select(f => f.Name())];
 
     public static int ContextLength(LabSession s) => s.Pick(16, 64, 200);
 
@@ -24,20 +26,20 @@ public static class EffectiveContextExperiment
     /// The corpus language model of a family for one seed (trained once per session; the context probe
     /// reuses it). Its training accumulates across runs: a second demo trains it further.
     /// </summary>
-    internal static LoadedModel Train(LabSession s, string family, Corpus.Files corpus, int seed)
+    internal static LoadedModel Train(LabSession s, ModelFamily family, Corpus.Files corpus, int seed)
     {
-        var config = family == "transformer"
-            ? new ModelConfig { Family = "transformer", NumLayers = 2, EmbedDim = s.Pick(16, 128, 256), HiddenSize = s.Pick(16, 128, 256), Heads = 4, FfDim = s.Pick(32, 512, 1024) }
+        var config = family == ModelFamily.Transformer
+            ? new ModelConfig { Family = ModelFamily.Transformer, NumLayers = 2, EmbedDim = s.Pick(16, 128, 256), HiddenSize = s.Pick(16, 128, 256), Heads = 4, FfDim = s.Pick(32, 512, 1024) }
             : new ModelConfig { Family = family, EmbedDim = s.Pick(16, 128, 256), HiddenSize = s.Pick(16, 128, 512) };
         // Learning rates measured to reach the quality gate fastest on fortunes-es (README: 30 s gave the LSTM 0.35× and
         // the Transformer 0.30× the unigram perplexity, where the LSTM's default left it at 0.5×).
         var options = new TrainingOptions
         {
-            SeqLen = ContextLength(s), EvalInterval = s.Pick(5, 100, 200), Patience = 0, LearningRate = family == "transformer" ? 3e-3 : 1e-2,
+            SeqLen = ContextLength(s), EvalInterval = s.Pick(5, 100, 200), Patience = 0, LearningRate = family == ModelFamily.Transformer ? 3e-3 : 1e-2,
             // A budget in steps, not seconds: the same models (and verdicts) on any machine. Each run adds it again.
             Steps = s.Pick<long>(6, 80, 300),
         };
-        return s.Model($"corpus/{family}", config, options, corpus.Train, null, seed, accumulate: true);
+        return s.Model($"corpus/{family.Name()}", config, options, corpus.Train, null, seed, accumulate: true);
     }
 
     /// <summary>The quality a language model must reach before its use of context means anything: perplexity ≤ 0.4 × the unigram baseline's.</summary>
@@ -110,16 +112,17 @@ public static class EffectiveContextExperiment
         {
             quality[seed] = [];
             var effectiveK = new Dictionary<string, int>();
-            foreach (var family in Families)
+            foreach (var f in Families)
             {
+                var family = f.Name();
                 s.Log($"effective-context: {family}, seed {seed}");
-                var m = Train(s, family, corpus, seed);
+                var m = Train(s, f, corpus, seed);
                 trainedFor[$"{family}/seed{seed}"] = new { steps = m.Manifest.State.Step, seconds = m.Manifest.State.ElapsedSeconds };
                 var stream = LanguageModelData.Encode(TextSource.ReadLines(corpus.Test), m.Tokenizer, m.Vocabulary);
                 int n = Math.Min(s.Pick(20, 400, 2000), stream.Length - L - 1);
                 if (n < 1) throw new SeqLabInputException($"the held-out text has {stream.Length} tokens; the experiment needs more than {L + 1}.");
                 var heldOut = LanguageModelData.Batches(stream, L, 32).ToList();
-                quality[seed][family] = (Evaluator.Evaluate(m.Model, heldOut).Perplexity, Evaluator.UnigramPerplexity(m.Vocabulary, heldOut));
+                quality[seed][family] = (Validation.Evaluate(m.Model, heldOut).Perplexity, Evaluator.UnigramPerplexity(m.Vocabulary, heldOut));
                 var starts = Enumerable.Range(0, n).Select(i => (int)((long)i * (stream.Length - L - 1) / n)).ToList();
                 var windows = starts.Select(o => stream[o..(o + L)]).ToList();
                 var targets = starts.Select(o => stream[o + L]).ToList();
@@ -130,23 +133,23 @@ public static class EffectiveContextExperiment
                 effectiveK[family] = eff["truncate"];
                 if (seed == s.Seeds[0]) (baseline[family], increases[family], effective[family]) = (full, inc, eff);   // the figure shows the first seed
             }
-            perSeed.Add((seed, Judge(quality[seed], effectiveK["lstm"], L)));
+            perSeed.Add((seed, Judge(quality[seed], effectiveK[ModelFamily.Lstm.Name()], L)));
         }
         var assessment = Assessment.AcrossSeeds(Rule, perSeed);
         var xs = ks.Select(k => (double)k).ToArray();
         var plot = Plots.Lines(s.PlotPath("effective-context"), $"Loss increase when context beyond the last k tokens is perturbed (window {L})", "k, tokens kept intact", "loss increase (nats)",
-            Families.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))), logX: true, reference: (0, "no change"));
+            Names.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))), logX: true, reference: (0, "no change"));
         var table = new List<string[]> { new[] { "model", "full-context loss" }.Concat(ks.Select(k => $"k={k}")).ToArray() };
-        foreach (var f in Families)
+        foreach (var f in Names)
             foreach (var (p, v) in increases[f])
                 table.Add(new[] { $"{f}, {p}", baseline[f].ToString("F3") }.Concat(v.Select(x => Math.Abs(x) < 0.0005 ? "0.000" : x.ToString("+0.000;-0.000"))).ToArray());
-        var finding = $"On {corpus.Description}, with windows of {L} tokens: " + string.Join("; ", Families.Select(f =>
+        var finding = $"On {corpus.Description}, with windows of {L} tokens: " + string.Join("; ", Names.Select(f =>
             $"the {f} loses less than 1% when everything beyond the last {effective[f]["truncate"]} tokens is dropped, and when everything beyond the last {effective[f]["shuffle"]} is shuffled " +
             $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. " +
             "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): " +
             string.Join("; ", quality.Select(q => $"seed {q.Key}: " + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}")))) +
             ". Trained in total (over every demo run into this folder): " +
-            string.Join(", ", s.Seeds.SelectMany(seed => Families.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps"))) +
+            string.Join(", ", s.Seeds.SelectMany(seed => Names.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps"))) +
             $". Verdict: {assessment.Words}.";
         return new LabResult("effective-context", title, claim, finding, [plot], table,
             new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective, seeds = s.Seeds,

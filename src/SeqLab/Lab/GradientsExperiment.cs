@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Data.Generated;
 using SeqLab.Data;
 using SeqLab.Models;
@@ -57,8 +58,8 @@ public static class GradientsExperiment
     /// <summary>The rule on the factors per 10 tokens of distance at initialization (family → factor).</summary>
     public static Assessment Judge(IReadOnlyDictionary<string, double> factorPer10Tokens)
     {
-        double t = factorPer10Tokens["transformer"];
-        var recurrent = factorPer10Tokens.Where(p => p.Key != "transformer").ToList();
+        double t = factorPer10Tokens[ModelFamily.Transformer.Name()];
+        var recurrent = factorPer10Tokens.Where(p => p.Key != ModelFamily.Transformer.Name()).ToList();
         string numbers = string.Join(", ", factorPer10Tokens.Select(p => $"{p.Key} ×{p.Value:G2}"));
         if (recurrent.FirstOrDefault(p => p.Value >= t) is { Key: not null } worse)
             return new(Verdict.NotSupported, Rule, $"{worse.Key}'s gradient fades no faster than the Transformer's ({numbers} per 10 tokens)");
@@ -82,10 +83,11 @@ public static class GradientsExperiment
             var data = LongRangeExperiment.Data(s, seed);
             var examples = LongRange.Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3).Select(e => (e.Language, e.Text)).ToList();
             exampleCount = examples.Count;
-            foreach (var family in LongRangeExperiment.Families)
+            foreach (var f in LongRangeExperiment.Families)
             {
+                var family = f.Name();
                 s.Log($"gradients: {family}, seed {seed}");
-                var m = LongRangeExperiment.Train(s, family, seed, data);
+                var m = LongRangeExperiment.Train(s, f, seed, data);
                 var g = GradientByDistance(m, examples);
                 manual_seed(seed);
                 var fresh = m with { Model = ModelFactory.Create(m.Config.Clone()) };   // the same architecture with fresh weights
@@ -111,12 +113,12 @@ public static class GradientsExperiment
             Plots.Lines(s.PlotPath("gradients-trained"), $"‖∂L/∂x_t‖ after training (long-range task, seed {s.Seeds[0]})", "distance T − t from the last word (tokens)", "gradient norm", Series(trained, decayTrained), logY: true),
         };
         var table = new List<string[]> { new[] { "model", "untrained: × per 10 tokens" }.Concat(s.Seeds.Select(seed => $"trained, seed {seed}: × per 10 tokens")).Append("‖g‖ last / first (trained)").ToArray() };
-        foreach (var f in LongRangeExperiment.Families)
+        foreach (var f in LongRangeExperiment.Families.Select(f => f.Name()))
             table.Add(new[] { f, Math.Exp(-10 * decayUntrained[f]).ToString("G3") }.Concat(s.Seeds.Select(seed => factorsPerSeed[seed][f].ToString("G3")))
                 .Append((trained[f][0] / trained[f][^1]).ToString("G3")).ToArray());
         var finding = $"Over {untrained.First().Value.Length} tokens the gradient reaching a word shrinks by a factor per 10 tokens of distance of " +
-            string.Join(", ", LongRangeExperiment.Families.Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")) + " before training and " +
-            string.Join(", ", LongRangeExperiment.Families.Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")) + $" after (seed {s.Seeds[0]}). " +
+            string.Join(", ", LongRangeExperiment.Families.Select(f => f.Name()).Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")) + " before training and " +
+            string.Join(", ", LongRangeExperiment.Families.Select(f => f.Name()).Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")) + $" after (seed {s.Seeds[0]}). " +
             "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant words still receive a learning signal. " +
             $"Verdict: {assessment.Words}.";
         return new LabResult("gradients", "Vanishing gradients",

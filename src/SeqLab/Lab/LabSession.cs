@@ -57,11 +57,9 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
         int runSeed = seed ?? Seed;
         key = $"{key}/seed{runSeed}";
         if (models.TryGetValue(key, out var cached)) return cached;
-        TorchRuntime.SetThreads(Threads);
-        TorchSharp.torch.manual_seed(runSeed);
         var dir = Path.Combine(OutDir, "models", key.Replace('/', '-'));
         options.Seed = runSeed;
-        var taskData = TaskData.Prepare(config, options, data, valid);
+        options.Threads ??= Threads;
         string identity = Identity(config, options, data, valid);
         var clock = Stopwatch.StartNew();
 
@@ -86,25 +84,27 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
             return models[key] = Checkpoint.Load(dir);
         }
 
-        SequenceModel model;
+        TrainingRun run;
         if (previous is not null)
         {
             // Another run's budget on top of what the saved model has had.
             var done = previous.Manifest.State;
-            if (options.Steps is { } steps) options.Steps = done.Step + steps;
-            if (options.TimeBudgetSeconds is { } seconds) options.TimeBudgetSeconds = done.ElapsedSeconds + seconds;
-            model = previous.Model;
+            previous.Model.Dispose();
             Log($"continuing {key} from step {done.Step}");
+            run = TrainingRun.Resume(dir, data, valid, o =>
+            {
+                (o.Steps, o.Epochs, o.Threads) = (done.Step + options.Steps, options.Epochs, options.Threads);
+                o.TimeBudgetSeconds = done.ElapsedSeconds + options.TimeBudgetSeconds;
+            });
         }
         else
         {
-            model = ModelFactory.Create(config);
-            Checkpoint.Begin(dir, config, options, taskData.Vocabulary);
+            run = TrainingRun.Start(config, options, data, valid, dir);
             File.WriteAllText(Path.Combine(dir, LabKeyFile), identity);
         }
-        var state = new Trainer(options).Run(model, taskData, dir, previous);
-        Log($"trained {key}: {model.UniqueParameters().Sum(p => p.numel()):N0} parameters, {state.Step} steps in total ({clock.Elapsed.TotalSeconds:F0} s now)");
-        model.Dispose();
+        var state = run.Run();
+        Log($"trained {key}: {run.Parameters:N0} parameters, {state.Step} steps in total ({clock.Elapsed.TotalSeconds:F0} s now)");
+        run.Model.Dispose();
         trained[key] = new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null);
         return models[key] = Checkpoint.Load(dir);
     }

@@ -19,7 +19,8 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class LongRangeExperiment
 {
-    public static readonly string[] Families = ["rnn", "lstm", "gru", "transformer"];
+    public static readonly ModelFamily[] Families = [ModelFamily.Rnn, ModelFamily.Lstm, ModelFamily.Gru, ModelFamily.Transformer];
+    static readonly string[] Names = [.. Families.Select(f => f.Name())];
     public const string Rule = "Supported when, in the farthest distance bucket, the Transformer's 95% interval lies wholly above chance " +
         "and above every recurrent family's interval, in every seed; not supported when some recurrent family's interval lies wholly above " +
         "the Transformer's; otherwise (overlapping intervals, or a direction that flips between seeds) inconclusive.";
@@ -64,13 +65,13 @@ public static class LongRangeExperiment
     /// blank through the architecture (through 10…200 steps of recurrence, or one step of attention).
     /// No dropout: every example is fresh, so there is nothing to overfit.
     /// </summary>
-    public static ModelConfig Config(LabSession s, string family)
+    public static ModelConfig Config(LabSession s, ModelFamily family)
     {
         int d = s.Pick(16, 64, 64);
         return new ModelConfig
         {
-            Family = family, Task = "classify", EmbedDim = d, HiddenSize = d, NumLayers = 2, Heads = s.Pick(2, 4, 4), FfDim = 2 * d,
-            Pooling = "last", NormFirst = family == "transformer", MinCount = 1,
+            Family = family, Task = TaskKind.Classify, EmbedDim = d, HiddenSize = d, NumLayers = 2, Heads = s.Pick(2, 4, 4), FfDim = 2 * d,
+            Pooling = Pooling.Last, NormFirst = family == ModelFamily.Transformer, MinCount = 1,
             MaxLength = Range(s).Max + 64, Dropout = 0,
         };
     }
@@ -86,29 +87,29 @@ public static class LongRangeExperiment
     };
 
     /// <summary>Trains one family for one seed with the shared budget (cached in the session, and across runs).</summary>
-    public static LoadedModel Train(LabSession s, string family, int seed, Split data)
+    public static LoadedModel Train(LabSession s, ModelFamily family, int seed, Split data)
     {
         var config = Config(s, family);
         // Size every family to the Transformer's parameter count, measured with this data's vocabulary.
         var sized = config.Clone();
-        TaskData.Prepare(sized, new TrainingOptions(), data.Train, data.Valid);   // fills vocab_size and labels
-        if (family != "transformer")
+        TrainingRun.PrepareData(sized, new TrainingOptions(), data.Train, data.Valid);   // fills vocab_size and labels
+        if (family != ModelFamily.Transformer)
         {
             config.VocabSize = sized.VocabSize;
             config.Labels = sized.Labels;
-            var reference = Config(s, "transformer");
+            var reference = Config(s, ModelFamily.Transformer);
             reference.VocabSize = sized.VocabSize;
             reference.Labels = sized.Labels;
             config.HiddenSize = ParameterBudget.HiddenSizeFor(config, ParameterBudget.Count(reference)).HiddenSize;
         }
-        return s.Model($"long-range/{family}", config, Training(s), data.Train, data.Valid, seed);
+        return s.Model($"long-range/{family.Name()}", config, Training(s), data.Train, data.Valid, seed);
     }
 
     /// <summary>
     /// The playground's models: the given families trained by this experiment's recipe for one seed (once;
     /// a later call with the same session folder loads them).
     /// </summary>
-    public static List<LoadedModel> Models(LabSession s, int seed, params string[] families)
+    public static List<LoadedModel> Models(LabSession s, int seed, params ModelFamily[] families)
     {
         var data = Data(s, seed);
         return families.Select(f => Train(s, f, seed, data)).ToList();
@@ -129,8 +130,8 @@ public static class LongRangeExperiment
     /// <summary>The rule, for one seed, on the farthest bucket's points (one per family).</summary>
     public static Assessment Judge(IReadOnlyList<Point> farthest, double chance)
     {
-        var t = farthest.Single(p => p.Family == "transformer");
-        var recurrent = farthest.Where(p => p.Family != "transformer").ToList();
+        var t = farthest.Single(p => p.Family == ModelFamily.Transformer.Name());
+        var recurrent = farthest.Where(p => p.Family != ModelFamily.Transformer.Name()).ToList();
         string Show(Point p) => $"{p.Family} {p.Accuracy:P0} [{p.Low:P0}, {p.High:P0}]";
         string numbers = $"at {t.Distance:F0} tokens: {string.Join(", ", farthest.Select(Show))}; chance {chance:P0}";
         if (recurrent.FirstOrDefault(r => r.Low > t.High) is { } better)
@@ -168,10 +169,11 @@ public static class LongRangeExperiment
                 bowNoCue.Add(Baseline("bag of words, no cue", e => e.TextWithoutCue));
                 bowCue.Add(Baseline("bag of words, with cue", e => e.Text));
             }
-            foreach (var f in Families)
+            foreach (var family in Families)
             {
+                var f = family.Name();
                 s.Log($"long-range: {f}, seed {seed}");
-                var m = Train(s, f, seed, data);
+                var m = Train(s, family, seed, data);
                 parameters[f] = m.Model.UniqueParameters().Sum(p => p.numel());
                 seconds.TryAdd(f, []);
                 seconds[f].Add(m.Manifest.State.ElapsedSeconds);
@@ -183,7 +185,7 @@ public static class LongRangeExperiment
                     curve.Add(new Point(f, b, test.Average(e => e.Distance), (double)correct / test.Count, lo, hi, seed, correct, test.Count));
                 }
             }
-            perSeed.Add((seed, Judge(Families.Select(f => curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets.Count - 1)).ToList(), chance)));
+            perSeed.Add((seed, Judge(Names.Select(f => curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets.Count - 1)).ToList(), chance)));
         }
         var assessment = Assessment.AcrossSeeds(Rule, perSeed);
 
@@ -194,7 +196,7 @@ public static class LongRangeExperiment
             var (lo, hi) = Wilson.Interval(c, n);
             return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
         });
-        var lines = Families.Select(f => (f, Pooled(curve.Where(p => p.Family == f), f).ToList()))
+        var lines = Names.Select(f => (f, Pooled(curve.Where(p => p.Family == f), f).ToList()))
             .Append(("bag of words, no cue", Pooled(bowNoCue, "").ToList()))
             .Append(("bag of words, with cue", Pooled(bowCue, "").ToList())).ToList();
         var plot = Plots.Lines(s.PlotPath("long-range-accuracy"),
@@ -211,20 +213,20 @@ public static class LongRangeExperiment
             return points.Count == 1 ? $"{mean:P0}" : $"{mean:P0} ({points.Min(p => p.Accuracy):P0}–{points.Max(p => p.Accuracy):P0})";
         }
         var pooledByFamily = lines.ToDictionary(l => l.Item1, l => l.Item2);
-        var table = new List<string[]> { new[] { "model", "parameters" }.Concat(pooledByFamily["transformer"].Select(p => $"d≈{p.Distance:F0}")).ToArray() };
-        foreach (var f in Families) table.Add(new[] { f, parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets.Count).Select(b => Cell(f, b))).ToArray());
+        var table = new List<string[]> { new[] { "model", "parameters" }.Concat(pooledByFamily[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}")).ToArray() };
+        foreach (var f in Names) table.Add(new[] { f, parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets.Count).Select(b => Cell(f, b))).ToArray());
         foreach (var name in new[] { "bag of words, no cue", "bag of words, with cue" })
             table.Add(new[] { name, "–" }.Concat(pooledByFamily[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
 
-        var far = Families.ToDictionary(f => f, f => pooledByFamily[f][^1]);
+        var far = Names.ToDictionary(f => f, f => pooledByFamily[f][^1]);
         string Describe(string f) => far[f].Low <= chance && chance <= far[f].High ? $"{f} at chance ({far[f].Accuracy:P0})" : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
-        var best = Families.FirstOrDefault(f => Families.Where(o => o != f).All(o => far[f].Low > far[o].High));
+        var best = Names.FirstOrDefault(f => Names.Where(o => o != f).All(o => far[f].Low > far[o].High));
         var budget = Training(s);
-        var finding = $"At the longest distances (about {far["transformer"].Distance:F0} tokens): {string.Join(", ", Families.Select(Describe))}" +
+        var finding = $"At the longest distances (about {far[ModelFamily.Transformer.Name()].Distance:F0} tokens): {string.Join(", ", Names.Select(Describe))}" +
             (best is null ? "; no family is ahead of all others beyond the intervals" : $"; {best} is ahead of every other family beyond the intervals") + ". " +
             $"Chance is {chance:P0}; the bag-of-words model without the cue got {bowNoCue.Average(p => p.Accuracy):P0} (no shortcut), with the cue {bowCue.Average(p => p.Accuracy):P0}. " +
             $"Budget: {budget.Steps} steps of {budget.BatchSize} examples per model (the same for every family), " +
-            $"{string.Join(", ", Families.Select(f => $"{f} {seconds[f].Average():F0} s"))}; about {parameters["transformer"]:N0} parameters each. " +
+            $"{string.Join(", ", Names.Select(f => $"{f} {seconds[f].Average():F0} s"))}; about {parameters[ModelFamily.Transformer.Name()]:N0} parameters each. " +
             $"Verdict: {assessment.Words}.";
         return new LabResult("long-range", "Long-range dependencies",
             "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier word in one step (path length 1).",

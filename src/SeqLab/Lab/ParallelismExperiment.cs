@@ -1,3 +1,5 @@
+using SeqLab.IO;
+using SeqLab.Models;
 using System.Diagnostics;
 using SeqLab.Attention;
 using SeqLab.Recurrent;
@@ -14,18 +16,21 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class ParallelismExperiment
 {
-    public static readonly string[] Layers = ["rnn", "lstm", "gru", "self-attention"];
+    const string SelfAttention = "self-attention";
+
+    /// <summary>The layers compared: each recurrent family (by its spelling) and self-attention.</summary>
+    public static readonly string[] Layers = [.. Enum.GetValues<RecurrentFamily>().Select(f => f.Name()), SelfAttention];
 
     sealed record Layer(string Name, Func<Tensor, Tensor> Forward, nn.Module Module);
 
     static Layer Build(string name, int d, int heads)
     {
-        if (name == "self-attention")
+        if (name == SelfAttention)
         {
             var mha = new MultiHeadAttention(d, heads);
             return new Layer(name, x => mha.call(x, x, x, null, null).Output, mha);
         }
-        var family = name switch { "rnn" => RecurrentFamily.Rnn, "gru" => RecurrentFamily.Gru, _ => RecurrentFamily.Lstm };
+        var family = Spelling.Parse<RecurrentFamily>("layer", name);
         var rnn = new RecurrentLayer(new RecurrentOptions(family, d, d));
         return new Layer(name, x => rnn.call(x, null, null).Output, rnn);
     }
@@ -57,8 +62,8 @@ public static class ParallelismExperiment
     /// <summary>Sequential steps of one layer over n positions: counted for recurrence, 1 for attention (no loop over positions).</summary>
     public static long SequentialSteps(string name, int n, int d = 8)
     {
-        if (name == "self-attention") return 1;
-        var family = name switch { "rnn" => RecurrentFamily.Rnn, "gru" => RecurrentFamily.Gru, _ => RecurrentFamily.Lstm };
+        if (name == SelfAttention) return 1;
+        var family = Spelling.Parse<RecurrentFamily>("layer", name);
         using var layer = new RecurrentLayer(new RecurrentOptions(family, d, d, Impl: RecurrentImpl.Reference));
         using var scope = NewDisposeScope();
         using (no_grad()) layer.call(randn(1, n, d), null, null);
@@ -112,9 +117,9 @@ public static class ParallelismExperiment
             l.Module.Dispose();
         }
         // The n from which on attention stays slower than each recurrent layer (robust to noise at tiny n).
-        var crossover = Layers.Where(n => n != "self-attention").ToDictionary(r => r, r =>
+        var crossover = Layers.Where(n => n != SelfAttention).ToDictionary(r => r, r =>
         {
-            int lastNotSlower = Enumerable.Range(0, ns.Length).LastOrDefault(k => byN["self-attention"][k] <= byN[r][k], -1);
+            int lastNotSlower = Enumerable.Range(0, ns.Length).LastOrDefault(k => byN[SelfAttention][k] <= byN[r][k], -1);
             return lastNotSlower + 1 < ns.Length ? ns[lastNotSlower + 1] : (int?)null;
         });
 
@@ -137,9 +142,9 @@ public static class ParallelismExperiment
             table.Add([name, paper[i], byN[name][0].ToString("F2"), byN[name][^1].ToString("F1"), slope[name].ToString("F2"), steps[name][^1].ToString("N0"), speedup[name].ToString("F2") + "×"]);
         }
         string Cross(string r) => crossover[r] is { } n ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}") : $"no n up to {ns[^1]}";
-        var finding = $"Recurrent layers take n sequential steps (counted: {steps["lstm"][^1]:N0} at n = {ns[^1]}), attention one. Time grows with n with log-log slope " +
-            string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross("lstm")}, " +
-            $"than the GRU at {Cross("gru")} and than the plain RNN at {Cross("rnn")} (d = {d}; the paper: attention is cheaper while n < d). " +
+        var finding = $"Recurrent layers take n sequential steps (counted: {steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n = {ns[^1]}), attention one. Time grows with n with log-log slope " +
+            string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm.Name())}, " +
+            $"than the GRU at {Cross(RecurrentFamily.Gru.Name())} and than the plain RNN at {Cross(RecurrentFamily.Rnn.Name())} (d = {d}; the paper: attention is cheaper while n < d). " +
             $"Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {speedup[name]:F2}×")) + ".";
         var assessment = Judge(ns, steps);
         finding += $" Verdict: {assessment.Words}.";

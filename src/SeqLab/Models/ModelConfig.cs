@@ -1,4 +1,6 @@
+using SeqLab.Data;
 using SeqLab.Recurrent;
+using SeqLab.Text;
 
 namespace SeqLab.Models;
 
@@ -8,16 +10,11 @@ namespace SeqLab.Models;
 /// </summary>
 public sealed class ModelConfig
 {
-    public static readonly string[] Families = ["rnn", "lstm", "gru", "transformer"];
-    public static readonly string[] Tasks = ["lm", "classify", "seq2seq"];
-    public static readonly string[] Impls = ["fused", "reference"];
-    public static readonly string[] Poolings = ["last", "mean", "max"];
-
-    public string Family { get; set; } = "lstm";
-    public string Task { get; set; } = "lm";
+    public ModelFamily Family { get; set; } = ModelFamily.Lstm;
+    public TaskKind Task { get; set; } = TaskKind.Lm;
     /// <summary>fused (libtorch kernels) or reference (our cells stepping in C#); weights are interchangeable.</summary>
-    public string Impl { get; set; } = "fused";
-    public string Tokenizer { get; set; } = "word";
+    public RecurrentImpl Impl { get; set; } = RecurrentImpl.Fused;
+    public TokenizerKind Tokenizer { get; set; } = TokenizerKind.Word;
     public bool Lowercase { get; set; } = true;
     public int MinCount { get; set; } = 2;
     public int MaxVocab { get; set; } = 16000;
@@ -31,7 +28,7 @@ public sealed class ModelConfig
     /// <summary>Simple RNN only: ReLU instead of tanh.</summary>
     public bool Relu { get; set; }
     /// <summary>classify: how the token states become one vector (last state, mean or max over states).</summary>
-    public string Pooling { get; set; } = "last";
+    public Pooling Pooling { get; set; } = Pooling.Last;
     /// <summary>Longest input the model reads at once (predict keeps the last this-many tokens of the context; seq2seq: also the longest output).</summary>
     public int MaxLength { get; set; } = 512;
     /// <summary>Transformer: attention heads (must divide hidden_size, which is d_model).</summary>
@@ -53,21 +50,16 @@ public sealed class ModelConfig
 
     public RecurrentFamily RecurrentFamily => Family switch
     {
-        "rnn" => RecurrentFamily.Rnn,
-        "gru" => RecurrentFamily.Gru,
+        ModelFamily.Rnn => RecurrentFamily.Rnn,
+        ModelFamily.Gru => RecurrentFamily.Gru,
         _ => RecurrentFamily.Lstm,
     };
 
-    public RecurrentImpl RecurrentImpl => Impl == "reference" ? RecurrentImpl.Reference : RecurrentImpl.Fused;
+    public bool IsTransformer => Family == ModelFamily.Transformer;
 
     /// <summary>Rejects impossible settings with a message that names the key and the allowed values.</summary>
     public void Validate()
     {
-        OneOf("model", Family, Families);
-        OneOf("task", Task, Tasks);
-        OneOf("impl", Impl, Impls);
-        OneOf("tokenizer", Tokenizer, Text.Tokenizers.Names);
-        OneOf("pooling", Pooling, Poolings);
         AtLeast("embed_dim", EmbedDim, 1);
         AtLeast("hidden_size", HiddenSize, 1);
         AtLeast("num_layers", NumLayers, 1);
@@ -76,7 +68,7 @@ public sealed class ModelConfig
         AtLeast("max_length", MaxLength, 1);
         if (double.IsNaN(Dropout) || Dropout < 0 || Dropout >= 1)
             throw new SeqLabInputException($"dropout must be in [0, 1) (got {Dropout}); try 0.1.");
-        if (Family == "transformer")
+        if (IsTransformer)
         {
             AtLeast("heads", Heads, 1);
             AtLeast("ff_dim", FfDim, 1);
@@ -86,16 +78,10 @@ public sealed class ModelConfig
                 throw new SeqLabInputException($"for the Transformer embed_dim and hidden_size are both d_model; set them equal (got {EmbedDim} and {HiddenSize}).");
             if (Bidirectional) throw new SeqLabInputException("--bidirectional is for recurrent models; a Transformer encoder already reads both ways.");
         }
-        if (FreezeEmbeddings && TieWeights && Task is "lm" or "seq2seq")
+        if (FreezeEmbeddings && TieWeights && Task is TaskKind.Lm or TaskKind.Seq2Seq)
             throw new SeqLabInputException("frozen embeddings are tied to the output layer, which would freeze it too; add --untie-weights (or set tie_weights false) with --freeze-embeddings.");
-        if (Bidirectional && Task == "lm")
+        if (Bidirectional && Task == TaskKind.Lm)
             throw new SeqLabInputException("a bidirectional model cannot be a language model (it would see the word it predicts); drop --bidirectional or use --task classify.");
-    }
-
-    internal static void OneOf(string key, string value, string[] allowed)
-    {
-        if (!allowed.Contains(value))
-            throw new SeqLabInputException($"unknown {key} '{value}'; use one of: {string.Join(", ", allowed)}.");
     }
 
     internal static void AtLeast(string key, double value, double min)

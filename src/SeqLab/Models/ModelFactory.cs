@@ -1,3 +1,5 @@
+using SeqLab.Data;
+
 namespace SeqLab.Models;
 
 /// <summary>Builds the model a config describes.</summary>
@@ -9,8 +11,8 @@ public static class ModelFactory
         if (config.VocabSize < 5) throw new SeqLabInputException($"the vocabulary has {config.VocabSize} entries; the training text is too small.");
         return config.Task switch
         {
-            "classify" => new SequenceClassifier(config),
-            "seq2seq" => new Seq2SeqModel(config),
+            TaskKind.Classify => new SequenceClassifier(config),
+            TaskKind.Seq2Seq => new Seq2SeqModel(config),
             _ => new LanguageModel(config),
         };
     }

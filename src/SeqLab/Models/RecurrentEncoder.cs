@@ -15,7 +15,7 @@ public sealed class RecurrentEncoder : SequenceEncoder
     public RecurrentEncoder(ModelConfig c) : base(nameof(RecurrentEncoder))
     {
         rnn = new RecurrentLayer(new RecurrentOptions(c.RecurrentFamily, c.EmbedDim, c.HiddenSize, c.NumLayers,
-            c.Bidirectional, c.NumLayers > 1 ? c.Dropout : 0.0, c.Relu, c.RecurrentImpl));
+            c.Bidirectional, c.NumLayers > 1 ? c.Dropout : 0.0, c.Relu, c.Impl));
         RegisterComponents();
     }
 

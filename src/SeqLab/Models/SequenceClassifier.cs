@@ -32,8 +32,8 @@ public sealed class SequenceClassifier : SequenceModel
         var (h, last) = Encoder.call(x, lengths);                 // (B, T, D·H), (B, D·H)
         var pooled = Config.Pooling switch
         {
-            "mean" => MeanPool(h, lengths),
-            "max" => MaxPool(h, lengths),
+            Pooling.Mean => MeanPool(h, lengths),
+            Pooling.Max => MaxPool(h, lengths),
             _ => last,
         };
         return head.call(dropout.call(pooled));                   // (B, C)

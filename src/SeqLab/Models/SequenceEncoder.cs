@@ -12,5 +12,5 @@ public abstract class SequenceEncoder(string name) : nn.Module<Tensor, Tensor?, 
     public abstract int OutputSize { get; }
 
     public static SequenceEncoder Create(ModelConfig c) =>
-        c.Family == "transformer" ? new TransformerEncoder(c) : new RecurrentEncoder(c);
+        c.Family == ModelFamily.Transformer ? new TransformerEncoder(c) : new RecurrentEncoder(c);
 }

@@ -1,4 +1,5 @@
 using SeqLab.Attention;
+using SeqLab.Data;
 using SeqLab.Transformer;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public sealed class TransformerEncoder : SequenceEncoder
     public TransformerEncoder(ModelConfig c) : base(nameof(TransformerEncoder))
     {
         modelDim = c.HiddenSize;
-        causal = c.Task == "lm";  // classify and seq2seq encoders read both ways
+        causal = c.Task == TaskKind.Lm;  // classify and seq2seq encoders read both ways
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst)).ToArray());

@@ -1,13 +1,11 @@
 namespace SeqLab.Text;
 
+/// <summary>The tokenizer a <see cref="TokenizerKind"/> names.</summary>
 public static class Tokenizers
 {
-    public static readonly string[] Names = ["word", "char"];
-
-    public static ITokenizer Create(string name, bool lowercase) => name switch
+    public static ITokenizer Create(TokenizerKind kind, bool lowercase) => kind switch
     {
-        "word" => new WordTokenizer(lowercase),
-        "char" => new CharTokenizer(lowercase),
-        _ => throw new SeqLabInputException($"unknown tokenizer '{name}'; use one of: {string.Join(", ", Names)}."),
+        TokenizerKind.Char => new CharTokenizer(lowercase),
+        _ => new WordTokenizer(lowercase),
     };
 }

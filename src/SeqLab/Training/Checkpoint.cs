@@ -76,7 +76,7 @@ public static class Checkpoint
     }
 
     /// <summary>Loads and verifies a checkpoint. <paramref name="best"/> picks the best-validation weights rather than the latest.</summary>
-    public static LoadedModel Load(string dir, bool best = true, string? expectedFamily = null)
+    public static LoadedModel Load(string dir, bool best = true, ModelFamily? expectedFamily = null)
     {
         if (!Directory.Exists(dir)) throw new SeqLabInputException($"{dir} is not a model directory (it does not exist); pass the --out folder of `seqlab train`.");
         var manifestPath = Path.Combine(dir, ManifestFile);
@@ -94,9 +94,9 @@ public static class Checkpoint
         var config = ReadJson<ModelConfig>(Path.Combine(dir, ConfigFile));
         var training = ReadJson<TrainingOptions>(Path.Combine(dir, TrainingFile));
         if (config.Family != manifest.Family || config.Task != manifest.Task)
-            throw new SeqLabInputException($"{dir}: config.json says {config.Family}/{config.Task} but the weights are {manifest.Family}/{manifest.Task}; the folder mixes two runs, retrain.");
+            throw new SeqLabInputException($"{dir}: config.json says {config.Family.Name()}/{config.Task.Name()} but the weights are {manifest.Family.Name()}/{manifest.Task.Name()}; the folder mixes two runs, retrain.");
         if (expectedFamily is not null && expectedFamily != config.Family)
-            throw new SeqLabInputException($"{dir} holds a {config.Family} model, not {expectedFamily}; pass a {expectedFamily} checkpoint or change --model.");
+            throw new SeqLabInputException($"{dir} holds a {config.Family.Name()} model, not {expectedFamily.Value.Name()}; pass a {expectedFamily.Value.Name()} checkpoint or change --model.");
         var vocab = Vocabulary.Load(Path.Combine(dir, VocabFile));
         if (vocab.Count != config.VocabSize)
             throw new SeqLabInputException($"{dir}: vocab.json has {vocab.Count} tokens but the model was built for {config.VocabSize}; the vocabulary does not belong to these weights, retrain.");

@@ -7,8 +7,8 @@ public static class LearningRateSchedule
     /// <param name="modelDim">d_model for the noam schedule.</param>
     public static double At(TrainingOptions o, long step, long? totalSteps, int modelDim) => o.Schedule switch
     {
-        "noam" => o.LearningRate * Noam(step, modelDim, o.WarmupSteps),
-        "cosine" => Warmup(o, step) * Cosine(step, o.WarmupSteps, totalSteps),
+        Schedule.Noam => o.LearningRate * Noam(step, modelDim, o.WarmupSteps),
+        Schedule.Cosine => Warmup(o, step) * Cosine(step, o.WarmupSteps, totalSteps),
         _ => Warmup(o, step),
     };
 

@@ -1,3 +1,4 @@
+using SeqLab.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SeqLab.Models;
@@ -15,8 +16,8 @@ public sealed class Manifest
     /// <summary>The SeqLab and TorchSharp versions that wrote this checkpoint (absent before 0.2.0).</summary>
     [System.Text.Json.Serialization.JsonPropertyName("seqlab_version")] public string? SeqLabVersion { get; set; }
     [System.Text.Json.Serialization.JsonPropertyName("torchsharp_version")] public string? TorchSharpVersion { get; set; }
-    public string Family { get; set; } = "";
-    public string Task { get; set; } = "";
+    public ModelFamily Family { get; set; }
+    public TaskKind Task { get; set; }
     public string Weights { get; set; } = "";
     public string? BestWeights { get; set; }
     public string? Optimizer { get; set; }

@@ -85,7 +85,7 @@ public sealed class Trainer(TrainingOptions options)
     bool EvaluateAndSave(SequenceModel model, TaskData data, OptimizerHelper optimizer, TrainingState state, string outDir,
         StreamWriter metrics, double elapsed, long? totalSteps, double lr, double tps)
     {
-        var result = Evaluator.Evaluate(model, data.Valid);
+        var result = Validation.Evaluate(model, data.Valid);
         // Weights that give a non-finite validation loss are not worth a checkpoint: keep the last good one.
         if (!double.IsFinite(result.Loss)) Diverged(state.Step, $"the validation loss is {result.Loss}", outDir);
         bool better = result.Loss < state.BestValidLoss;

@@ -8,10 +8,7 @@ namespace SeqLab.Training;
 /// </summary>
 public sealed class TrainingOptions
 {
-    public static readonly string[] Schedules = ["constant", "cosine", "noam"];
-    public static readonly string[] Optimizers = ["adamw", "adam"];
-
-    public string Optimizer { get; set; } = "adamw";
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
     public double LearningRate { get; set; } = 3e-3;
     public double Beta1 { get; set; } = 0.9;
     public double Beta2 { get; set; } = 0.999;
@@ -19,7 +16,7 @@ public sealed class TrainingOptions
     public double WeightDecay { get; set; } = 0.01;
     /// <summary>Gradients are rescaled so their global L2 norm is at most this (0 = no clipping).</summary>
     public double ClipNorm { get; set; } = 1.0;
-    public string Schedule { get; set; } = "constant";
+    public Schedule Schedule { get; set; } = Schedule.Constant;
     public int WarmupSteps { get; set; } = 100;
     public double LabelSmoothing { get; set; }
     public int BatchSize { get; set; } = 32;
@@ -47,9 +44,9 @@ public sealed class TrainingOptions
     public static TrainingOptions Paper(TrainingOptions? o = null)
     {
         o ??= new TrainingOptions();
-        (o.Optimizer, o.Beta1, o.Beta2, o.Eps, o.WeightDecay) = ("adam", 0.9, 0.98, 1e-9, 0.0);
+        (o.Optimizer, o.Beta1, o.Beta2, o.Eps, o.WeightDecay) = (OptimizerKind.Adam, 0.9, 0.98, 1e-9, 0.0);
         o.LabelSmoothing = 0.1;
-        (o.Schedule, o.WarmupSteps, o.LearningRate) = ("noam", 4000, 1.0);
+        (o.Schedule, o.WarmupSteps, o.LearningRate) = (Schedule.Noam, 4000, 1.0);
         return o;
     }
 
@@ -58,8 +55,6 @@ public sealed class TrainingOptions
 
     public void Validate()
     {
-        ModelConfig.OneOf("optimizer", Optimizer, Optimizers);
-        ModelConfig.OneOf("schedule", Schedule, Schedules);
         Positive("learning_rate", LearningRate);
         if (Beta1 < 0 || Beta1 >= 1 || Beta2 < 0 || Beta2 >= 1) throw new SeqLabInputException($"beta1 and beta2 must be in [0, 1) (got {Beta1}, {Beta2}).");
         Positive("eps", Eps);
@@ -76,7 +71,7 @@ public sealed class TrainingOptions
         ModelConfig.AtLeast("patience", Patience, 0);
         if (ValidFraction <= 0 || ValidFraction >= 1) throw new SeqLabInputException($"valid_fraction must be in (0, 1) (got {ValidFraction}).");
         if (Threads is { } n) ModelConfig.AtLeast("threads", n, 1);
-        if (Schedule == "noam" && WarmupSteps < 1) throw new SeqLabInputException("the noam schedule needs warmup_steps ≥ 1.");
+        if (Schedule == Schedule.Noam && WarmupSteps < 1) throw new SeqLabInputException("the noam schedule needs warmup_steps ≥ 1.");
     }
 
     static void Positive(string key, double value)

@@ -9,7 +9,7 @@ namespace SeqLab.Training;
 /// <summary>One optimiser step, shared by the trainer and `seqlab bench` so the benchmark measures exactly what training runs.</summary>
 internal static class TrainingStep
 {
-    public static OptimizerHelper Optimizer(TrainingOptions o, IList<Parameter> parameters) => o.Optimizer == "adam"
+    public static OptimizerHelper Optimizer(TrainingOptions o, IList<Parameter> parameters) => o.Optimizer == OptimizerKind.Adam
         ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
         : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
 

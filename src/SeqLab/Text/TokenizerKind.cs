@@ -1,0 +1,4 @@
+namespace SeqLab.Text;
+
+/// <summary>How text becomes tokens (`--tokenizer`).</summary>
+public enum TokenizerKind { Word, Char }

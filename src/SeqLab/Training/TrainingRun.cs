@@ -1,0 +1,112 @@
+using SeqLab.Data;
+using SeqLab.Embeddings;
+using SeqLab.Models;
+using SeqLab.Native;
+using SeqLab.Text;
+
+namespace SeqLab.Training;
+
+/// <summary>
+/// One training run from data to checkpoint — the recipe every caller uses (the CLI, the lab, the
+/// playground's defaults, the tests): read the data under one vocabulary, build or restore the model,
+/// open the checkpoint folder, train, load the result.
+/// </summary>
+public sealed class TrainingRun
+{
+    public ModelConfig Config { get; }
+    public TrainingOptions Options { get; }
+    public TaskData Data { get; }
+    public SequenceModel Model { get; }
+    /// <summary>The checkpoint folder.</summary>
+    public string Directory { get; }
+    /// <summary>The saved run this one continues, or null for a new run.</summary>
+    public LoadedModel? Resumed { get; }
+    /// <summary>How many vocabulary words started from pretrained vectors (0 without them).</summary>
+    public int PretrainedWords { get; }
+    public long Parameters => Model.UniqueParameters().Sum(p => p.numel());
+
+    /// <summary>After each step, and after each validation with its numbers.</summary>
+    public event Action<TrainingProgress>? Progress;
+
+    TrainingRun(ModelConfig config, TrainingOptions options, TaskData data, SequenceModel model, string dir,
+        LoadedModel? resumed, int pretrainedWords)
+    {
+        (Config, Options, Data, Model, Directory, Resumed, PretrainedWords) =
+            (config, options, data, model, dir, resumed, pretrainedWords);
+    }
+
+    /// <summary>
+    /// A new run into <paramref name="outDir"/>, which must not hold a checkpoint. The config and options
+    /// are used as they are; <see cref="TrainingDefaults.Apply"/> fills what a user left unset.
+    /// </summary>
+    public static TrainingRun Start(ModelConfig config, TrainingOptions options, string data, string? valid, string outDir,
+        WordVectors? pretrained = null)
+    {
+        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
+            throw new SeqLabInputException($"{outDir} already holds a checkpoint; continue it with --resume {outDir} or choose another --out.");
+        config.Validate();
+        options.Validate();
+        if (pretrained is null && config.PretrainedEmbeddings is { } path) pretrained = WordVectors.Load(path);
+        Seed(options);
+        var taskData = PrepareData(config, options, data, valid);
+        var model = ModelFactory.Create(config);
+        int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
+        Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
+        return new TrainingRun(config, options, taskData, model, outDir, null, found);
+    }
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="dir"/> on the same data: its model, optimiser state and
+    /// place in the data order. <paramref name="change"/> may extend the budget or alter the schedule.
+    /// </summary>
+    public static TrainingRun Resume(string dir, string data, string? valid, Action<TrainingOptions>? change = null)
+    {
+        TorchRuntime.EnsureLoaded();
+        var saved = Checkpoint.Load(dir, best: false);
+        var options = saved.Training;
+        change?.Invoke(options);
+        options.Validate();
+        Seed(options);
+        var taskData = PrepareData(saved.Config, options, data, valid, saved.Vocabulary);
+        return new TrainingRun(saved.Config, options, taskData, saved.Model, dir, saved, 0);
+    }
+
+    /// <summary>Trains until the budget, early stopping or divergence ends the run; the checkpoint is current after each validation.</summary>
+    public TrainingState Run()
+    {
+        var trainer = new Trainer(Options);
+        trainer.Progress += p => Progress?.Invoke(p);
+        return trainer.Run(Model, Data, Directory, Resumed);
+    }
+
+    /// <summary>The trained model as saved: the best validation weights, or the latest.</summary>
+    public LoadedModel Load(bool best = true) => Checkpoint.Load(Directory, best);
+
+    /// <summary>
+    /// The task's data under the config's text pipeline and the options' batch shape. A new vocabulary
+    /// (and label set) is built from the training part unless <paramref name="vocab"/> is given; the
+    /// config learns its vocabulary size and labels.
+    /// </summary>
+    public static TaskData PrepareData(ModelConfig config, TrainingOptions options, string data, string? valid,
+        Vocabulary? vocab = null)
+    {
+        var dataOptions = new DataOptions
+        {
+            Task = config.Task, Tokenizer = config.Tokenizer, Lowercase = config.Lowercase, MinCount = config.MinCount,
+            MaxVocab = config.MaxVocab, MaxLength = config.MaxLength, SeqLen = options.SeqLen, BatchSize = options.BatchSize,
+            Seed = options.Seed, ValidFraction = options.ValidFraction, LengthBuckets = options.LengthBuckets,
+            Curriculum = options.Curriculum,
+        };
+        var labels = vocab is not null && config.Task == TaskKind.Classify ? config.Labels : null;
+        var taskData = TaskData.Prepare(dataOptions, data, valid, vocab, labels);
+        config.VocabSize = taskData.Vocabulary.Count;
+        if (config.Task == TaskKind.Classify) config.Labels = [.. taskData.Labels];
+        return taskData;
+    }
+
+    static void Seed(TrainingOptions options)
+    {
+        TorchRuntime.SetThreads(options.Threads);
+        TorchSharp.torch.manual_seed(options.Seed);
+    }
+}
