@@ -54,10 +54,12 @@ public static class LabCommand
             var other => throw new SeqLabInputException($"unknown --scale '{other}'; use small (default) or full."),
         };
         TorchRuntime.EnsureLoaded();
-        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), line => Output.Info($"  {line}"),
+        Action<string> log = line => Output.Info($"  {line}");
+        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), log,
             seeds: a.Int("seeds", 1, 100) ?? defaultSeeds)
         {
             Corpus = a.String("corpus"),
+            FetchCorpus = dir => SpanishCorpus.Fetch(dir, log),
             Sentence = a.All("sentence").FirstOrDefault(),
         };
     }

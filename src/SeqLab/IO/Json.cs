@@ -14,6 +14,4 @@ internal static class Json
         Converters = { new SpellingConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
-
-    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 }

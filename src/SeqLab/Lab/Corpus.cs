@@ -1,13 +1,12 @@
 using SeqLab.Data;
 using SeqLab.IO;
-using System.Diagnostics;
 using SeqLab.Text;
 
 namespace SeqLab.Lab;
 
 /// <summary>
 /// The real text the lab trains on: the session's --corpus (a file or folder; its last 10% of lines
-/// held out), or Debian's fortunes-es in data/es, fetched by scripts/get-spanish-corpus.sh when absent.
+/// held out), or Debian's fortunes-es in data/es (fetched through the session's FetchCorpus when absent).
 /// </summary>
 internal static class Corpus
 {
@@ -31,29 +30,10 @@ internal static class Corpus
         string trainPath = Path.Combine(dir, "train.txt"), testPath = Path.Combine(dir, "test.txt");
         if (!File.Exists(trainPath) || !File.Exists(testPath))
         {
-            var script = FindScript();
-            if (script is null) return (null, "no corpus: give --corpus PATH (any UTF-8 text), or run scripts/get-spanish-corpus.sh from a SeqLab checkout");
-            s.Log($"fetching the Spanish corpus with {script}");
-            try
-            {
-                using var p = Process.Start(new ProcessStartInfo("bash", [script, dir]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-                var err = p.StandardError.ReadToEnd();
-                p.WaitForExit();
-                if (p.ExitCode != 0) return (null, $"{script} failed ({err.Trim().Split('\n').LastOrDefault()}); give --corpus PATH with any UTF-8 text instead");
-            }
-            catch (System.ComponentModel.Win32Exception e) { return (null, $"could not run {script} ({e.Message}); give --corpus PATH instead"); }
+            var problem = s.FetchCorpus is { } fetch ? fetch(dir)
+                : "no corpus: give --corpus PATH (any UTF-8 text), or run scripts/get-spanish-corpus.sh from a SeqLab checkout";
+            if (problem is not null) return (null, problem);
         }
         return (new Files(trainPath, testPath, "Debian's fortunes-es (Spanish quotations, 0.9 MB; the last 10% held out)"), null);
-    }
-
-    static string? FindScript()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                var candidate = Path.Combine(d.FullName, "scripts", "get-spanish-corpus.sh");
-                if (File.Exists(candidate)) return candidate;
-            }
-        return null;
     }
 }

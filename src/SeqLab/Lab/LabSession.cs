@@ -29,6 +29,12 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
     public int Threads { get; } = threads ?? Environment.ProcessorCount;
     /// <summary>A text corpus for the experiments on real text (effective-context, context); null = fetch fortunes-es.</summary>
     public string? Corpus { get; set; }
+    /// <summary>
+    /// Fetches the default corpus into the folder it is given when an experiment needs it and it is
+    /// absent; returns null on success or the reason it could not. The library starts no process itself:
+    /// the CLI supplies this (it runs scripts/get-spanish-corpus.sh).
+    /// </summary>
+    public Func<string, string?>? FetchCorpus { get; init; }
     /// <summary>The sentence for the attention maps; null = the lecture's.</summary>
     public string? Sentence { get; set; }
     readonly Dictionary<string, LoadedModel> models = new();

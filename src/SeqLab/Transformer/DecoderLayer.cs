@@ -25,7 +25,6 @@ public sealed class DecoderLayer : TransformerLayer
         RegisterComponents();
     }
 
-    public MultiHeadAttention CrossAttention => multihead_attn;
 
     /// <summary>
     /// x (B, T, d) the shifted output; memory (B, S, d) the encoder's states; causal (T, T);
