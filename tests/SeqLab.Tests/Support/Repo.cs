@@ -1,75 +1,8 @@
 using System.Text;
 using SeqLab.Native;
 
-[assembly: Xunit.CollectionBehavior(MaxParallelThreads = 2)]
 
 namespace SeqLab.Tests;
-
-/// <summary>A temporary folder per test, deleted afterwards.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("seqlab-test-").FullName;
-    public string File(string name, string content)
-    {
-        var p = System.IO.Path.Combine(Path, name);
-        System.IO.File.WriteAllText(p, content, new UTF8Encoding(false));
-        return p;
-    }
-    public string Bytes(string name, byte[] content)
-    {
-        var p = System.IO.Path.Combine(Path, name);
-        System.IO.File.WriteAllBytes(p, content);
-        return p;
-    }
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
-}
-
-public static class Torch
-{
-    public static void Init(int threads = 1) => TorchRuntime.SetThreads(threads);
-}
-
-/// <summary>Small generated corpora with known structure.</summary>
-public static class Corpora
-{
-    /// <summary>A highly repetitive Spanish text: a handful of sentences in random order.</summary>
-    public static string Repetitive(int lines = 400, int seed = 1)
-    {
-        string[] sentences =
-        [
-            "me senté en el banco del parque .",
-            "fui al banco a sacar dinero .",
-            "el perro come su comida en la cocina .",
-            "la niña lee un libro en el jardín .",
-            "crecí en un pueblo de los alpes suizos .",
-            "todavía puedo hablar fluidamente alemán .",
-        ];
-        var rng = new Random(seed);
-        return string.Join("\n", Enumerable.Range(0, lines).Select(_ => sentences[rng.Next(sentences.Length)])) + "\n";
-    }
-
-    /// <summary>
-    /// Classification TSV whose label is fixed by one word near the end of the text; the other words
-    /// are random filler shared by all labels.
-    /// </summary>
-    public static string KeywordNearEnd(int examples, int seed)
-    {
-        string[] filler = ["casa", "perro", "árbol", "cielo", "libro", "mesa", "camino", "río", "nube", "piedra", "campo", "puerta"];
-        (string Label, string Word)[] classes = [("norte", "frío"), ("sur", "calor"), ("este", "sol")];
-        var rng = new Random(seed);
-        var lines = new List<string>();
-        for (int i = 0; i < examples; i++)
-        {
-            var c = classes[rng.Next(classes.Length)];
-            var words = Enumerable.Range(0, rng.Next(6, 12)).Select(_ => filler[rng.Next(filler.Length)]).ToList();
-            words.Add(c.Word);
-            words.Add(filler[rng.Next(filler.Length)]);
-            lines.Add($"{c.Label}\t{string.Join(' ', words)}");
-        }
-        return string.Join("\n", lines) + "\n";
-    }
-}
 
 /// <summary>The repository checkout the tests were built from, and running other programs in it.</summary>
 public static class Repo

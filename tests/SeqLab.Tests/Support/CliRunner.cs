@@ -36,6 +36,3 @@ public static class CliRunner
         }
     }
 }
-
-[CollectionDefinition("cli", DisableParallelization = true)]
-public sealed class CliCollection;

@@ -21,13 +21,3 @@ public class WordTokenizerSpec
         Assert.Equal("¿Dónde está el banco? ¡Allí, «cerca»!", t.Detokenize(t.Tokenize("¿Dónde está el banco? ¡Allí, «cerca»!")));
     }
 }
-
-public class CharTokenizerSpec
-{
-    [Fact]
-    public void OneTokenPerGraphemeIncludingSpaces() =>
-        Assert.Equal(["a", "ñ", " ", "é"], new CharTokenizer().Tokenize("an\u0303 e\u0301"));
-
-    [Fact]
-    public void DetokenizeConcatenates() => Assert.Equal("¿qué?", new CharTokenizer().Detokenize(new CharTokenizer().Tokenize("¿qué?")));
-}

@@ -1,0 +1,68 @@
+using SeqLab.IO;
+using SeqLab.Data.Generated;
+using SeqLab.Models;
+using System.Text.Json;
+using SeqLab.Data;
+using SeqLab.Lab;
+
+namespace SeqLab.Tests;
+
+[Collection("cli")]
+public class DemoCliSpec
+{
+    [Fact]
+    public void DemoWritesASelfContainedReportWithEveryExperiment()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
+        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seeds", "2", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
+        foreach (var name in Experiments.Names) Assert.Contains($"id=\"{name}\"", html);
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("Verdict:", html);
+        Assert.DoesNotContain("Skipped:", html);
+        var doc = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(Experiments.Names.Length, doc.GetProperty("experiments").GetArrayLength());
+    }
+
+    [Fact]
+    public void EveryExperimentFileHasAVerdictFromARuleAndLongRangeHasItsCurve()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
+        Assert.Equal(0, CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seed", "5", "--seeds", "2").ExitCode);
+        foreach (var name in Experiments.Names)
+        {
+            var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), name + ".json"))).RootElement;
+            Assert.Contains(doc.GetProperty("verdict").GetString(), new[] { "supported", "not_supported", "inconclusive" });
+            Assert.False(string.IsNullOrWhiteSpace(doc.GetProperty("rule").GetString()), name);
+        }
+        var curve = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json"))).RootElement
+            .GetProperty("numbers").GetProperty("curve").EnumerateArray().ToList();
+        Assert.Equal(new[] { 5, 6 }, curve.Select(p => p.GetProperty("seed").GetInt32()).Distinct().Order());
+        Assert.Equal(LongRangeExperiment.Families.Select(f => f.Name()).Order(), curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order());
+        Assert.True(curve.Select(p => p.GetProperty("distance").GetDouble()).Distinct().Count() >= 8 * 2, "at least 8 distance buckets per seed");
+        Assert.All(curve, p => Assert.InRange(p.GetProperty("accuracy").GetDouble(), p.GetProperty("low").GetDouble(), p.GetProperty("high").GetDouble()));
+    }
+
+    [Fact]
+    public void DataLongRangeWritesClassificationAndLanguageModelText()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.tsv"), "--examples", "30", "--distance", "40").ExitCode);
+        var lines = File.ReadAllLines(dir.Sub("lr.tsv"));
+        Assert.Equal(30, lines.Length);
+        Assert.All(lines, l => Assert.Contains(l.Split('\t')[0], LongRange.Languages.Select(x => x.Language)));
+        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.txt"), "--examples", "5", "--format", "lm").ExitCode);
+        Assert.All(File.ReadAllLines(dir.Sub("lr.txt")), l => Assert.EndsWith(".", l));
+    }
+
+    [Fact]
+    public void UnknownExperimentIsABadInput()
+    {
+        var r = CliRunner.Run("lab", "telepathy");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("long-range", r.Stderr);
+    }
+}

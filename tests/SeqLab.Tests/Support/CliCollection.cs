@@ -1,0 +1,6 @@
+using SeqLab.Cli;
+
+namespace SeqLab.Tests;
+
+[CollectionDefinition("cli", DisableParallelization = true)]
+public sealed class CliCollection;
