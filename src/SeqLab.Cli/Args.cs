@@ -1,73 +1,88 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace SeqLab.Cli;
 
-/// <summary>One option a command accepts: `--name VALUE`, or a flag when <see cref="Value"/> is null.</summary>
-public sealed record Option(string Name, string? Value, string Help);
-
 /// <summary>
-/// A strict `--name value` parser: unknown options, missing values and malformed numbers are bad
-/// usage, reported in one line that names the option and points at --help.
+/// A command's parsed arguments. System.CommandLine tokenizes and matches them against the command's
+/// declared <see cref="Option"/>s; this class turns its errors into SeqLab's one-line messages (an
+/// unknown option, a missing value, a stray word) and converts values strictly: a malformed or
+/// out-of-range number names the option and what it must be.
 /// </summary>
 public sealed class Args
 {
     readonly string _command;
-    readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Option> _declared;
+    readonly Dictionary<string, IReadOnlyList<string>> _values = new(StringComparer.Ordinal);
     public List<string> Positionals { get; } = [];
 
-    Args(string command) => _command = command;
-
-    public static Args Parse(string command, string[] argv, IReadOnlyList<Option> options)
+    Args(string command, IEnumerable<Option> declared)
     {
-        var args = new Args(command);
-        var known = options.ToDictionary(o => o.Name);
-        for (int i = 0; i < argv.Length; i++)
+        _command = command;
+        _declared = declared.ToDictionary(o => o.Name);
+    }
+
+    /// <summary>The System.CommandLine command for a SeqLab command: its options, and its words when it takes some.</summary>
+    public static Command Build(string name, string summary, IEnumerable<Option> options, bool positionals)
+    {
+        var command = new Command(name, summary);
+        foreach (var o in options.Where(o => o.Name != "help"))
+            command.Options.Add(o.Value is null
+                ? new Option<bool>("--" + o.Name) { Description = o.Description, Arity = ArgumentArity.Zero }
+                : new Option<string[]>("--" + o.Name)
+                {
+                    Description = o.Description, HelpName = o.Value, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
+                });
+        if (positionals) command.Arguments.Add(new Argument<string[]>("words") { Arity = ArgumentArity.ZeroOrMore });
+        return command;
+    }
+
+    /// <summary>The arguments of <paramref name="command"/> from a parse of the whole command line, or a one-line error.</summary>
+    public static Args From(ParseResult result, Command command, IReadOnlyList<Option> options)
+    {
+        string name = command.Name;
+        if (result.UnmatchedTokens.FirstOrDefault() is { } stray)
+            throw new SeqLabInputException(stray.StartsWith('-')
+                ? $"unknown option {stray} for `seqlab {name}`; see `seqlab {name} --help`."
+                : $"unexpected argument '{stray}' for `seqlab {name}` (options start with --); see `seqlab {name} --help`.");
+        if (result.Errors.FirstOrDefault() is { } error)
         {
-            var a = argv[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--") { args.Positionals.Add(a); continue; }
-            var name = a[2..];
-            string? inline = null;
-            int eq = name.IndexOf('=');
-            if (eq >= 0) { inline = name[(eq + 1)..]; name = name[..eq]; }
-            if (!known.TryGetValue(name, out var opt))
-                throw new SeqLabInputException($"unknown option --{name} for `seqlab {command}`; see `seqlab {command} --help`.");
-            string value;
-            if (opt.Value is null)
-            {
-                if (inline is not null) throw new SeqLabInputException($"--{name} is a flag and takes no value.");
-                value = "true";
-            }
-            else if (inline is not null) value = inline;
-            else if (i + 1 < argv.Length) value = argv[++i];
-            else throw new SeqLabInputException($"--{name} needs a value ({opt.Value}); see `seqlab {command} --help`.");
-            if (!args._values.TryGetValue(name, out var list)) args._values[name] = list = [];
-            list.Add(value);
+            var declared = options.FirstOrDefault(o => error.SymbolResult is OptionResult r && r.Option.Name == "--" + o.Name);
+            throw new SeqLabInputException(declared is { Value: { } value } && error.SymbolResult!.Tokens.Count == 0
+                ? $"--{declared.Name} needs a value ({value}); see `seqlab {name} --help`."
+                : $"{error.Message.TrimEnd('.')}; see `seqlab {name} --help`.");
         }
+        var args = new Args(name, options);
+        foreach (var symbol in command.Options)
+        {
+            if (result.GetResult(symbol) is not OptionResult { Implicit: false } r) continue;
+            var key = symbol.Name[2..];
+            args._values[key] = symbol is Option<bool> ? ["true"] : [.. r.Tokens.Select(t => t.Value)];
+        }
+        if (command.Arguments.FirstOrDefault() is Argument<string[]> words)
+            args.Positionals.AddRange(result.GetValue(words) ?? []);
         return args;
     }
 
     public bool Has(string name) => _values.ContainsKey(name);
 
-    /// <summary>A copy with one more option set (a default a command supplies).</summary>
-    public Args With(string name, string value)
-    {
-        var copy = new Args(_command);
-        foreach (var (k, v) in _values) copy._values[k] = [.. v];
-        copy.Positionals.AddRange(Positionals);
-        copy._values[name] = [value];
-        return copy;
-    }
     public bool Flag(string name) => Has(name);
-    public string? String(string name) => _values.TryGetValue(name, out var v) ? v[^1] : null;
+
+    /// <summary>The option's last value, or its declared default as text, or null.</summary>
+    public string? String(string name) => _values.TryGetValue(name, out var v) ? v[^1] : Declared(name)?.ToString();
+
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var v) ? v : [];
 
     public string Required(string name) => String(name)
         ?? throw new SeqLabInputException($"`seqlab {_command}` needs --{name}; see `seqlab {_command} --help`.");
 
+    object? Declared(string name) => _declared.TryGetValue(name, out var o) ? o.Default : null;
+
     public long? Long(string name, long min = long.MinValue, long max = long.MaxValue)
     {
-        var s = String(name);
-        if (s is null) return null;
+        if (!_values.TryGetValue(name, out var values)) return Declared(name) is { } d ? Convert.ToInt64(d, CultureInfo.InvariantCulture) : null;
+        var s = values[^1];
         if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new SeqLabInputException($"--{name} must be a whole number (got '{s}').");
         if (v < min || v > max)
@@ -79,8 +94,8 @@ public sealed class Args
 
     public double? Double(string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool maxExclusive = false)
     {
-        var s = String(name);
-        if (s is null) return null;
+        if (!_values.TryGetValue(name, out var values)) return Declared(name) is { } d ? Convert.ToDouble(d, CultureInfo.InvariantCulture) : null;
+        var s = values[^1];
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new SeqLabInputException($"--{name} must be a number (got '{s}').");
         if (v < min || v > max || (maxExclusive && v >= max))
@@ -103,13 +118,14 @@ public sealed class Args
         return v * unit;
     }
 
+    /// <summary>The help text, generated from the declared options (their values, descriptions and defaults).</summary>
     public static string Help(string usage, string summary, IReadOnlyList<Option> options)
     {
         var lines = new List<string> { $"usage: {usage}", "", summary, "", "options:" };
         var names = options.Select(o => $"--{o.Name}{(o.Value is null ? "" : " " + o.Value)}").ToList();
         int width = Math.Min(40, names.Max(n => n.Length));
         for (int i = 0; i < options.Count; i++)
-            lines.Add($"  {names[i].PadRight(width)}  {options[i].Help}".TrimEnd());
+            lines.Add($"  {names[i].PadRight(width)}  {options[i].Description}".TrimEnd());
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SeqLab;
 using SeqLab.Cli;
 using SeqLab.Cli.Commands;
@@ -31,6 +32,19 @@ namespace SeqLab.Cli
             new("data", DataCommand.Usage, "Write a generated data set (reverse, copy, long-range).", DataCommand.Options, DataCommand.Run, Positionals: true),
         ];
 
+        /// <summary>The whole command line's grammar, for System.CommandLine: one subcommand per SeqLab command.</summary>
+        static readonly RootCommand Root = BuildRoot();
+
+        /// <summary>"@file" is a file name to SeqLab, never a response file to expand.</summary>
+        static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
+        static RootCommand BuildRoot()
+        {
+            var root = new RootCommand("seqlab — sequence models for NLP");
+            foreach (var c in Commands) root.Subcommands.Add(Args.Build(c.Name, c.Summary, c.Options, c.Positionals));
+            return root;
+        }
+
         public static int Main(string[] argv) => Run(argv);
 
         public static int Run(string[] argv)
@@ -52,6 +66,8 @@ namespace SeqLab.Cli
                     Console.WriteLine(VersionText());
                     return 0;
                 }
+                // Shell completion: `seqlab "[suggest:N]" "seqlab tr"` lists what may follow (dotnet-suggest uses it).
+                if (argv[0].StartsWith("[suggest", StringComparison.Ordinal)) return Root.Parse(argv, Parsing).Invoke();
                 var command = Commands.FirstOrDefault(c => c.Name == argv[0])
                     ?? throw new SeqLabInputException($"unknown command '{argv[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))} (see `seqlab --help`).");
                 if (argv.Skip(1).Any(a => a is "--help" or "-h"))
@@ -59,7 +75,8 @@ namespace SeqLab.Cli
                     Console.WriteLine(Args.Help(command.Usage, command.Summary, command.Options));
                     return 0;
                 }
-                var args = Args.Parse(command.Name, argv[1..], command.Options);
+                var parsed = Root.Parse(argv, Parsing);
+                var args = Args.From(parsed, Root.Subcommands.Single(c => c.Name == command.Name), command.Options);
                 if (args.Positionals.Count > 0 && !command.Positionals)
                     throw new SeqLabInputException($"unexpected argument '{args.Positionals[0]}' for `seqlab {command.Name}` (options start with --); see `seqlab {command.Name} --help`.");
                 return command.Run(args);

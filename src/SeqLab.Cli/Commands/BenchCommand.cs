@@ -14,13 +14,13 @@ public static class BenchCommand
     public static readonly Option[] Options =
     [
         new("preset", "lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all", "what to measure (V=4096, D=H=256, T=128, B=32, AdamW, as the anchors)"),
-        new("impl", "fused|reference", "fused (default): libtorch kernels; reference: our cells stepping in C# / attention computed by hand, printed with its ratio to fused"),
-        new("mode", "train|memory|latency", "train (default): tokens/s, GFLOP/s, MFU, peak RSS; memory: RSS and live tensors over a long run; latency: warm predict time"),
+        new("impl", "fused|reference", "fused: libtorch kernels; reference: our cells stepping in C# / attention computed by hand, printed with its ratio to fused", "fused"),
+        new("mode", "train|memory|latency", "train: tokens/s, GFLOP/s, MFU, peak RSS; memory: RSS and live tensors over a long run; latency: warm predict time", "train"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("compare", null, "train: also time TorchSharp's built-in modules on the same shapes, interleaved with SeqLab in the same process (4 rounds, alternating who goes first), and print the ratio"),
         new("steps", "N", "train: timed steps (default 10, after 3 warm-up steps); memory: total steps (default 5000)"),
-        new("check-at", "N", "memory: the step whose RSS the end is compared with; default 500"),
-        new("batch-size", "N", "memory: rows per step (default 32; smaller runs the long check faster)"),
+        new("check-at", "N", "memory: the step whose RSS the end is compared with", 500),
+        new("batch-size", "N", "memory: rows per step (smaller runs the long check faster)", Benchmark.B),
         new("model", "DIR", "latency: the checkpoint to time (a language model)"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
@@ -34,7 +34,7 @@ public static class BenchCommand
     {
         TorchRuntime.EnsureLoaded();
         int threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount;
-        var mode = a.String("mode") ?? "train";
+        var mode = a.String("mode")!;
         switch (mode)
         {
             case "latency":
@@ -50,9 +50,9 @@ public static class BenchCommand
                 {
                     var preset = a.Required("preset");
                     if (preset is not ("lstm-lm" or "gru-lm" or "rnn-lm" or "transformer-lm")) throw new SeqLabInputException($"--mode memory needs a model preset (lstm-lm, gru-lm, rnn-lm, transformer-lm), not '{preset}'.");
-                    int steps = a.Int("steps", 2, 10_000_000) ?? 5000, checkAt = a.Int("check-at", 1) ?? 500;
+                    int steps = a.Int("steps", 2, 10_000_000) ?? 5000, checkAt = a.Int("check-at", 1)!.Value;
                     if (checkAt >= steps) throw new SeqLabInputException($"--check-at ({checkAt}) must be below --steps ({steps}).");
-                    var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096) ?? Benchmark.B);
+                    var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096)!.Value);
                     if (a.Flag("json")) Output.Json(new { mode, preset, threads, steps, check_at = checkAt, rss_at_check_mb = r.RssAtCheckMb, rss_at_end_mb = r.RssAtEndMb, rss_growth = r.Growth,
                         live_tensors_at_check = r.TensorsAtCheck, live_tensors_at_end = r.TensorsAtEnd, seconds = r.Seconds });
                     else Console.WriteLine($"{preset}: RSS {r.RssAtCheckMb:F0} MB after {checkAt} steps, {r.RssAtEndMb:F0} MB after {steps} ({r.Growth:+0.0%;-0.0%}); " +
@@ -66,7 +66,7 @@ public static class BenchCommand
         var name = a.Required("preset");
         if (name != "all" && !Benchmark.Presets.Contains(name))
             throw new SeqLabInputException($"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all.");
-        var impl = Spelling.Parse<RecurrentImpl>("impl", a.String("impl") ?? RecurrentImpl.Fused.Name());
+        var impl = Spelling.Parse<RecurrentImpl>("impl", a.String("impl")!);
         if (name == "layers") return Layers(a, threads);
 
         int timed = a.Int("steps", 1, 100_000) ?? 10;

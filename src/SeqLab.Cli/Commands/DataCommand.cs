@@ -12,14 +12,14 @@ public static class DataCommand
     public static readonly Option[] Options =
     [
         new("out", "FILE", "where to write the examples (.tsv, or .jsonl for JSON lines)"),
-        new("examples", "N", "how many examples; default 10000"),
-        new("min-length", "N", "shortest sequence; default 5"),
-        new("max-length", "N", "longest sequence; default 20"),
-        new("symbols", "N", "alphabet size (a, b, c, …); default 10"),
-        new("distance", "N", "long-range: at least N tokens between the cue and the blank; default 50"),
+        new("examples", "N", "how many examples", 10_000),
+        new("min-length", "N", "shortest sequence", 5),
+        new("max-length", "N", "longest sequence", 20),
+        new("symbols", "N", "alphabet size (a, b, c, …)", 10),
+        new("distance", "N", "long-range: at least N tokens between the cue and the blank", 50),
         new("max-distance", "M", "long-range: draw each example's distance uniformly from N…M tokens; default N"),
-        new("format", "classify|lm", "long-range: TSV language<TAB>text up to the blank (classify, default), or one completed text per line (lm)"),
-        new("seed", "S", "random seed; default 1"),
+        new("format", "classify|lm", "long-range: TSV language<TAB>text up to the blank (classify), or one completed text per line (lm)", "classify"),
+        new("seed", "S", "random seed", 1),
         new("force", null, "overwrite --out if it exists"),
         new("help", null, "show this help"),
     ];
@@ -40,17 +40,17 @@ public static class DataCommand
         if (Directory.Exists(path)) throw new SeqLabInputException($"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}.");
         if (task == "long-range")
         {
-            var format = a.String("format") ?? "classify";
+            var format = a.String("format")!;
             if (format is not ("classify" or "lm")) throw new SeqLabInputException($"unknown --format '{format}'; use classify or lm.");
-            int distance = a.Int("distance", 0, 1_000_000) ?? 50;
-            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000) ?? 10_000, distance,
-                a.Int("max-distance", 0, 1_000_000) ?? distance, a.Int("seed") ?? 1);
+            int distance = a.Int("distance", 0, 1_000_000)!.Value;
+            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000)!.Value, distance,
+                a.Int("max-distance", 0, 1_000_000) ?? distance, a.Int("seed")!.Value);
             AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == "lm" ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
             Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
             return 0;
         }
-        var options = new SymbolTasks.Options(a.Int("examples", 1, 10_000_000) ?? 10_000, a.Int("min-length", 1, 100_000) ?? 5,
-            a.Int("max-length", 1, 100_000) ?? 20, a.Int("symbols", 2, 676) ?? 10, a.Int("seed") ?? 1);
+        var options = new SymbolTasks.Options(a.Int("examples", 1, 10_000_000)!.Value, a.Int("min-length", 1, 100_000)!.Value,
+            a.Int("max-length", 1, 100_000)!.Value, a.Int("symbols", 2, 676)!.Value, a.Int("seed")!.Value);
         bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var lines = SymbolTasks.Generate(task, options).Select(p => jsonl
             ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })

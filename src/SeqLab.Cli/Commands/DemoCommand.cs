@@ -9,13 +9,13 @@ public static class DemoCommand
 {
     public static readonly Option[] Options =
     [
-        new("out", "DIR", "where the report, plots, numbers and models go; default runs/demo"),
+        new("out", "DIR", "where the report, plots, numbers and models go", Path.Combine("runs", "demo")),
         new("scale", "small|full", "small (default: about 3.5 minutes on 2 cores) or full (the larger version, about an hour)"),
         new("corpus", "PATH", "real text for effective-context and context (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
         new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
         new("threads", "N", "libtorch threads; default: all cores"),
-        new("seed", "S", "the first random seed; default 1"),
-        new("seeds", "N", "repeat the training-based experiments with seeds S, S+1, …, S+N−1; default 2 (a finding that flips between seeds is flagged)"),
+        new("seed", "S", "the first random seed", 1),
+        new("seeds", "N", "repeat the training-based experiments with seeds S, S+1, …, S+N−1 (a finding that flips between seeds is flagged)", 2),
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
         new("help", null, "show this help"),
     ];
@@ -25,8 +25,7 @@ public static class DemoCommand
     public static int Run(Args a)
     {
         var clock = Stopwatch.StartNew();
-        if (!a.Has("out")) a = a.With("out", Path.Combine("runs", "demo"));
-        var session = LabCommand.Session(a, defaultSeeds: 2);
+        var session = LabCommand.Session(a);
         var results = new List<LabResult>();
         foreach (var (name, run) in Experiments.All)
         {

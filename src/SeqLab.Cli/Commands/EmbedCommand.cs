@@ -6,6 +6,8 @@ namespace SeqLab.Cli.Commands;
 /// <summary>`seqlab embed train|neighbors|analogy|similarity`: static word vectors (Word2Vec) and their queries.</summary>
 public static class EmbedCommand
 {
+    static readonly Word2Vec.Options Defaults = new();
+
     public static readonly Option[] Options =
     [
         new("data", "PATH", "train: a UTF-8 text file or folder of .txt (one sentence or paragraph per line)"),
@@ -13,18 +15,18 @@ public static class EmbedCommand
         new("vectors", "FILE", "neighbors/analogy/similarity: a word2vec text file (ours or gensim's)"),
         new("word", "WORD", "neighbors: the word to look up (or give it after `neighbors`)"),
         new("top", "K", "how many answers; default 10 (neighbors), 5 (analogy)"),
-        new("dim", "N", "train: vector size; default 100"),
-        new("window", "N", "train: context words on each side (a size in 1…N is drawn per word); default 5"),
-        new("negative", "N", "train: noise words per positive pair; default 5"),
-        new("min-count", "N", "train: ignore words seen fewer times; default 5"),
-        new("epochs", "N", "train: passes over the text; default 5"),
+        new("dim", "N", "train: vector size", Defaults.Dim),
+        new("window", "N", "train: context words on each side (a size in 1…N is drawn per word)", Defaults.Window),
+        new("negative", "N", "train: noise words per positive pair", Defaults.Negative),
+        new("min-count", "N", "train: ignore words seen fewer times", Defaults.MinCount),
+        new("epochs", "N", "train: passes over the text", Defaults.Epochs),
         new("sg", null, "train: skip-gram (default)"),
         new("cbow", null, "train: continuous bag of words instead of skip-gram"),
-        new("sample", "T", "train: subsampling threshold for frequent words (0 = off); default 1e-3"),
+        new("sample", "T", "train: subsampling threshold for frequent words (0 = off)", Defaults.Sample),
         new("alpha", "RATE", "train: starting learning rate (decays linearly); default 0.025 (sg), 0.05 (cbow)"),
-        new("max-vocab", "N", "train: keep at most the N most frequent words; default 1000000"),
+        new("max-vocab", "N", "train: keep at most the N most frequent words", Defaults.MaxVocab),
         new("threads", "N", "train: worker threads (1 = reproducible); default: all cores"),
-        new("seed", "S", "train: random seed; default 1"),
+        new("seed", "S", "train: random seed", Defaults.Seed),
         new("force", null, "train: overwrite --out if it exists"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
@@ -97,17 +99,17 @@ public static class EmbedCommand
         if (a.Flag("sg") && a.Flag("cbow")) throw new SeqLabInputException("--sg and --cbow exclude each other; choose one.");
         var options = new Word2Vec.Options
         {
-            Dim = a.Int("dim", 1, 10_000) ?? 100,
-            Window = a.Int("window", 1, 1000) ?? 5,
-            Negative = a.Int("negative", 1, 1000) ?? 5,
-            MinCount = a.Int("min-count", 1) ?? 5,
-            Epochs = a.Int("epochs", 1, 10_000) ?? 5,
+            Dim = a.Int("dim", 1, 10_000)!.Value,
+            Window = a.Int("window", 1, 1000)!.Value,
+            Negative = a.Int("negative", 1, 1000)!.Value,
+            MinCount = a.Int("min-count", 1)!.Value,
+            Epochs = a.Int("epochs", 1, 10_000)!.Value,
             SkipGram = !a.Flag("cbow"),
-            Sample = a.Double("sample", 0, 1) ?? 1e-3,
+            Sample = a.Double("sample", 0, 1)!.Value,
             Alpha = a.Double("alpha", double.Epsilon, 1),
-            MaxVocab = a.Int("max-vocab", 2) ?? 1_000_000,
-            Threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount,
-            Seed = a.Int("seed") ?? 1,
+            MaxVocab = a.Int("max-vocab", 2)!.Value,
+            Threads = a.Int("threads", 1, 1024) ?? Defaults.Threads,
+            Seed = a.Int("seed")!.Value,
         };
         options.Validate();
         var sentences = Word2Vec.Sentences(data);

@@ -13,9 +13,9 @@ public static class EvalCommand
     [
         new("model", "DIR", "checkpoint directory written by `seqlab train`"),
         new("data", "PATH", "evaluation data in the training format"),
-        new("batch-size", "N", "default 32"),
-        new("beam", "B", "seq2seq: beam width for the outputs (1 = greedy, batched, fastest); default 1"),
-        new("length-penalty", "A", "seq2seq: beam length penalty exponent; default 0.6"),
+        new("batch-size", "N", "examples (lm: windows) per batch", 32),
+        new("beam", "B", "seq2seq: beam width for the outputs (1 = greedy, batched, fastest)", 1),
+        new("length-penalty", "A", "seq2seq: beam length penalty exponent", 0.6),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
@@ -26,7 +26,7 @@ public static class EvalCommand
     public static int Run(Args a)
     {
         string dir = a.Required("model"), data = a.Required("data");
-        int batchSize = a.Int("batch-size", 1, 1 << 20) ?? 32;
+        int batchSize = a.Int("batch-size", 1, 1 << 20)!.Value;
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
         var m = Checkpoint.Load(dir);
         if (m.Manifest.VersionNote() is { } note) Console.Error.WriteLine($"seqlab: note: {note}");
@@ -39,7 +39,7 @@ public static class EvalCommand
                 else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {labels} labels: {1.0 / labels:P1})");
                 break;
             case TaskKind.Seq2Seq:
-                var score = Evaluator.Seq2Seq(m, data, a.Int("beam", 1, 1000) ?? 1, a.Double("length-penalty", 0, 100) ?? 0.6, batchSize);
+                var score = Evaluator.Seq2Seq(m, data, a.Int("beam", 1, 1000)!.Value, a.Double("length-penalty", 0, 100)!.Value, batchSize);
                 var loss = score.TeacherForced;
                 if (a.Flag("json"))
                     Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity,

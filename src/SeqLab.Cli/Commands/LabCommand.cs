@@ -12,18 +12,18 @@ public static class LabCommand
 {
     public static readonly Option[] Options =
     [
-        new("word", "WORD", "context: the word to follow across sentences; default banco"),
+        new("word", "WORD", "context: the word to follow across sentences", ContextProbe.DefaultWord),
         new("sentence", "TEXT", "context: a sentence containing the word (repeat; default: a park and a money sentence); attention: the sentence to map (default: the lecture's)"),
         new("vectors", "FILE", "context: static word2vec vectors (`seqlab embed train`)"),
         new("data", "PATH", "context: without --vectors, train Word2Vec on this text first"),
         new("model", "DIR", "context: a trained rnn/lstm/gru/transformer checkpoint (repeat to compare several)"),
-        new("top", "K", "context: static neighbours to show; default 5"),
+        new("top", "K", "context: static neighbours to show", 5),
         new("scale", "tiny|small|full", "how big: small (default, minutes) or full (the larger version); tiny is for smoke tests"),
         new("corpus", "PATH", "effective-context, context: the real text to train on (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
         new("threads", "N", "libtorch threads; default: all cores"),
-        new("seed", "S", "the first random seed; default 1"),
-        new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1; default 1"),
-        new("out", "DIR", "where plots (PNG, SVG), numbers (JSON) and models go; default runs/lab"),
+        new("seed", "S", "the first random seed", 1),
+        new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1", 1),
+        new("out", "DIR", "where plots (PNG, SVG), numbers (JSON) and models go", Path.Combine("runs", "lab")),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
@@ -44,7 +44,7 @@ public static class LabCommand
         return 0;
     }
 
-    public static LabSession Session(Args a, int defaultSeeds = 1)
+    public static LabSession Session(Args a)
     {
         var scale = a.String("scale") switch
         {
@@ -55,8 +55,8 @@ public static class LabCommand
         };
         TorchRuntime.EnsureLoaded();
         Action<string> log = line => Output.Info($"  {line}");
-        return new LabSession(a.String("out") ?? Path.Combine("runs", "lab"), scale, a.Int("seed") ?? 1, a.Int("threads", 1, 1024), log,
-            seeds: a.Int("seeds", 1, 100) ?? defaultSeeds)
+        return new LabSession(a.String("out")!, scale, a.Int("seed")!.Value, a.Int("threads", 1, 1024), log,
+            seeds: a.Int("seeds", 1, 100)!.Value)
         {
             Corpus = a.String("corpus"),
             FetchCorpus = dir => SpanishCorpus.Fetch(dir, log),
@@ -111,7 +111,7 @@ public static class LabCommand
         else throw new SeqLabInputException("`seqlab lab context` needs static vectors: --vectors FILE (from `seqlab embed train`) or --data PATH to train them now.");
         if (a.All("model").Count > 0) TorchRuntime.EnsureLoaded();
         var models = a.All("model").Select(dir => Checkpoint.Load(dir)).ToList();
-        var r = ContextProbe.Run(a.String("word") ?? ContextProbe.DefaultWord, sentences, vectors, models, a.Int("top", 1, 1000) ?? 5);
+        var r = ContextProbe.Run(a.String("word")!, sentences, vectors, models, a.Int("top", 1, 1000)!.Value);
 
         var json = new
         {
@@ -120,7 +120,7 @@ public static class LabCommand
                 sentence_neighbors = r.SentenceNeighbors.Select(ns => ns.Select(n => new { word = n.Word, similarity = n.Similarity })) },
             contextual = r.Contextual.Select(m => new { name = m.Name, family = m.Kind, similarity = m.Mean, matrix = m.Similarities }),
         };
-        if (a.String("out") is { } outDir)
+        if (a.Has("out") && a.String("out") is { } outDir)
         {
             Directory.CreateDirectory(outDir);
             AtomicFile.WriteAllText(Path.Combine(outDir, "context.json"), System.Text.Json.JsonSerializer.Serialize(json, SeqLab.IO.Json.Options));

@@ -12,9 +12,9 @@ public static class PredictCommand
     [
         new("model", "DIR", "checkpoint directory written by `seqlab train`"),
         new("text", "TEXT", "the context; put [???] where a word is missing to rank candidates for it from its left context"),
-        new("top", "K", "lm: how many candidates; default 5"),
-        new("beam", "B", "seq2seq: beam width (1 = greedy); default 4"),
-        new("length-penalty", "A", "seq2seq: beam length penalty exponent; default 0.6"),
+        new("top", "K", "how many candidates (next words, or labels)", 5),
+        new("beam", "B", "seq2seq: beam width (1 = greedy)", 4),
+        new("length-penalty", "A", "seq2seq: beam length penalty exponent", 0.6),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
@@ -24,10 +24,10 @@ public static class PredictCommand
     public static int Run(Args a)
     {
         string dir = a.Required("model"), text = a.Required("text");
-        int top = a.Int("top", 1, 1000) ?? 5;
+        int top = a.Int("top", 1, 1000)!.Value;
         TorchRuntime.EnsureLoaded();
         var loaded = Checkpoint.Load(dir);
-        var p = Predictors.For(loaded, a.Int("beam", 1, 1000) ?? 4, a.Double("length-penalty", 0, 100) ?? 0.6).Predict(text, top);
+        var p = Predictors.For(loaded, a.Int("beam", 1, 1000)!.Value, a.Double("length-penalty", 0, 100)!.Value).Predict(text, top);
         if (p.Warning is { } warning) Output.Warn(warning);
         if (a.Flag("json"))
             Output.Json(p.Output is { } output ? new { output }

@@ -12,7 +12,7 @@ public static class ServeCommand
 {
     public static readonly Option[] Options =
     [
-        new("port", "P", "port on 127.0.0.1; default 8080 (0 picks a free one)"),
+        new("port", "P", "port on 127.0.0.1 (0 picks a free one)", 8080),
         new("model", "DIR", "a checkpoint to serve (repeat to compare several side by side); default: the long-range lab's LSTM and Transformer, trained on first use into runs/serve-default"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("help", null, "show this help"),
@@ -22,7 +22,7 @@ public static class ServeCommand
 
     public static int Run(Args a)
     {
-        int port = a.Int("port", 0, 65535) ?? 8080;
+        int port = a.Int("port", 0, 65535)!.Value;
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
         var dirs = a.All("model");
         var models = dirs.Count > 0 ? dirs.Select(d => Checkpoint.Load(d)).ToList() : DefaultModels();
