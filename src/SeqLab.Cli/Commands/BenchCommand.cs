@@ -34,35 +34,45 @@ public static class BenchCommand
     {
         TorchRuntime.EnsureLoaded();
         int threads = a.Int("threads", 1, 1024) ?? Environment.ProcessorCount;
-        var mode = a.String("mode")!;
-        switch (mode)
+        return a.String("mode") switch
         {
-            case "latency":
-                {
-                    var loaded = Checkpoint.Load(a.Required("model"));
-                    if (loaded.Config.Task != TaskKind.Lm) throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task.Name()} model; latency is measured on a language model's predict.");
-                    var r = Benchmark.Latency(loaded, threads);
-                    if (a.Flag("json")) Output.Json(new { mode, model = r.Model, threads, repeats = r.Repeats, median_ms = r.MedianMs, p90_ms = r.P90Ms, peak_rss_mb = Benchmark.PeakRssMb() });
-                    else Console.WriteLine($"predict (5 candidates, warm) on {r.Model}: median {r.MedianMs:F2} ms, p90 {r.P90Ms:F2} ms over {r.Repeats} calls, {threads} threads");
-                    return 0;
-                }
-            case "memory":
-                {
-                    var preset = a.Required("preset");
-                    if (preset is not ("lstm-lm" or "gru-lm" or "rnn-lm" or "transformer-lm")) throw new SeqLabInputException($"--mode memory needs a model preset (lstm-lm, gru-lm, rnn-lm, transformer-lm), not '{preset}'.");
-                    int steps = a.Int("steps", 2, 10_000_000) ?? 5000, checkAt = a.Int("check-at", 1)!.Value;
-                    if (checkAt >= steps) throw new SeqLabInputException($"--check-at ({checkAt}) must be below --steps ({steps}).");
-                    var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096)!.Value);
-                    if (a.Flag("json")) Output.Json(new { mode, preset, threads, steps, check_at = checkAt, rss_at_check_mb = r.RssAtCheckMb, rss_at_end_mb = r.RssAtEndMb, rss_growth = r.Growth,
-                        live_tensors_at_check = r.TensorsAtCheck, live_tensors_at_end = r.TensorsAtEnd, seconds = r.Seconds });
-                    else Console.WriteLine($"{preset}: RSS {r.RssAtCheckMb:F0} MB after {checkAt} steps, {r.RssAtEndMb:F0} MB after {steps} ({r.Growth:+0.0%;-0.0%}); " +
-                        $"live tensors {r.TensorsAtCheck} → {r.TensorsAtEnd}; {r.Seconds:F0} s");
-                    return 0;
-                }
-            case "train": break;
-            default: throw new SeqLabInputException($"unknown --mode '{mode}'; use train, memory or latency.");
-        }
+            "latency" => Latency(a, threads),
+            "memory" => Memory(a, threads),
+            "train" => Train(a, threads),
+            var mode => throw new SeqLabInputException($"unknown --mode '{mode}'; use train, memory or latency."),
+        };
+    }
 
+    static int Latency(Args a, int threads)
+    {
+        var loaded = Checkpoint.Load(a.Required("model"));
+        if (loaded.Config.Task != TaskKind.Lm)
+            throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Task.Name()} model; latency is measured on a language model's predict.");
+        var r = Benchmark.Latency(loaded, threads);
+        if (a.Flag("json"))
+            Output.Json(new { mode = "latency", model = r.Model, threads, repeats = r.Repeats, median_ms = r.MedianMs, p90_ms = r.P90Ms, peak_rss_mb = Benchmark.PeakRssMb() });
+        else Console.WriteLine($"predict (5 candidates, warm) on {r.Model}: median {r.MedianMs:F2} ms, p90 {r.P90Ms:F2} ms over {r.Repeats} calls, {threads} threads");
+        return 0;
+    }
+
+    static int Memory(Args a, int threads)
+    {
+        var preset = a.Required("preset");
+        if (!Benchmark.Presets.Contains(preset) || preset == "layers")
+            throw new SeqLabInputException($"--mode memory needs a model preset (lstm-lm, gru-lm, rnn-lm, transformer-lm), not '{preset}'.");
+        int steps = a.Int("steps", 2, 10_000_000) ?? 5000, checkAt = a.Int("check-at", 1)!.Value;
+        if (checkAt >= steps) throw new SeqLabInputException($"--check-at ({checkAt}) must be below --steps ({steps}).");
+        var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096)!.Value);
+        if (a.Flag("json"))
+            Output.Json(new { mode = "memory", preset, threads, steps, check_at = checkAt, rss_at_check_mb = r.RssAtCheckMb, rss_at_end_mb = r.RssAtEndMb,
+                rss_growth = r.Growth, live_tensors_at_check = r.TensorsAtCheck, live_tensors_at_end = r.TensorsAtEnd, seconds = r.Seconds });
+        else Console.WriteLine($"{preset}: RSS {r.RssAtCheckMb:F0} MB after {checkAt} steps, {r.RssAtEndMb:F0} MB after {steps} ({r.Growth:+0.0%;-0.0%}); " +
+            $"live tensors {r.TensorsAtCheck} → {r.TensorsAtEnd}; {r.Seconds:F0} s");
+        return 0;
+    }
+
+    static int Train(Args a, int threads)
+    {
         var name = a.Required("preset");
         if (name != "all" && !Benchmark.Presets.Contains(name))
             throw new SeqLabInputException($"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all.");
@@ -80,25 +90,34 @@ public static class BenchCommand
         }).ToList();
         if (a.Flag("json"))
         {
-            var docs = results.Select(x => new
-            {
-                preset = x.Result.Preset, impl = x.Result.Impl, threads = x.Result.Threads, tokens_per_s = x.Result.TokensPerSecond, flops_per_token = x.Result.FlopsPerToken,
-                gflops = x.Result.Gflops, gemm_peak_gflops = x.Result.GemmPeakGflops, mfu = x.Result.Mfu, peak_rss_mb = x.Result.PeakRssMb,
-                median_step_ms = x.Result.MedianStepMs, timed_steps = x.Result.TimedSteps, ratio_to_fused = x.RatioToFused,
-                builtin_tokens_per_s = x.BuiltinTokensPerSecond, ratio_to_builtin = x.RatioToBuiltin,
-            }).ToList();
+            var docs = results.Select(Document).ToList();
             if (docs.Count == 1) Output.Json(docs[0]); else Output.Json(docs);
-            return 0;
         }
+        else Console.WriteLine(LabCommand.Table(Table(results, impl, compare)));
+        return 0;
+    }
+
+    static object Document(Benchmark.Measurement x) => new
+    {
+        preset = x.Result.Preset, impl = x.Result.Impl, threads = x.Result.Threads, tokens_per_s = x.Result.TokensPerSecond,
+        flops_per_token = x.Result.FlopsPerToken, gflops = x.Result.Gflops, gemm_peak_gflops = x.Result.GemmPeakGflops, mfu = x.Result.Mfu,
+        peak_rss_mb = x.Result.PeakRssMb, median_step_ms = x.Result.MedianStepMs, timed_steps = x.Result.TimedSteps, ratio_to_fused = x.RatioToFused,
+        builtin_tokens_per_s = x.BuiltinTokensPerSecond, ratio_to_builtin = x.RatioToBuiltin,
+    };
+
+    static List<string[]> Table(List<Benchmark.Measurement> results, RecurrentImpl impl, bool compare)
+    {
         var extra = impl == RecurrentImpl.Reference ? new[] { "× fused" } : compare ? ["built-ins tokens/s", "× built-ins"] : Array.Empty<string>();
-        var table = new List<string[]> { new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(extra).ToArray() };
+        var table = new List<string[]>
+        {
+            new[] { "preset", "impl", "threads", "tokens/s", "MFLOP/token", "GFLOP/s", "GEMM peak", "MFU", "peak RSS MB", "ms/step" }.Concat(extra).ToArray(),
+        };
         foreach (var (r, ratio, builtin) in results)
-            table.Add(new[] { r.Preset, r.Impl, r.Threads.ToString(), r.TokensPerSecond.ToString("N0"), (r.FlopsPerToken / 1e6).ToString("F1"), r.Gflops.ToString("F1"),
-                r.GemmPeakGflops.ToString("F1"), r.Mfu.ToString("P0"), r.PeakRssMb.ToString("F0"), r.MedianStepMs.ToString("F1") }
+            table.Add(new[] { r.Preset, r.Impl, r.Threads.ToString(), r.TokensPerSecond.ToString("N0"), (r.FlopsPerToken / 1e6).ToString("F1"),
+                    r.Gflops.ToString("F1"), r.GemmPeakGflops.ToString("F1"), r.Mfu.ToString("P0"), r.PeakRssMb.ToString("F0"), r.MedianStepMs.ToString("F1") }
                 .Concat(ratio is { } x ? [x.ToString("F3")] : Array.Empty<string>())
                 .Concat(builtin is { } bt ? [bt.ToString("N0"), (r.TokensPerSecond / bt).ToString("F3")] : Array.Empty<string>()).ToArray());
-        Console.WriteLine(LabCommand.Table(table));
-        return 0;
+        return table;
     }
 
     static int Layers(Args a, int threads)

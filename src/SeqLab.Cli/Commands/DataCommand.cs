@@ -18,7 +18,8 @@ public static class DataCommand
         new("symbols", "N", "alphabet size (a, b, c, …)", 10),
         new("distance", "N", "long-range: at least N tokens between the cue and the blank", 50),
         new("max-distance", "M", "long-range: draw each example's distance uniformly from N…M tokens; default N"),
-        new("format", "classify|lm", "long-range: TSV language<TAB>text up to the blank (classify), or one completed text per line (lm)", "classify"),
+        new("format", $"{TaskKind.Classify.Name()}|{TaskKind.Lm.Name()}", "long-range: TSV language<TAB>text up to the blank (for a classifier), or one " +
+            "completed text per line (for a language model)", TaskKind.Classify.Name()),
         new("seed", "S", "random seed", 1),
         new("force", null, "overwrite --out if it exists"),
         new("help", null, "show this help"),
@@ -40,12 +41,12 @@ public static class DataCommand
         if (Directory.Exists(path)) throw new SeqLabInputException($"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}.");
         if (task == "long-range")
         {
-            var format = a.String("format")!;
-            if (format is not ("classify" or "lm")) throw new SeqLabInputException($"unknown --format '{format}'; use classify or lm.");
+            var format = Spelling.Parse<TaskKind>("--format", a.String("format")!);
+            if (format == TaskKind.Seq2Seq) throw new SeqLabInputException($"--format {format.Name()} has no long-range layout; use classify or lm.");
             int distance = a.Int("distance", 0, 1_000_000)!.Value;
             var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000)!.Value, distance,
                 a.Int("max-distance", 0, 1_000_000) ?? distance, a.Int("seed")!.Value);
-            AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == "lm" ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
+            AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
             Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
             return 0;
         }

@@ -69,7 +69,7 @@ public sealed record TaskData
         {
             Vocabulary = vocab,
             Tokenizer = tokenizer,
-            Epoch = epoch => LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(HashCode.Combine(o.Seed, epoch))),
+            Epoch = epoch => LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(Seeds.Mix(o.Seed, epoch))),
             BatchesPerEpoch = LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
             Valid = LanguageModelData.Batches(valid, o.SeqLen, o.BatchSize).ToList(),
             TrainSize = train.Length,
@@ -161,7 +161,7 @@ public sealed record TaskData
         {
             Vocabulary = vocab,
             Tokenizer = tokenizer,
-            Epoch = epoch => Batches(trainSet, new Random(HashCode.Combine(o.Seed, epoch)), epoch == 0),
+            Epoch = epoch => Batches(trainSet, new Random(Seeds.Mix(o.Seed, epoch)), epoch == 0),
             BatchesPerEpoch = (trainSet.Length + o.BatchSize - 1) / o.BatchSize,
             Valid = Batches(validSet, null).ToList(),
             TrainSize = trainSet.Length,

@@ -76,29 +76,19 @@ public sealed class Word2Vec
         return Data.TextSource.ReadLines(path).Select(l => tokenizer.Tokenize(l.Text)).Where(s => s.Count > 0).ToList();
     }
 
+    /// <summary>The vectors being trained, shared by every thread without locks (as word2vec.c does).</summary>
+    /// <param name="Input">syn0: the word vectors, V × D.</param>
+    /// <param name="Output">syn1neg: the context ("output") vectors, zero at start.</param>
+    /// <param name="Noise">the unigram^0.75 table negatives are drawn from.</param>
+    /// <param name="Keep">each word's probability of surviving subsampling.</param>
+    sealed record Model(float[] Input, float[] Output, long[] Noise, float[] Keep, int D);
+
     /// <summary>Trains vectors for every word seen at least min-count times in <paramref name="sentences"/> (already tokenized).</summary>
     public (WordVectors Vectors, Summary Summary) Train(IReadOnlyList<IReadOnlyList<string>> sentences)
     {
-        // Vocabulary: most frequent first (ties by ordinal order, so the file is reproducible).
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var s in sentences) foreach (var w in s) counts[w] = counts.GetValueOrDefault(w) + 1;
-        var kept = counts.Where(kv => kv.Value >= o.MinCount).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(o.MaxVocab).ToList();
-        if (kept.Count < 2)
-            throw new SeqLabInputException($"only {kept.Count} word(s) occur at least {o.MinCount} times; give more text or a lower --min-count.");
-        var words = kept.Select(kv => kv.Key).ToArray();
-        var freq = kept.Select(kv => kv.Value).ToArray();
-        var index = words.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i, StringComparer.Ordinal);
-        var corpus = sentences.Select(s => s.Where(index.ContainsKey).Select(w => index[w]).ToArray()).Where(s => s.Length > 0).ToArray();
+        var (words, freq, corpus) = CountWords(sentences);
         long trainWords = freq.Sum();
-
-        int V = words.Length, D = o.Dim;
-        var input = new float[(long)V * D];          // syn0: the word vectors
-        var output = new float[(long)V * D];         // syn1neg: the context ("output") vectors, zero at start
-        ulong init = (ulong)o.Seed;
-        for (long i = 0; i < input.LongLength; i++) input[i] = ((Next(ref init) & 0xFFFF) / 65536f - 0.5f) / D;
-        var table = NoiseTable(freq);
-        var keep = freq.Select(f => o.Sample > 0 ? (float)Math.Min(1, (Math.Sqrt(f / (o.Sample * trainWords)) + 1) * (o.Sample * trainWords) / f) : 1f).ToArray();
-
+        var m = Initial(freq, trainWords);
         long done = 0;
         long total = (long)o.Epochs * trainWords;
         var clock = Stopwatch.StartNew();
@@ -109,47 +99,15 @@ public sealed class Word2Vec
             // Each thread takes every Threads-th sentence; all share the two matrices without locks.
             Parallel.For(0, o.Threads, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, t =>
             {
-                ulong rng = (ulong)HashCode.Combine(o.Seed, epoch, t) | 1;
-                var hidden = new float[D];
-                var error = new float[D];
+                ulong rng = (ulong)(uint)Seeds.Mix(o.Seed, epoch, t) | 1;
+                var hidden = new float[m.D];
+                var error = new float[m.D];
                 var sentence = new List<int>(256);
                 long local = 0;
                 for (int s = t; s < corpus.Length; s += o.Threads)
                 {
                     float alpha = (float)Math.Max(o.StartAlpha * 1e-4, o.StartAlpha * (1 - (double)Interlocked.Read(ref done) / (total + 1)));
-                    sentence.Clear();
-                    foreach (var w in corpus[s])
-                        if (keep[w] >= 1f || keep[w] > (Next(ref rng) & 0xFFFF) / 65536f) sentence.Add(w);
-                    for (int pos = 0; pos < sentence.Count; pos++)
-                    {
-                        int b = (int)(Next(ref rng) % (ulong)o.Window);       // effective window = window − b
-                        int from = Math.Max(0, pos - o.Window + b), to = Math.Min(sentence.Count - 1, pos + o.Window - b);
-                        int word = sentence[pos];
-                        if (o.SkipGram)
-                        {
-                            for (int c = from; c <= to; c++)
-                            {
-                                if (c == pos) continue;
-                                var v = input.AsSpan(sentence[c] * D, D);
-                                error.AsSpan().Clear();
-                                NegativeSampling(v, word, output, table, alpha, error, ref rng, D);
-                                Add(v, error, 1f);
-                            }
-                        }
-                        else
-                        {
-                            hidden.AsSpan().Clear();
-                            int n = 0;
-                            for (int c = from; c <= to; c++)
-                                if (c != pos) { Add(hidden, input.AsSpan(sentence[c] * D, D), 1f); n++; }
-                            if (n == 0) continue;
-                            Scale(hidden, 1f / n);
-                            error.AsSpan().Clear();
-                            NegativeSampling(hidden, word, output, table, alpha, error, ref rng, D);
-                            for (int c = from; c <= to; c++)
-                                if (c != pos) Add(input.AsSpan(sentence[c] * D, D), error, 1f);
-                        }
-                    }
+                    TrainSentence(corpus[s], m, alpha, sentence, hidden, error, ref rng);
                     local += corpus[s].Length;
                     if (local >= 10_000)
                     {
@@ -163,7 +121,7 @@ public sealed class Word2Vec
             Report(Interlocked.Read(ref done), epoch, o.StartAlpha * (1 - (double)done / (total + 1)), force: true);
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        return (new WordVectors(words, input, D), new Summary(V, sentences.Sum(x => (long)x.Count), o.Epochs, seconds));
+        return (new WordVectors(words, m.Input, m.D), new Summary(words.Length, sentences.Sum(x => (long)x.Count), o.Epochs, seconds));
 
         void Report(long now, int epoch, double alpha, bool force = false)
         {
@@ -175,6 +133,75 @@ public sealed class Word2Vec
                 lastReport = elapsed;
             }
             OnProgress(new Progress(now, total, epoch + 1, alpha, now / Math.Max(1e-9, elapsed), elapsed));
+        }
+    }
+
+    /// <summary>
+    /// The words kept (most frequent first; ties by ordinal order, so the file is reproducible), their
+    /// counts, and the corpus as word indices with the dropped words removed.
+    /// </summary>
+    (string[] Words, long[] Freq, int[][] Corpus) CountWords(IReadOnlyList<IReadOnlyList<string>> sentences)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var s in sentences) foreach (var w in s) counts[w] = counts.GetValueOrDefault(w) + 1;
+        var kept = counts.Where(kv => kv.Value >= o.MinCount).OrderByDescending(kv => kv.Value)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(o.MaxVocab).ToList();
+        if (kept.Count < 2)
+            throw new SeqLabInputException($"only {kept.Count} word(s) occur at least {o.MinCount} times; give more text or a lower --min-count.");
+        var words = kept.Select(kv => kv.Key).ToArray();
+        var index = words.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i, StringComparer.Ordinal);
+        var corpus = sentences.Select(s => s.Where(index.ContainsKey).Select(w => index[w]).ToArray()).Where(s => s.Length > 0).ToArray();
+        return (words, kept.Select(kv => kv.Value).ToArray(), corpus);
+    }
+
+    /// <summary>word2vec.c's start: input vectors uniform in ±0.5/D from the seed, output vectors zero.</summary>
+    Model Initial(long[] freq, long trainWords)
+    {
+        int V = freq.Length, D = o.Dim;
+        var input = new float[(long)V * D];
+        ulong init = (ulong)o.Seed;
+        for (long i = 0; i < input.LongLength; i++) input[i] = ((Next(ref init) & 0xFFFF) / 65536f - 0.5f) / D;
+        double t = o.Sample * trainWords;
+        var keep = freq.Select(f => o.Sample > 0 ? (float)Math.Min(1, (Math.Sqrt(f / t) + 1) * t / f) : 1f).ToArray();
+        return new Model(input, new float[(long)V * D], NoiseTable(freq), keep, D);
+    }
+
+    /// <summary>One sentence: subsample frequent words, then for each position a window of random width, skip-gram or CBOW.</summary>
+    void TrainSentence(int[] words, Model m, float alpha, List<int> sentence, float[] hidden, float[] error, ref ulong rng)
+    {
+        sentence.Clear();
+        foreach (var w in words)
+            if (m.Keep[w] >= 1f || m.Keep[w] > (Next(ref rng) & 0xFFFF) / 65536f) sentence.Add(w);
+        int D = m.D;
+        for (int pos = 0; pos < sentence.Count; pos++)
+        {
+            int b = (int)(Next(ref rng) % (ulong)o.Window);       // effective window = window − b
+            int from = Math.Max(0, pos - o.Window + b), to = Math.Min(sentence.Count - 1, pos + o.Window - b);
+            int word = sentence[pos];
+            if (o.SkipGram)
+            {
+                // Each context word predicts the centre word.
+                for (int c = from; c <= to; c++)
+                {
+                    if (c == pos) continue;
+                    var v = m.Input.AsSpan(sentence[c] * D, D);
+                    error.AsSpan().Clear();
+                    NegativeSampling(v, word, m.Output, m.Noise, alpha, error, ref rng, D);
+                    Add(v, error, 1f);
+                }
+                continue;
+            }
+            // CBOW: the mean of the context words predicts the centre word.
+            hidden.AsSpan().Clear();
+            int n = 0;
+            for (int c = from; c <= to; c++)
+                if (c != pos) { Add(hidden, m.Input.AsSpan(sentence[c] * D, D), 1f); n++; }
+            if (n == 0) continue;
+            Scale(hidden, 1f / n);
+            error.AsSpan().Clear();
+            NegativeSampling(hidden, word, m.Output, m.Noise, alpha, error, ref rng, D);
+            for (int c = from; c <= to; c++)
+                if (c != pos) Add(m.Input.AsSpan(sentence[c] * D, D), error, 1f);
         }
     }
 

@@ -79,80 +79,104 @@ public static class ParallelismExperiment
         return lx.Zip(ly).Sum(p => (p.First - mx) * (p.Second - my)) / lx.Sum(v => (v - mx) * (v - mx));
     }
 
+    /// <summary>The shapes measured at a scale: width d, batch, heads, repeats, the lengths n, the widths, and the n for the widths.</summary>
+    sealed record Sizes(int D, int Batch, int Heads, int Repeats, int[] Ns, int[] Ds, int NForD);
+
+    /// <summary>Per layer: ms at each n, ms at each width, counted sequential steps at each n, the 1→all threads speed-up, the log-log slope.</summary>
+    sealed record Timings(Dictionary<string, double[]> ByN, Dictionary<string, double[]> ByD, Dictionary<string, long[]> Steps,
+        Dictionary<string, double> Speedup, Dictionary<string, double> Slope);
+
     public static LabResult Run(LabSession s)
     {
         var clock = Stopwatch.StartNew();
-        int d = s.Pick(16, 256, 512), batch = s.Pick(2, 8, 16), heads = s.Pick(2, 4, 8), repeats = s.Pick(1, 3, 9);
-        int[] ns = s.Pick<int[]>([4, 8, 16], [16, 32, 64, 128, 256, 512, 1024], [16, 32, 64, 128, 256, 512, 1024, 2048]);
-        int[] ds = s.Pick<int[]>([8, 16], [64, 128, 256, 512], [64, 128, 256, 512, 1024]);
-        int nForD = s.Pick(8, 128, 256);
+        var z = new Sizes(s.Pick(16, 256, 512), s.Pick(2, 8, 16), s.Pick(2, 4, 8), s.Pick(1, 3, 9),
+            s.Pick<int[]>([4, 8, 16], [16, 32, 64, 128, 256, 512, 1024], [16, 32, 64, 128, 256, 512, 1024, 2048]),
+            s.Pick<int[]>([8, 16], [64, 128, 256, 512], [64, 128, 256, 512, 1024]), s.Pick(8, 128, 256));
         TorchRuntime(s.Threads);
         manual_seed(s.Seed);
-
-        var byN = new Dictionary<string, double[]>();
-        var byD = new Dictionary<string, double[]>();
-        var steps = new Dictionary<string, long[]>();
-        var speedup = new Dictionary<string, double>();
-        var slope = new Dictionary<string, double>();
-        foreach (var name in Layers)
-        {
-            s.Log($"parallelism: {name}");
-            var l = Build(name, d, heads);
-            byN[name] = Array.ConvertAll(ns, n => Time(l, batch, n, d, repeats));
-            var fitFrom = ns.Length > 3 ? ns.Length / 2 - 1 : 0;          // the upper range, past fixed per-call costs
-            slope[name] = LogLogSlope(ns[fitFrom..].Select(n => (double)n).ToList(), byN[name][fitFrom..]);
-            byD[name] = Array.ConvertAll(ds, width =>
-            {
-                var wide = Build(name, width, heads);
-                try { return Time(wide, batch, nForD, width, repeats); }
-                finally { wide.Module.Dispose(); }
-            });
-            steps[name] = Array.ConvertAll(ns, n => SequentialSteps(name, n));
-            int nThreads = ns[^2];
-            TorchRuntime(1);
-            double one = Time(l, batch, nThreads, d, repeats);
-            TorchRuntime(s.Threads);
-            double all = Time(l, batch, nThreads, d, repeats);
-            speedup[name] = one / all;
-            l.Module.Dispose();
-        }
+        var t = Measure(s, z);
+        int[] ns = z.Ns;
         // The n from which on attention stays slower than each recurrent layer (robust to noise at tiny n).
         var crossover = Layers.Where(n => n != SelfAttention).ToDictionary(r => r, r =>
         {
-            int lastNotSlower = Enumerable.Range(0, ns.Length).LastOrDefault(k => byN[SelfAttention][k] <= byN[r][k], -1);
+            int lastNotSlower = Enumerable.Range(0, ns.Length).LastOrDefault(k => t.ByN[SelfAttention][k] <= t.ByN[r][k], -1);
             return lastNotSlower + 1 < ns.Length ? ns[lastNotSlower + 1] : (int?)null;
         });
-
-        var xs = ns.Select(n => (double)n).ToArray();
-        var plots = new List<string>
-        {
-            Plots.Lines(s.PlotPath("parallelism-time-vs-n"), $"One layer, forward + backward (d = {d}, batch {batch}, {s.Threads} threads)", "sequence length n", "milliseconds",
-                Layers.Select(name => new Plots.Series($"{name} (slope {slope[name]:F2})", xs, byN[name])), logX: true, logY: true),
-            Plots.Lines(s.PlotPath("parallelism-time-vs-d"), $"One layer, forward + backward (n = {nForD}, batch {batch})", "width d", "milliseconds",
-                Layers.Select(name => new Plots.Series(name, ds.Select(v => (double)v).ToArray(), byD[name])), logX: true, logY: true),
-            Plots.Lines(s.PlotPath("parallelism-sequential-steps"), "Sequential steps per layer", "sequence length n", "steps that must wait for the previous one",
-                Layers.Select(name => new Plots.Series(name, xs, steps[name].Select(v => (double)v).ToArray())), logX: true, logY: true),
-        };
-
-        string[] paper = ["O(n·d²), O(n) sequential, path O(n)", "O(n·d²), O(n) sequential, path O(n)", "O(n·d²), O(n) sequential, path O(n)", "O(n²·d), O(1) sequential, path O(1)"];
-        var table = new List<string[]> { new[] { "layer", "paper (Table 1)", $"ms at n={ns[0]}", $"ms at n={ns[^1]}", "slope vs n", $"sequential steps (n={ns[^1]})", $"speed-up 1→{s.Threads} threads" } };
-        for (int i = 0; i < Layers.Length; i++)
-        {
-            var name = Layers[i];
-            table.Add([name, paper[i], byN[name][0].ToString("F2"), byN[name][^1].ToString("F1"), slope[name].ToString("F2"), steps[name][^1].ToString("N0"), speedup[name].ToString("F2") + "×"]);
-        }
-        string Cross(string r) => crossover[r] is { } n ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}") : $"no n up to {ns[^1]}";
-        var finding = $"Recurrent layers take n sequential steps (counted: {steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n = {ns[^1]}), attention one. Time grows with n with log-log slope " +
-            string.Join(", ", Layers.Select(name => $"{name} {slope[name]:F2}")) + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm.Name())}, " +
-            $"than the GRU at {Cross(RecurrentFamily.Gru.Name())} and than the plain RNN at {Cross(RecurrentFamily.Rnn.Name())} (d = {d}; the paper: attention is cheaper while n < d). " +
-            $"Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {speedup[name]:F2}×")) + ".";
-        var assessment = Judge(ns, steps);
+        string Cross(RecurrentFamily f) => crossover[f.Name()] is { } n ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}") : $"no n up to {ns[^1]}";
+        var finding = $"Recurrent layers take n sequential steps (counted: {t.Steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n = {ns[^1]}), attention one. " +
+            "Time grows with n with log-log slope " + string.Join(", ", Layers.Select(name => $"{name} {t.Slope[name]:F2}")) +
+            $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm)}, than the GRU at " +
+            $"{Cross(RecurrentFamily.Gru)} and than the plain RNN at {Cross(RecurrentFamily.Rnn)} (d = {z.D}; the paper: attention is cheaper " +
+            $"while n < d). Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {t.Speedup[name]:F2}×")) + ".";
+        var assessment = Judge(ns, t.Steps);
         finding += $" Verdict: {assessment.Words}.";
         return new LabResult("parallelism", "Parallelism: Table 1 of the paper, measured",
-            "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention computes all positions at once (O(1)), and is cheaper than recurrence while n < d.",
-            finding, plots, table,
-            new { d, batch, heads, threads = s.Threads, n = ns, ms_vs_n = byN, widths = ds, n_for_widths = nForD, ms_vs_d = byD, sequential_steps = steps, slope_vs_n = slope,
-                  thread_speedup = speedup, speedup_at_n = ns[^2], crossover_n = crossover }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+            "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention computes all positions at once " +
+            "(O(1)), and is cheaper than recurrence while n < d.",
+            finding, Figures(s, z, t), Table(s, z, t),
+            new { d = z.D, batch = z.Batch, heads = z.Heads, threads = s.Threads, n = ns, ms_vs_n = t.ByN, widths = z.Ds, n_for_widths = z.NForD,
+                  ms_vs_d = t.ByD, sequential_steps = t.Steps, slope_vs_n = t.Slope, thread_speedup = t.Speedup, speedup_at_n = ns[^2],
+                  crossover_n = crossover }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+    }
+
+    /// <summary>Times every layer against n, against d, and with 1 thread against all; counts its sequential steps.</summary>
+    static Timings Measure(LabSession s, Sizes z)
+    {
+        var t = new Timings([], [], [], [], []);
+        foreach (var name in Layers)
+        {
+            s.Log($"parallelism: {name}");
+            var l = Build(name, z.D, z.Heads);
+            t.ByN[name] = Array.ConvertAll(z.Ns, n => Time(l, z.Batch, n, z.D, z.Repeats));
+            var fitFrom = z.Ns.Length > 3 ? z.Ns.Length / 2 - 1 : 0;          // the upper range, past fixed per-call costs
+            t.Slope[name] = LogLogSlope(z.Ns[fitFrom..].Select(n => (double)n).ToList(), t.ByN[name][fitFrom..]);
+            t.ByD[name] = Array.ConvertAll(z.Ds, width =>
+            {
+                var wide = Build(name, width, z.Heads);
+                try { return Time(wide, z.Batch, z.NForD, width, z.Repeats); }
+                finally { wide.Module.Dispose(); }
+            });
+            t.Steps[name] = Array.ConvertAll(z.Ns, n => SequentialSteps(name, n));
+            int nThreads = z.Ns[^2];
+            TorchRuntime(1);
+            double one = Time(l, z.Batch, nThreads, z.D, z.Repeats);
+            TorchRuntime(s.Threads);
+            double all = Time(l, z.Batch, nThreads, z.D, z.Repeats);
+            t.Speedup[name] = one / all;
+            l.Module.Dispose();
+        }
+        return t;
+    }
+
+    static List<string> Figures(LabSession s, Sizes z, Timings t)
+    {
+        var xs = z.Ns.Select(n => (double)n).ToArray();
+        return
+        [
+            Plots.Lines(s.PlotPath("parallelism-time-vs-n"), $"One layer, forward + backward (d = {z.D}, batch {z.Batch}, {s.Threads} threads)",
+                "sequence length n", "milliseconds",
+                Layers.Select(name => new Plots.Series($"{name} (slope {t.Slope[name]:F2})", xs, t.ByN[name])), logX: true, logY: true),
+            Plots.Lines(s.PlotPath("parallelism-time-vs-d"), $"One layer, forward + backward (n = {z.NForD}, batch {z.Batch})", "width d", "milliseconds",
+                Layers.Select(name => new Plots.Series(name, z.Ds.Select(v => (double)v).ToArray(), t.ByD[name])), logX: true, logY: true),
+            Plots.Lines(s.PlotPath("parallelism-sequential-steps"), "Sequential steps per layer", "sequence length n",
+                "steps that must wait for the previous one",
+                Layers.Select(name => new Plots.Series(name, xs, t.Steps[name].Select(v => (double)v).ToArray())), logX: true, logY: true),
+        ];
+    }
+
+    static List<string[]> Table(LabSession s, Sizes z, Timings t)
+    {
+        const string recurrent = "O(n·d²), O(n) sequential, path O(n)", attention = "O(n²·d), O(1) sequential, path O(1)";
+        int[] ns = z.Ns;
+        var table = new List<string[]>
+        {
+            new[] { "layer", "paper (Table 1)", $"ms at n={ns[0]}", $"ms at n={ns[^1]}", "slope vs n", $"sequential steps (n={ns[^1]})",
+                $"speed-up 1→{s.Threads} threads" },
+        };
+        foreach (var name in Layers)
+            table.Add([name, name == SelfAttention ? attention : recurrent, t.ByN[name][0].ToString("F2"), t.ByN[name][^1].ToString("F1"),
+                t.Slope[name].ToString("F2"), t.Steps[name][^1].ToString("N0"), t.Speedup[name].ToString("F2") + "×"]);
+        return table;
     }
 
     public const string Rule = "Supported when, counted by running the layers (the reference recurrent loop and the attention layer), every " +
@@ -162,7 +186,7 @@ public static class ParallelismExperiment
     /// <summary>The rule on the counted sequential steps per layer (layer → one count per n).</summary>
     public static Assessment Judge(IReadOnlyList<int> ns, IReadOnlyDictionary<string, long[]> steps)
     {
-        var wrong = steps.SelectMany(p => p.Value.Select((count, i) => (layer: p.Key, n: ns[i], count, expected: p.Key == "self-attention" ? 1L : ns[i])))
+        var wrong = steps.SelectMany(p => p.Value.Select((count, i) => (layer: p.Key, n: ns[i], count, expected: p.Key == SelfAttention ? 1L : ns[i])))
             .Where(x => x.count != x.expected).ToList();
         return wrong.Count == 0
             ? new(Verdict.Supported, Rule, $"recurrent layers took n sequential steps for n = {string.Join(", ", ns)}; attention took 1")

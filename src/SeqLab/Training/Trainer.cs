@@ -53,7 +53,7 @@ public sealed class Trainer(TrainingOptions options)
                 double loss, gradNorm;
                 using (var scope = NewDisposeScope())
                 {
-                    random.manual_seed(HashCode.Combine(o.Seed, state.Step));
+                    random.manual_seed(Seeds.Mix(o.Seed, state.Step));
                     (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o);
                 }
                 if (!double.IsFinite(loss)) Diverged(state.Step + 1, $"the loss is {loss}", outDir);
