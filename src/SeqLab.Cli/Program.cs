@@ -1,6 +1,4 @@
 using System.CommandLine;
-using SeqLab;
-using SeqLab.Cli;
 using SeqLab.Cli.Commands;
 using SeqLab.Native;
 using SeqLab.Training;

@@ -2,7 +2,6 @@ using SeqLab.Data.Generated;
 using SeqLab.IO;
 using System.Text.Json;
 using SeqLab.Data;
-using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using SeqLab.Embeddings;
-using SeqLab.Text;
 
 namespace SeqLab.Cli.Commands;
 

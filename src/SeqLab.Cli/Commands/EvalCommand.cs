@@ -1,7 +1,6 @@
 using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Native;
-using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;

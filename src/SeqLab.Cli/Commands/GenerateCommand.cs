@@ -1,5 +1,3 @@
-using SeqLab.Data;
-using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Native;
 using SeqLab.Training;

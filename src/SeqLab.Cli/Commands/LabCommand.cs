@@ -2,7 +2,6 @@ using SeqLab.Embeddings;
 using SeqLab.IO;
 using SeqLab.Lab;
 using SeqLab.Native;
-using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;

@@ -1,4 +1,3 @@
-using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Native;
 using SeqLab.Training;

@@ -1,4 +1,3 @@
-using SeqLab.Data;
 using SeqLab.IO;
 using System.Collections.Concurrent;
 using System.Text.Json;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using SeqLab.Data;
 using SeqLab.Lab;
 using SeqLab.Models;
 using SeqLab.Native;

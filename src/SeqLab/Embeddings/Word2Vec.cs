@@ -1,4 +1,3 @@
-using SeqLab.Data;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;

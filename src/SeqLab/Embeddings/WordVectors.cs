@@ -1,7 +1,6 @@
 using SeqLab.IO;
 using System.Globalization;
 using System.Text;
-using SeqLab.Training;
 
 namespace SeqLab.Embeddings;
 

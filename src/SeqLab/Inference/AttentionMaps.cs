@@ -1,5 +1,4 @@
 using SeqLab.IO;
-using SeqLab.Attention;
 using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Text;

@@ -1,4 +1,3 @@
-using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using SeqLab.Data.Generated;
-using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Lab.Report;

@@ -1,6 +1,5 @@
 using SeqLab.Embeddings;
 using SeqLab.Lab.Report;
-using SeqLab.Text;
 
 namespace SeqLab.Lab;
 

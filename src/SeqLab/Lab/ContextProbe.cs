@@ -1,7 +1,6 @@
 using SeqLab.IO;
 using SeqLab.Embeddings;
 using SeqLab.Inference;
-using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
 

@@ -1,6 +1,4 @@
 using SeqLab.Data;
-using SeqLab.IO;
-using SeqLab.Text;
 
 namespace SeqLab.Lab;
 

@@ -3,7 +3,6 @@ using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Lab.Report;
-using SeqLab.Text;
 using SeqLab.Training;
 using static TorchSharp.torch;
 

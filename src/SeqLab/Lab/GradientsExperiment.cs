@@ -1,6 +1,5 @@
 using SeqLab.IO;
 using SeqLab.Data.Generated;
-using SeqLab.Data;
 using SeqLab.Models;
 using SeqLab.Lab.Report;
 using SeqLab.Training;

@@ -1,11 +1,9 @@
-using SeqLab.Data;
 using SeqLab.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SeqLab.Models;
-using SeqLab.Native;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;

@@ -4,7 +4,6 @@ using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Lab.Report;
-using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;

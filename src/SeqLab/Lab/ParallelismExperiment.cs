@@ -1,5 +1,4 @@
 using SeqLab.IO;
-using SeqLab.Models;
 using System.Diagnostics;
 using SeqLab.Attention;
 using SeqLab.Recurrent;

@@ -1,5 +1,4 @@
 using SeqLab.Data;
-using SeqLab.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

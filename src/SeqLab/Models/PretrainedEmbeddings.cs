@@ -1,5 +1,4 @@
 using SeqLab.Embeddings;
-using SeqLab.Models;
 using SeqLab.Text;
 using static TorchSharp.torch;
 

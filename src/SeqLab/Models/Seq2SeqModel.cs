@@ -1,6 +1,5 @@
 using SeqLab.Attention;
 using SeqLab.Data;
-using SeqLab.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using TorchSharp;
-
 namespace SeqLab.Native;
 
 /// <summary>libtorch failed to load; the message says which library, why, and what to do.</summary>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using SeqLab.Models;
 using SeqLab.Text;
 using TorchSharp.Modules;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeqLab.Training;

@@ -1,10 +1,5 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using SeqLab.Models;
 using SeqLab.Text;
-using TorchSharp.Modules;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace SeqLab.Training;
 

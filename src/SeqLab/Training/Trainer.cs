@@ -1,10 +1,8 @@
 using SeqLab.Data;
 using SeqLab.IO;
-using SeqLab.Inference;
 using System.Diagnostics;
 using System.Text.Json;
 using SeqLab.Models;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

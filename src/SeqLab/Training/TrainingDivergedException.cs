@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using SeqLab.Models;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace SeqLab.Training;
 
 /// <summary>Training diverged (NaN or infinite loss or gradient); the last good checkpoint is untouched.</summary>

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using SeqLab.Models;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace SeqLab.Training;
 
 /// <summary>What the trainer reports after each step (and after each evaluation, with the validation numbers).</summary>

@@ -1,11 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using SeqLab.Models;
-using SeqLab.Text;
-using TorchSharp.Modules;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace SeqLab.Training;
 
 /// <summary>Where a run stands: enough to resume it exactly.</summary>

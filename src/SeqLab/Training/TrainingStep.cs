@@ -1,6 +1,5 @@
 using SeqLab.Data;
 using SeqLab.Models;
-using SeqLab.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,7 +1,4 @@
-using SeqLab.Bench;
-using SeqLab.Recurrent;
 using System.Text.Json;
-using SeqLab.Lab;
 
 namespace SeqLab.Tests;
 

@@ -1,11 +1,5 @@
-using SeqLab.Data;
-using System.Globalization;
 using System.Text.Json;
-using SeqLab.Embeddings;
-using SeqLab.Lab;
-using SeqLab.Models;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace SeqLab.Tests;
 
 /// <summary>Running a README example before fetching its corpus says how to fetch it.</summary>

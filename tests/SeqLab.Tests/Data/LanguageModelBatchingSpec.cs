@@ -1,6 +1,5 @@
 using SeqLab.Data;
 using SeqLab.Text;
-using SeqLab.Training;
 
 namespace SeqLab.Tests;
 

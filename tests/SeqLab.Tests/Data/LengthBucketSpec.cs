@@ -1,5 +1,4 @@
 using SeqLab.Data;
-using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Tests;

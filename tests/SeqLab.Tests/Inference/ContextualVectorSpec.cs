@@ -1,8 +1,5 @@
-using SeqLab.IO;
-using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
-using SeqLab.Recurrent;
 using SeqLab.Training;
 
 namespace SeqLab.Tests;

@@ -2,7 +2,6 @@ using SeqLab.IO;
 using SeqLab.Data.Generated;
 using SeqLab.Models;
 using System.Text.Json;
-using SeqLab.Data;
 using SeqLab.Lab;
 
 namespace SeqLab.Tests;

@@ -1,6 +1,4 @@
-using SeqLab.IO;
 using SeqLab.Data.Generated;
-using System.Text.Json;
 using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;

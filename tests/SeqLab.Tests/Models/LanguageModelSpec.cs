@@ -1,5 +1,4 @@
 using SeqLab.IO;
-using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Recurrent;

@@ -1,6 +1,4 @@
-using SeqLab.Data;
 using SeqLab.Models;
-using SeqLab.Text;
 using SeqLab.Training;
 using SeqLab.Inference;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using SeqLab.Recurrent;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeqLab.Tests;

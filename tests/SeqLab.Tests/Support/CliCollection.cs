@@ -1,5 +1,3 @@
-using SeqLab.Cli;
-
 namespace SeqLab.Tests;
 
 [CollectionDefinition("cli", DisableParallelization = true)]

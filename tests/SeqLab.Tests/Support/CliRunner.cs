@@ -1,5 +1,3 @@
-using SeqLab.Cli;
-
 namespace SeqLab.Tests;
 
 /// <summary>Runs the real CLI in-process and captures what it prints (tests using it do not run in parallel).</summary>

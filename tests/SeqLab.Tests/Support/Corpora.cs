@@ -1,7 +1,3 @@
-using System.Text;
-using SeqLab.Native;
-
-
 namespace SeqLab.Tests;
 
 /// <summary>Small generated corpora with known structure.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using SeqLab.Native;
 
 
 namespace SeqLab.Tests;

@@ -1,12 +1,5 @@
-using SeqLab.Data;
 using System.Diagnostics;
-using System.Text;
-using CsCheck;
-using SeqLab.Models;
-using SeqLab.Native;
-using SeqLab.Text;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Tests;
 

@@ -1,4 +1,3 @@
-using SeqLab.Attention;
 using SeqLab.IO;
 using SeqLab.Training;
 using SeqLab.Transformer;

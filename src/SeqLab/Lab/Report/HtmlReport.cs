@@ -1,8 +1,6 @@
-using SeqLab.IO;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
-using SeqLab.Lab;
 
 namespace SeqLab.Lab.Report;
 

@@ -1,9 +1,7 @@
 using SeqLab.IO;
-using SeqLab.Data;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SeqLab.Models;
 using SeqLab.Training;

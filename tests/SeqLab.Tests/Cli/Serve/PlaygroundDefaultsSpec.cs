@@ -1,5 +1,4 @@
 using SeqLab.Data.Generated;
-using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.Lab;
 using SeqLab.Models;
