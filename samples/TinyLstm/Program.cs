@@ -2,8 +2,8 @@
 // and use a checkpoint that the `seqlab` CLI trained.
 //   dotnet run --project samples/TinyLstm [-- CHECKPOINT_DIR]
 using SeqLab.Data;
-using SeqLab.Inference;
 using SeqLab.IO;
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Training;
 

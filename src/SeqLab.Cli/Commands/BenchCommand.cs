@@ -1,6 +1,6 @@
+using SeqLab.Bench;
 using SeqLab.Data;
 using SeqLab.IO;
-using SeqLab.Bench;
 using SeqLab.Lab;
 using SeqLab.Native;
 using SeqLab.Recurrent;

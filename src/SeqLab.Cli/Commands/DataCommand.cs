@@ -1,7 +1,7 @@
-using SeqLab.Data.Generated;
-using SeqLab.IO;
 using System.Text.Json;
 using SeqLab.Data;
+using SeqLab.Data.Generated;
+using SeqLab.IO;
 
 namespace SeqLab.Cli.Commands;
 

@@ -1,10 +1,10 @@
-using SeqLab.IO;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Training;

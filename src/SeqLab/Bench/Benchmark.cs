@@ -1,13 +1,12 @@
-using SeqLab.Data;
-using SeqLab.IO;
-using SeqLab.Recurrent;
 using System.Diagnostics;
 using SeqLab.Attention;
+using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Models;
+using SeqLab.Recurrent;
 using SeqLab.Text;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Bench;
 

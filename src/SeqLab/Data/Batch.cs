@@ -1,6 +1,5 @@
 using SeqLab.Text;
 
-using static TorchSharp.torch;
 
 namespace SeqLab.Data;
 

@@ -1,6 +1,6 @@
-using SeqLab.IO;
 using System.Globalization;
 using System.Text;
+using SeqLab.IO;
 
 namespace SeqLab.Embeddings;
 

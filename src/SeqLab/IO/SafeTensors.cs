@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using static TorchSharp.torch;
 
 namespace SeqLab.IO;
 

@@ -1,5 +1,4 @@
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Inference;
 

@@ -1,6 +1,5 @@
 using SeqLab.Text;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Inference;
 

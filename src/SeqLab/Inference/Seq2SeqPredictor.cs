@@ -1,9 +1,8 @@
-using SeqLab.IO;
 using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Inference;
 

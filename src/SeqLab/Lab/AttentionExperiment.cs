@@ -1,7 +1,7 @@
 using SeqLab.Data.Generated;
 using SeqLab.Inference;
-using SeqLab.Models;
 using SeqLab.Lab.Report;
+using SeqLab.Models;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;

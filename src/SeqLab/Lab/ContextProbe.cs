@@ -1,5 +1,5 @@
-using SeqLab.IO;
 using SeqLab.Embeddings;
+using SeqLab.IO;
 using SeqLab.Inference;
 using SeqLab.Text;
 using SeqLab.Training;

@@ -1,10 +1,9 @@
-using SeqLab.IO;
 using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Inference;
-using SeqLab.Models;
 using SeqLab.Lab.Report;
+using SeqLab.Models;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Lab;
 

@@ -1,9 +1,8 @@
-using SeqLab.IO;
 using SeqLab.Data.Generated;
-using SeqLab.Models;
+using SeqLab.IO;
 using SeqLab.Lab.Report;
+using SeqLab.Models;
 using SeqLab.Training;
-using static TorchSharp.torch;
 
 namespace SeqLab.Lab;
 

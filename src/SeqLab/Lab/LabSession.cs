@@ -1,8 +1,8 @@
-using SeqLab.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Training;
 

@@ -1,9 +1,9 @@
-using SeqLab.Data.Generated;
 using SeqLab.Data;
+using SeqLab.Data.Generated;
 using SeqLab.IO;
 using SeqLab.Inference;
-using SeqLab.Models;
 using SeqLab.Lab.Report;
+using SeqLab.Models;
 using SeqLab.Training;
 
 namespace SeqLab.Lab;

@@ -1,9 +1,8 @@
-using SeqLab.IO;
 using System.Diagnostics;
 using SeqLab.Attention;
-using SeqLab.Recurrent;
+using SeqLab.IO;
 using SeqLab.Lab.Report;
-using static TorchSharp.torch;
+using SeqLab.Recurrent;
 
 namespace SeqLab.Lab;
 

@@ -1,6 +1,5 @@
 using SeqLab.Data;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

@@ -1,7 +1,6 @@
 using SeqLab.Attention;
 using SeqLab.Recurrent;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

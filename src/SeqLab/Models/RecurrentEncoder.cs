@@ -1,5 +1,4 @@
 using SeqLab.Recurrent;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

@@ -1,7 +1,6 @@
 using SeqLab.Data;
 using SeqLab.Text;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

@@ -1,7 +1,6 @@
 using SeqLab.Attention;
 using SeqLab.Transformer;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

@@ -2,7 +2,6 @@ using SeqLab.Attention;
 using SeqLab.Data;
 using SeqLab.Transformer;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Models;
 

@@ -1,10 +1,9 @@
-using SeqLab.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Training;
 

@@ -1,5 +1,5 @@
-using SeqLab.IO;
 using System.Text.Json;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;
 

@@ -1,10 +1,9 @@
-using SeqLab.Data;
-using SeqLab.IO;
 using System.Diagnostics;
 using System.Text.Json;
+using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Models;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Training;
 

@@ -1,7 +1,6 @@
 using SeqLab.Data;
 using SeqLab.Models;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Training;
 

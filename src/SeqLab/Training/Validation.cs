@@ -1,6 +1,5 @@
 using SeqLab.Data;
 using SeqLab.Models;
-using static TorchSharp.torch;
 
 namespace SeqLab.Training;
 

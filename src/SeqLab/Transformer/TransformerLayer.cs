@@ -1,6 +1,5 @@
 using SeqLab.Attention;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace SeqLab.Transformer;
 

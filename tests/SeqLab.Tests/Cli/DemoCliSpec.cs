@@ -1,6 +1,6 @@
-using SeqLab.IO;
-using SeqLab.Data.Generated;
 using System.Text.Json;
+using SeqLab.Data.Generated;
+using SeqLab.IO;
 using SeqLab.Lab;
 
 namespace SeqLab.Tests;

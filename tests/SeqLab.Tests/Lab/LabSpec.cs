@@ -1,8 +1,8 @@
-using SeqLab.IO;
-using SeqLab.Data.Generated;
-using SeqLab.Models;
 using System.Text.Json;
+using SeqLab.Data.Generated;
+using SeqLab.IO;
 using SeqLab.Lab;
+using SeqLab.Models;
 
 namespace SeqLab.Tests;
 

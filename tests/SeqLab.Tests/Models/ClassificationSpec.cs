@@ -1,5 +1,5 @@
-using SeqLab.IO;
 using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Training;
 

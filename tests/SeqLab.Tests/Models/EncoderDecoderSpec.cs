@@ -1,5 +1,5 @@
-using SeqLab.Data.Generated;
 using SeqLab.Data;
+using SeqLab.Data.Generated;
 using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Text;

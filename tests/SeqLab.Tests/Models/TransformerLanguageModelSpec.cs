@@ -1,6 +1,6 @@
+using SeqLab.Inference;
 using SeqLab.Models;
 using SeqLab.Training;
-using SeqLab.Inference;
 using static TorchSharp.torch;
 
 namespace SeqLab.Tests;

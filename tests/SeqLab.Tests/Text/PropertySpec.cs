@@ -1,5 +1,5 @@
-using SeqLab.Data;
 using CsCheck;
+using SeqLab.Data;
 using SeqLab.Text;
 
 namespace SeqLab.Tests;

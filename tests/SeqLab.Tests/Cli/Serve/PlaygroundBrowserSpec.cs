@@ -1,8 +1,8 @@
-using SeqLab.IO;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Training;
 
