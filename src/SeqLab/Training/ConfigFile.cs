@@ -36,8 +36,9 @@ public sealed record ConfigFile(ModelConfig Model, TrainingOptions Training, IRe
             if (unknown.Success)
                 throw new SeqLabInputException($"{path}: unknown key '{unknown.Groups[1].Value}' at {e.Path}{line}; the keys are those of " +
                     "config.json (\"model\") and training.json (\"training\") in a checkpoint.");
-            var detail = e.Message.StartsWith('\'') ? $" ({e.Message.Split(". Path")[0]})" : "";
-            throw new SeqLabInputException($"{path}: invalid value at {e.Path}{line}{detail}; check its type (numbers unquoted, true/false for flags).");
+            if (e.Message.StartsWith('\''))      // a spelled value (family, task, …) that is not one of the allowed
+                throw new SeqLabInputException($"{path}: invalid value at {e.Path}{line}: {e.Message.Split(". Path")[0]}.");
+            throw new SeqLabInputException($"{path}: invalid value at {e.Path}{line}; check its type (numbers unquoted, true/false for flags).");
         }
     }
 

@@ -23,6 +23,7 @@ public class BadInputMatrixSpec
         ["non-numeric steps", (Func<TempDir, string[]>)(d => [.. Train(d, Text(d)), "--steps", "many"]), "--steps must be a whole number"],
         ["heads not dividing d_model", (Func<TempDir, string[]>)(d => [.. Train(d, Text(d)), "--model", "transformer", "--hidden-size", "10", "--embed-dim", "10", "--heads", "3"]), "heads (3) must divide"],
         ["config wrong type", (Func<TempDir, string[]>)(d => [.. Train(d, Text(d)), "--config", d.File("c.json", "{\"model\": {\"hidden_size\": \"big\"}}")]), "invalid value at $.model.hidden_size"],
+        ["config unknown family", (Func<TempDir, string[]>)(d => [.. Train(d, Text(d)), "--config", d.File("c.json", "{\"model\": {\"family\": \"lstn\"}}")]), "'lstn' is not one of: rnn, lstm, gru, transformer"],
         ["resume changing the family", (Func<TempDir, string[]>)(d => ["train", "--resume", d.Sub("m"), "--data", Text(d), "--model", "gru"]), "--model cannot change when resuming"],
         ["checkpoint that does not exist", (Func<TempDir, string[]>)(d => ["eval", "--model", d.Sub("nothing"), "--data", Text(d)]), "does not exist"],
     ];
