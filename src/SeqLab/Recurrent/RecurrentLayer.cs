@@ -93,19 +93,21 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
         }
     }
 
-    (Tensor, Tensor[]) Run(Tensor x, Tensor[]? initial) => FusedModule switch
-    {
-        LSTM lstm => lstm.call(x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
-        GRU gru => gru.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
-        RNN rnn => rnn.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
-        _ => throw new InvalidOperationException("unknown fused module"),
-    };
+    // libtorch's modules take a padded batch or a packed one through different overloads of call(); the
+    // lambdas pick the overload, CallFused() below does the rest once for both.
+    (Tensor, Tensor[]) Run(Tensor x, Tensor[]? initial) =>
+        CallFused(x, initial, (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s));
 
-    (nn.utils.rnn.PackedSequence, Tensor[]) RunPacked(nn.utils.rnn.PackedSequence x, Tensor[]? initial) => FusedModule switch
+    (nn.utils.rnn.PackedSequence, Tensor[]) RunPacked(nn.utils.rnn.PackedSequence x, Tensor[]? initial) =>
+        CallFused(x, initial, (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s));
+
+    /// <summary>The fused module on <paramref name="x"/>, with the state in and out as PyTorch lays it out (h, and c for the LSTM).</summary>
+    (T, Tensor[]) CallFused<T>(T x, Tensor[]? initial, Func<LSTM, T, (Tensor, Tensor)?, (T, Tensor, Tensor)> lstm,
+        Func<GRU, T, Tensor?, (T, Tensor)> gru, Func<RNN, T, Tensor?, (T, Tensor)> rnn) => FusedModule switch
     {
-        LSTM lstm => lstm.call(x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
-        GRU gru => gru.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
-        RNN rnn => rnn.call(x, initial?[0]) is var (o, h) ? (o, [h]) : default,
+        LSTM l => lstm(l, x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
+        GRU g => gru(g, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
+        RNN r => rnn(r, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
         _ => throw new InvalidOperationException("unknown fused module"),
     };
 
