@@ -47,64 +47,57 @@ namespace SeqLab.Cli
 
         public static int Run(string[] argv)
         {
-            try
+            try { return Dispatch(argv); }
+            catch (Exception e) { return Fail(e); }
+        }
+
+        static int Dispatch(string[] argv)
+        {
+            if (argv.Length == 0)
             {
-                if (argv.Length == 0)
-                {
-                    Console.Error.WriteLine(Overview());   // no command is a usage error: usage on stderr, exit 2
-                    return 2;
-                }
-                if (argv[0] is "--help" or "-h" or "help")
-                {
-                    Console.WriteLine(Overview());
-                    return 0;
-                }
-                if (argv[0] is "--version" or "-V" or "version")
-                {
-                    Console.WriteLine(VersionText());
-                    return 0;
-                }
-                // Shell completion: `seqlab "[suggest:N]" "seqlab tr"` lists what may follow (dotnet-suggest uses it).
-                if (argv[0].StartsWith("[suggest", StringComparison.Ordinal)) return Root.Parse(argv, Parsing).Invoke();
-                var command = Commands.FirstOrDefault(c => c.Name == argv[0])
-                    ?? throw new SeqLabInputException($"unknown command '{argv[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))} (see `seqlab --help`).");
-                if (argv.Skip(1).Any(a => a is "--help" or "-h"))
-                {
-                    Console.WriteLine(Args.Help(command.Usage, command.Summary, command.Options));
-                    return 0;
-                }
-                var parsed = Root.Parse(argv, Parsing);
-                var args = Args.From(parsed, Root.Subcommands.Single(c => c.Name == command.Name), command.Options);
-                if (args.Positionals.Count > 0 && !command.Positionals)
-                    throw new SeqLabInputException($"unexpected argument '{args.Positionals[0]}' for `seqlab {command.Name}` (options start with --); see `seqlab {command.Name} --help`.");
-                return command.Run(args);
-            }
-            catch (SeqLabInputException e)
-            {
-                Console.Error.WriteLine($"seqlab: {e.Message}");
+                Console.Error.WriteLine(Overview());   // no command is a usage error: usage on stderr, exit 2
                 return 2;
             }
-            catch (NativeLoadException e)
+            if (argv[0] is "--help" or "-h" or "help")
             {
-                Console.Error.WriteLine($"seqlab: {e.Message}");
-                return 1;
+                Console.WriteLine(Overview());
+                return 0;
             }
-            catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+            if (argv[0] is "--version" or "-V" or "version")
             {
-                Console.Error.WriteLine($"seqlab: {TorchRuntime.Diagnose()}");
-                return 1;
+                Console.WriteLine(VersionText());
+                return 0;
             }
-            catch (TrainingDivergedException e)
+            // Shell completion: `seqlab "[suggest:N]" "seqlab tr"` lists what may follow (dotnet-suggest uses it).
+            if (argv[0].StartsWith("[suggest", StringComparison.Ordinal)) return Root.Parse(argv, Parsing).Invoke();
+            var command = Commands.FirstOrDefault(c => c.Name == argv[0])
+                ?? throw new SeqLabInputException($"unknown command '{argv[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))} " +
+                    "(see `seqlab --help`).");
+            if (argv.Skip(1).Any(a => a is "--help" or "-h"))
             {
-                Console.Error.WriteLine($"seqlab: {e.Message}");
-                return 1;
+                Console.WriteLine(Args.Help(command.Usage, command.Summary, command.Options));
+                return 0;
             }
-            catch (Exception e)
+            var args = Args.From(Root.Parse(argv, Parsing), Root.Subcommands.Single(c => c.Name == command.Name), command.Options);
+            if (args.Positionals.Count > 0 && !command.Positionals)
+                throw new SeqLabInputException($"unexpected argument '{args.Positionals[0]}' for `seqlab {command.Name}` (options start with --); " +
+                    $"see `seqlab {command.Name} --help`.");
+            return command.Run(args);
+        }
+
+        /// <summary>The exit-code contract: bad input 2 with its one line; anything else 1, with the trace only under SEQLAB_DEBUG=1.</summary>
+        static int Fail(Exception e)
+        {
+            var (code, line) = e switch
             {
-                Console.Error.WriteLine($"seqlab: unexpected error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}" +
-                    (Environment.GetEnvironmentVariable("SEQLAB_DEBUG") == "1" ? Environment.NewLine + e : " (set SEQLAB_DEBUG=1 for details)"));
-                return 1;
-            }
+                SeqLabInputException => (2, e.Message),
+                NativeLoadException or TrainingDivergedException => (1, e.Message),
+                TypeInitializationException { TypeName: "TorchSharp.torch" } => (1, TorchRuntime.Diagnose()),
+                _ => (1, $"unexpected error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}" +
+                    (Environment.GetEnvironmentVariable("SEQLAB_DEBUG") == "1" ? Environment.NewLine + e : " (set SEQLAB_DEBUG=1 for details)")),
+            };
+            Console.Error.WriteLine($"seqlab: {line}");
+            return code;
         }
 
         static string VersionText()

@@ -83,11 +83,59 @@ public static class AttentionExperiment
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sentence = s.Sentence ?? LongRange.LectureSentence;
         var context = Blank.LeftOf(sentence);
-        // The long-range Transformer classifier of each seed (the demo reuses the long-range experiment's).
+        var (m, perSeed, answers) = JudgeSeeds(s, context);
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        var map = AttentionMaps.For(m, context);
+        var prediction = new ClassifierPredictor(m).Predict(context);
+        var tokens = map.Tokens;
+        int T = tokens.Count, last = T - 1;
+        int cue = tokens.ToList().FindIndex(t => CueWords.Contains(t));
+
+        double[] LastRow(int layer) => Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
+        // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
+        int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
+        var lastLayer = LastRow(shown);
+        var rollout = Rollout(map);   // computed once: the finding and the JSON read it
+        var plots = Figures(s, map, lastLayer, shown, cue);
+        var ranked = Enumerable.Range(0, T).OrderByDescending(k => lastLayer[k]).ToList();
+        // What each word receives from all positions (the classifier pools every position, not just the last).
+        var received = Enumerable.Range(0, T).Select(k => Enumerable.Range(0, T).Average(q => map.Weights[shown].Average(h => (double)h[q][k]))).ToArray();
+        var rankedReceived = Enumerable.Range(0, T).OrderByDescending(k => received[k]).ToList();
+        var table = new List<string[]> { new[] { "rank", "word", "attention from the word before the blank", "word", "attention received from all words" } };
+        table.AddRange(Enumerable.Range(0, Math.Min(8, T)).Select(i => new[] { (i + 1).ToString(),
+            tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""), lastLayer[ranked[i]].ToString("F3"),
+            tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""), received[rankedReceived[i]].ToString("F3") }));
+        string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
+            $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} " +
+            $"(rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); averaged over all words it receives {received[cue]:F3} " +
+            $"(rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws {rollout[cue]:F3} of itself from it " +
+            $"(rank {RankAmongOthers(rollout, cue)} among the other words)";
+        var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: " +
+            $"{string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
+            (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
+            $"Verdict: {assessment.Words}.";
+        return new LabResult("attention", "Attention maps: where the blank looks",
+            "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
+            finding, plots, table,
+            new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
+                  blank_attention = lastLayer, received_attention = received, blank_rollout = rollout, cue_index = cue,
+                  cue_distance = cue < 0 ? (int?)null : last - cue, predictions = prediction.Probabilities, seeds = s.Seeds,
+                  predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
+            clock.Elapsed.TotalSeconds, Assessment: assessment);
+    }
+
+    /// <summary>
+    /// The long-range Transformer classifier of each seed (the demo reuses the long-range experiment's), judged on the
+    /// sentence; returns the first seed's model, whose maps are the ones drawn.
+    /// </summary>
+    static (LoadedModel First, List<(int Seed, Assessment A)> PerSeed, Dictionary<int, Dictionary<string, double>> Answers) JudgeSeeds(
+        LabSession s, string context)
+    {
         var perSeed = new List<(int Seed, Assessment A)>();
         var answers = new Dictionary<int, Dictionary<string, double>>();
         LoadedModel m = null!;
-        foreach (var seed in s.Seeds.Reverse())   // the first seed last: its maps are the ones drawn
+        foreach (var seed in s.Seeds.Reverse())   // the first seed last: its model is returned
         {
             s.Log($"attention: the long-range Transformer, seed {seed}");
             m = LongRangeExperiment.Train(s, ModelFamily.Transformer, seed, LongRangeExperiment.Data(s, seed));
@@ -103,58 +151,32 @@ public static class AttentionExperiment
             perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label, string.Join(' ', span.Select(i => seedMap.Tokens[i])))));
         }
         perSeed.Reverse();
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
-        var map = AttentionMaps.For(m, context);
-        var prediction = new ClassifierPredictor(m).Predict(context);
-        var tokens = map.Tokens;
-        int T = tokens.Count, last = T - 1;
-        int cue = tokens.ToList().FindIndex(t => CueWords.Contains(t));
+        return (m, perSeed, answers);
+    }
 
-        var plots = new List<string>();
-        double[] LastRow(int layer) => Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
-        // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
-        int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
-        var lastLayer = LastRow(shown);
-        var rollout = Rollout(map);   // computed once: the finding and the JSON read it
-        plots.Add(Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (layer {shown + 1}, mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue));
+    /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file only).</summary>
+    static List<string> Figures(LabSession s, AttentionMaps.Map map, double[] lastLayer, int shown, int cue)
+    {
+        var tokens = map.Tokens;
+        int T = tokens.Count;
+        var plots = new List<string>
+        {
+            Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (layer {shown + 1}, " +
+                $"mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue),
+        };
         for (int layer = 0; layer < map.Layers; layer++)
         {
             var mean = new double[T, T];
-            for (int q = 0; q < T; q++)
-                for (int k = 0; k < T; k++)
-                {
-                    mean[q, k] = map.Weights[layer].Average(h => (double)h[q][k]);
-                }
-            plots.Add(Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}"), $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; columns: what it attends to)", mean, tokens, tokens));
+            for (int q = 0; q < T; q++) for (int k = 0; k < T; k++) mean[q, k] = map.Weights[layer].Average(h => (double)h[q][k]);
+            plots.Add(Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}"),
+                $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; columns: what it attends to)", mean, tokens, tokens));
             for (int head = 0; head < map.Heads; head++)
             {
                 var w = new double[T, T];
                 for (int q = 0; q < T; q++) for (int k = 0; k < T; k++) w[q, k] = map.Weights[layer][head][q][k];
-                Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}-head{head + 1}"), $"Layer {layer + 1}, head {head + 1}", w, tokens, tokens);   // files only
+                Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}-head{head + 1}"), $"Layer {layer + 1}, head {head + 1}", w, tokens, tokens);
             }
         }
-        var ranked = Enumerable.Range(0, T).OrderByDescending(k => lastLayer[k]).ToList();
-        // What each word receives from all positions (the classifier pools every position, not just the last).
-        var received = Enumerable.Range(0, T).Select(k => Enumerable.Range(0, T).Average(q => map.Weights[shown].Average(h => (double)h[q][k]))).ToArray();
-        var rankedReceived = Enumerable.Range(0, T).OrderByDescending(k => received[k]).ToList();
-        var table = new List<string[]> { new[] { "rank", "word", "attention from the word before the blank", "word", "attention received from all words" } };
-        table.AddRange(Enumerable.Range(0, Math.Min(8, T)).Select(i => new[] { (i + 1).ToString(),
-            tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""), lastLayer[ranked[i]].ToString("F3"),
-            tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""), received[rankedReceived[i]].ToString("F3") }));
-        string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
-            $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} (rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); " +
-              $"averaged over all words it receives {received[cue]:F3} (rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws " +
-              $"{rollout[cue]:F3} of itself from it (rank {RankAmongOthers(rollout, cue)} among the other words)";
-        var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: {string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
-            (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
-            $"Verdict: {assessment.Words}.";
-        return new LabResult("attention", "Attention maps: where the blank looks",
-            "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
-            finding, plots, table,
-            new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
-                  blank_attention = lastLayer, received_attention = received, blank_rollout = rollout, cue_index = cue, cue_distance = cue < 0 ? (int?)null : last - cue,
-                  predictions = prediction.Probabilities, seeds = s.Seeds, predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
-            clock.Elapsed.TotalSeconds, Assessment: assessment);
+        return plots;
     }
 }

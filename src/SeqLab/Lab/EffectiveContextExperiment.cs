@@ -100,6 +100,39 @@ public static class EffectiveContextExperiment
 
         int L = ContextLength(s);
         var ks = Enumerable.Range(0, 12).Select(i => 1 << i).Where(k => k < L).Append(L).ToArray();
+        var m = Measure(s, corpus, L, ks);
+        var (increases, baseline, effective, perSeed, quality, trainedFor) = (m.Increases, m.Baseline, m.Effective, m.PerSeed, m.Quality, m.TrainedFor);
+        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        var xs = ks.Select(k => (double)k).ToArray();
+        var plot = Plots.Lines(s.PlotPath("effective-context"), $"Loss increase when context beyond the last k tokens is perturbed (window {L})", "k, tokens kept intact", "loss increase (nats)",
+            Names.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))), logX: true, reference: (0, "no change"));
+        var table = new List<string[]> { new[] { "model", "full-context loss" }.Concat(ks.Select(k => $"k={k}")).ToArray() };
+        foreach (var f in Names)
+            foreach (var (p, v) in increases[f])
+                table.Add(new[] { $"{f}, {p}", baseline[f].ToString("F3") }.Concat(v.Select(x => Math.Abs(x) < 0.0005 ? "0.000" : x.ToString("+0.000;-0.000"))).ToArray());
+        var finding = $"On {corpus.Description}, with windows of {L} tokens: " + string.Join("; ", Names.Select(f =>
+            $"the {f} loses less than 1% when everything beyond the last {effective[f]["truncate"]} tokens is dropped, and when everything beyond the last {effective[f]["shuffle"]} is shuffled " +
+            $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. " +
+            "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): " +
+            string.Join("; ", quality.Select(q => $"seed {q.Key}: " + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}")))) +
+            ". Trained in total (over every demo run into this folder): " +
+            string.Join(", ", s.Seeds.SelectMany(seed => Names.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps"))) +
+            $". Verdict: {assessment.Words}.";
+        return new LabResult("effective-context", title, claim, finding, [plot], table,
+            new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective, seeds = s.Seeds,
+                  quality_gate = QualityGate,
+                  quality = quality.ToDictionary(q => q.Key.ToString(), q => q.Value.ToDictionary(v => v.Key, v => new { perplexity = v.Value.Perplexity, unigram_perplexity = v.Value.Unigram })),
+                  trained_for = trainedFor, verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
+            clock.Elapsed.TotalSeconds, Assessment: assessment);
+    }
+
+    /// <summary>Per family and seed: held-out quality, the loss increase under each perturbation at each k, and the effective k.</summary>
+    sealed record Measured(Dictionary<string, Dictionary<string, double[]>> Increases, Dictionary<string, double> Baseline,
+        Dictionary<string, Dictionary<string, int>> Effective, List<(int Seed, Assessment A)> PerSeed,
+        Dictionary<int, Dictionary<string, (double Perplexity, double Unigram)>> Quality, Dictionary<string, object> TrainedFor);
+
+    static Measured Measure(LabSession s, Corpus.Files corpus, int L, int[] ks)
+    {
         var increases = new Dictionary<string, Dictionary<string, double[]>>();
         var baseline = new Dictionary<string, double>();
         var effective = new Dictionary<string, Dictionary<string, int>>();
@@ -133,27 +166,6 @@ public static class EffectiveContextExperiment
             }
             perSeed.Add((seed, Judge(quality[seed], effectiveK[ModelFamily.Lstm.Name()], L)));
         }
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
-        var xs = ks.Select(k => (double)k).ToArray();
-        var plot = Plots.Lines(s.PlotPath("effective-context"), $"Loss increase when context beyond the last k tokens is perturbed (window {L})", "k, tokens kept intact", "loss increase (nats)",
-            Names.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))), logX: true, reference: (0, "no change"));
-        var table = new List<string[]> { new[] { "model", "full-context loss" }.Concat(ks.Select(k => $"k={k}")).ToArray() };
-        foreach (var f in Names)
-            foreach (var (p, v) in increases[f])
-                table.Add(new[] { $"{f}, {p}", baseline[f].ToString("F3") }.Concat(v.Select(x => Math.Abs(x) < 0.0005 ? "0.000" : x.ToString("+0.000;-0.000"))).ToArray());
-        var finding = $"On {corpus.Description}, with windows of {L} tokens: " + string.Join("; ", Names.Select(f =>
-            $"the {f} loses less than 1% when everything beyond the last {effective[f]["truncate"]} tokens is dropped, and when everything beyond the last {effective[f]["shuffle"]} is shuffled " +
-            $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)")) + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. " +
-            "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): " +
-            string.Join("; ", quality.Select(q => $"seed {q.Key}: " + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}")))) +
-            ". Trained in total (over every demo run into this folder): " +
-            string.Join(", ", s.Seeds.SelectMany(seed => Names.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps"))) +
-            $". Verdict: {assessment.Words}.";
-        return new LabResult("effective-context", title, claim, finding, [plot], table,
-            new { corpus = corpus.Description, window = L, k = ks, full_context_loss = baseline, loss_increase = increases, effective_k = effective, seeds = s.Seeds,
-                  quality_gate = QualityGate,
-                  quality = quality.ToDictionary(q => q.Key.ToString(), q => q.Value.ToDictionary(v => v.Key, v => new { perplexity = v.Value.Perplexity, unigram_perplexity = v.Value.Unigram })),
-                  trained_for = trainedFor, verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
-            clock.Elapsed.TotalSeconds, Assessment: assessment);
+        return new Measured(increases, baseline, effective, perSeed, quality, trainedFor);
     }
 }

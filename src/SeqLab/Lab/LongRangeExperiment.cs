@@ -140,104 +140,135 @@ public static class LongRangeExperiment
         return new(Verdict.Inconclusive, Rule, $"the intervals overlap ({numbers})");
     }
 
+    const string NoCue = "bag of words, no cue", WithCue = "bag of words, with cue";
+
+    /// <summary>Everything measured over the seeds: the families' curve, the bag-of-words baselines, sizes and training times.</summary>
+    sealed record Measured(List<Point> Curve, List<Point> BowNoCue, List<Point> BowCue, Dictionary<string, long> Parameters,
+        Dictionary<string, List<double>> Seconds, List<(int Seed, Assessment A)> PerSeed);
+
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var buckets = Buckets(s);
         double chance = 1.0 / LongRange.Languages.Length;
-        var curve = new List<Point>();
-        var bowNoCue = new List<Point>();
-        var bowCue = new List<Point>();
-        var parameters = new Dictionary<string, long>();
-        var seconds = new Dictionary<string, List<double>>();
-        var perSeed = new List<(int Seed, Assessment A)>();
+        var m = Measure(s, buckets.Count, chance);
+        var assessment = Assessment.AcrossSeeds(Rule, m.PerSeed);
+
+        // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled counts).
+        var pooled = Names.Select(f => (f, Pooled(m.Curve.Where(p => p.Family == f), f).ToList()))
+            .Append((NoCue, Pooled(m.BowNoCue, "").ToList()))
+            .Append((WithCue, Pooled(m.BowCue, "").ToList())).ToDictionary(l => l.Item1, l => l.Item2);
+        var plot = Plots.Lines(s.PlotPath("long-range-accuracy"),
+            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% intervals)",
+            "distance between cue and blank (tokens)", "held-out accuracy",
+            pooled.Select(l => new Plots.Series(l.Key, l.Value.Select(p => p.Distance).ToArray(), l.Value.Select(p => p.Accuracy).ToArray(),
+                l.Value.Select(p => p.Low).ToArray(), l.Value.Select(p => p.High).ToArray())),
+            reference: (chance, $"chance ({chance:P0})"));
+        var budget = Training(s);
+        return new LabResult("long-range", "Long-range dependencies",
+            "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier word in one step (path length 1).",
+            Finding(s, m, pooled, chance, assessment), [plot], Table(m, pooled, buckets.Count),
+            new
+            {
+                range = new[] { Range(s).Min, Range(s).Max }, buckets = buckets.Select(b => new[] { b.Low, b.High }), seeds = s.Seeds,
+                curve = m.Curve.Select(p => new { family = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High,
+                    seed = p.Seed, examples = p.Examples }),
+                baselines = m.BowNoCue.Concat(m.BowCue).Select(p => new { name = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low,
+                    high = p.High, seed = p.Seed }),
+                parameters = m.Parameters, chance, budget_steps = budget.Steps, batch_size = budget.BatchSize, training_seconds = m.Seconds,
+                bag_of_words_no_cue = m.BowNoCue.Select(p => p.Accuracy), bag_of_words_with_cue = m.BowCue.Select(p => p.Accuracy),
+                verdicts_per_seed = m.PerSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }),
+            }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+    }
+
+    /// <summary>For each seed: the bag-of-words baselines and every family's accuracy in every distance bucket, and the seed's verdict.</summary>
+    static Measured Measure(LabSession s, int buckets, double chance)
+    {
+        var m = new Measured([], [], [], [], [], []);
         foreach (var seed in s.Seeds)
         {
             var data = Data(s, seed);
-            for (int b = 0; b < buckets.Count; b++)
+            for (int b = 0; b < buckets; b++)
             {
-                var test = data.Test[b];
-                double distance = test.Average(e => e.Distance);
-                Point Baseline(string name, Func<LongRange.Example, string> text)
-                {
-                    var bow = new BagOfWords().Fit(data.TrainExamples.Select(e => (e.Language, text(e))));
-                    int correct = (int)Math.Round(bow.Accuracy(test.Select(e => (e.Language, text(e)))) * test.Count);
-                    var (lo, hi) = Wilson.Interval(correct, test.Count);
-                    return new Point(name, b, distance, (double)correct / test.Count, lo, hi, seed, correct, test.Count);
-                }
-                bowNoCue.Add(Baseline("bag of words, no cue", e => e.TextWithoutCue));
-                bowCue.Add(Baseline("bag of words, with cue", e => e.Text));
+                m.BowNoCue.Add(Baseline(NoCue, data, b, seed, e => e.TextWithoutCue));
+                m.BowCue.Add(Baseline(WithCue, data, b, seed, e => e.Text));
             }
             foreach (var family in Families)
             {
                 var f = family.Name();
                 s.Log($"long-range: {f}, seed {seed}");
-                var m = Train(s, family, seed, data);
-                parameters[f] = m.Model.UniqueParameters().Sum(p => p.numel());
-                seconds.TryAdd(f, []);
-                seconds[f].Add(m.Manifest.State.ElapsedSeconds);
-                for (int b = 0; b < buckets.Count; b++)
+                var model = Train(s, family, seed, data);
+                m.Parameters[f] = model.Model.UniqueParameters().Sum(p => p.numel());
+                m.Seconds.TryAdd(f, []);
+                m.Seconds[f].Add(model.Manifest.State.ElapsedSeconds);
+                for (int b = 0; b < buckets; b++)
                 {
                     var test = data.Test[b];
-                    int correct = Correct(m, test.Select(e => (e.Language, e.Text)).ToList());
-                    var (lo, hi) = Wilson.Interval(correct, test.Count);
-                    curve.Add(new Point(f, b, test.Average(e => e.Distance), (double)correct / test.Count, lo, hi, seed, correct, test.Count));
+                    int correct = Correct(model, test.Select(e => (e.Language, e.Text)).ToList());
+                    m.Curve.Add(At(f, b, test, seed, correct));
                 }
             }
-            perSeed.Add((seed, Judge(Names.Select(f => curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets.Count - 1)).ToList(), chance)));
+            var farthest = Names.Select(f => m.Curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets - 1)).ToList();
+            m.PerSeed.Add((seed, Judge(farthest, chance)));
         }
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        return m;
+    }
 
-        // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled counts).
-        IEnumerable<Point> Pooled(IEnumerable<Point> points, string name) => points.GroupBy(p => p.Bucket).OrderBy(g => g.Key).Select(g =>
-        {
-            int c = g.Sum(p => p.Correct), n = g.Sum(p => p.Examples);
-            var (lo, hi) = Wilson.Interval(c, n);
-            return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
-        });
-        var lines = Names.Select(f => (f, Pooled(curve.Where(p => p.Family == f), f).ToList()))
-            .Append(("bag of words, no cue", Pooled(bowNoCue, "").ToList()))
-            .Append(("bag of words, with cue", Pooled(bowCue, "").ToList())).ToList();
-        var plot = Plots.Lines(s.PlotPath("long-range-accuracy"),
-            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% intervals)",
-            "distance between cue and blank (tokens)", "held-out accuracy",
-            lines.Select(l => new Plots.Series(l.Item1, l.Item2.Select(p => p.Distance).ToArray(), l.Item2.Select(p => p.Accuracy).ToArray(),
-                l.Item2.Select(p => p.Low).ToArray(), l.Item2.Select(p => p.High).ToArray())),
-            reference: (chance, $"chance ({chance:P0})"));
+    /// <summary>A bag-of-words classifier's point on one bucket: trained on the training texts as <paramref name="text"/> shows them.</summary>
+    static Point Baseline(string name, Split data, int bucket, int seed, Func<LongRange.Example, string> text)
+    {
+        var test = data.Test[bucket];
+        var bow = new BagOfWords().Fit(data.TrainExamples.Select(e => (e.Language, text(e))));
+        int correct = (int)Math.Round(bow.Accuracy(test.Select(e => (e.Language, text(e)))) * test.Count);
+        return At(name, bucket, test, seed, correct);
+    }
 
+    static Point At(string name, int bucket, IReadOnlyList<LongRange.Example> test, int seed, int correct)
+    {
+        var (lo, hi) = Wilson.Interval(correct, test.Count);
+        return new Point(name, bucket, test.Average(e => e.Distance), (double)correct / test.Count, lo, hi, seed, correct, test.Count);
+    }
+
+    /// <summary>One point per bucket with every seed's examples counted together.</summary>
+    static IEnumerable<Point> Pooled(IEnumerable<Point> points, string name) => points.GroupBy(p => p.Bucket).OrderBy(g => g.Key).Select(g =>
+    {
+        int c = g.Sum(p => p.Correct), n = g.Sum(p => p.Examples);
+        var (lo, hi) = Wilson.Interval(c, n);
+        return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
+    });
+
+    static List<string[]> Table(Measured m, Dictionary<string, List<Point>> pooled, int buckets)
+    {
         string Cell(string family, int b)
         {
-            var points = curve.Where(p => p.Family == family && p.Bucket == b).ToList();
+            var points = m.Curve.Where(p => p.Family == family && p.Bucket == b).ToList();
             double mean = points.Average(p => p.Accuracy);
             return points.Count == 1 ? $"{mean:P0}" : $"{mean:P0} ({points.Min(p => p.Accuracy):P0}–{points.Max(p => p.Accuracy):P0})";
         }
-        var pooledByFamily = lines.ToDictionary(l => l.Item1, l => l.Item2);
-        var table = new List<string[]> { new[] { "model", "parameters" }.Concat(pooledByFamily[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}")).ToArray() };
-        foreach (var f in Names) table.Add(new[] { f, parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets.Count).Select(b => Cell(f, b))).ToArray());
-        foreach (var name in new[] { "bag of words, no cue", "bag of words, with cue" })
-            table.Add(new[] { name, "–" }.Concat(pooledByFamily[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
+        var table = new List<string[]>
+        {
+            new[] { "model", "parameters" }.Concat(pooled[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}")).ToArray(),
+        };
+        foreach (var f in Names)
+            table.Add(new[] { f, m.Parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets).Select(b => Cell(f, b))).ToArray());
+        foreach (var name in new[] { NoCue, WithCue })
+            table.Add(new[] { name, "–" }.Concat(pooled[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
+        return table;
+    }
 
-        var far = Names.ToDictionary(f => f, f => pooledByFamily[f][^1]);
-        string Describe(string f) => far[f].Low <= chance && chance <= far[f].High ? $"{f} at chance ({far[f].Accuracy:P0})" : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
+    static string Finding(LabSession s, Measured m, Dictionary<string, List<Point>> pooled, double chance, Assessment assessment)
+    {
+        var far = Names.ToDictionary(f => f, f => pooled[f][^1]);
+        string Describe(string f) => far[f].Low <= chance && chance <= far[f].High
+            ? $"{f} at chance ({far[f].Accuracy:P0})" : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
         var best = Names.FirstOrDefault(f => Names.Where(o => o != f).All(o => far[f].Low > far[o].High));
         var budget = Training(s);
-        var finding = $"At the longest distances (about {far[ModelFamily.Transformer.Name()].Distance:F0} tokens): {string.Join(", ", Names.Select(Describe))}" +
-            (best is null ? "; no family is ahead of all others beyond the intervals" : $"; {best} is ahead of every other family beyond the intervals") + ". " +
-            $"Chance is {chance:P0}; the bag-of-words model without the cue got {bowNoCue.Average(p => p.Accuracy):P0} (no shortcut), with the cue {bowCue.Average(p => p.Accuracy):P0}. " +
-            $"Budget: {budget.Steps} steps of {budget.BatchSize} examples per model (the same for every family), " +
-            $"{string.Join(", ", Names.Select(f => $"{f} {seconds[f].Average():F0} s"))}; about {parameters[ModelFamily.Transformer.Name()]:N0} parameters each. " +
-            $"Verdict: {assessment.Words}.";
-        return new LabResult("long-range", "Long-range dependencies",
-            "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier word in one step (path length 1).",
-            finding, [plot], table,
-            new
-            {
-                range = new[] { Range(s).Min, Range(s).Max }, buckets = buckets.Select(b => new[] { b.Low, b.High }), seeds = s.Seeds,
-                curve = curve.Select(p => new { family = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High, seed = p.Seed, examples = p.Examples }),
-                baselines = bowNoCue.Concat(bowCue).Select(p => new { name = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High, seed = p.Seed }),
-                parameters, chance, budget_steps = budget.Steps, batch_size = budget.BatchSize, training_seconds = seconds,
-                bag_of_words_no_cue = bowNoCue.Select(p => p.Accuracy), bag_of_words_with_cue = bowCue.Select(p => p.Accuracy),
-                verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }),
-            }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+        string transformer = ModelFamily.Transformer.Name();
+        return $"At the longest distances (about {far[transformer].Distance:F0} tokens): {string.Join(", ", Names.Select(Describe))}" +
+            (best is null ? "; no family is ahead of all others beyond the intervals" : $"; {best} is ahead of every other family beyond the intervals") +
+            $". Chance is {chance:P0}; the bag-of-words model without the cue got {m.BowNoCue.Average(p => p.Accuracy):P0} (no shortcut), " +
+            $"with the cue {m.BowCue.Average(p => p.Accuracy):P0}. Budget: {budget.Steps} steps of {budget.BatchSize} examples per model " +
+            $"(the same for every family), {string.Join(", ", Names.Select(f => $"{f} {m.Seconds[f].Average():F0} s"))}; " +
+            $"about {m.Parameters[transformer]:N0} parameters each. Verdict: {assessment.Words}.";
     }
 }
