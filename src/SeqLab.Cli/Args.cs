@@ -23,40 +23,56 @@ public sealed class Args
         _declared = declared.ToDictionary(o => o.Name);
     }
 
-    /// <summary>The System.CommandLine command for a SeqLab command: its options, and its words when it takes some.</summary>
+    /// <summary>The System.CommandLine command for a SeqLab command: its options, and its words when it takes
+    /// some.</summary>
     public static Command Build(string name, string summary, IEnumerable<Option> options, bool positionals)
     {
         var command = new Command(name, summary);
         foreach (var o in options.Where(o => o.Name != "help"))
-            command.Options.Add(o.Value is null
-                ? new Option<bool>("--" + o.Name) { Description = o.Description, Arity = ArgumentArity.Zero }
-                : new Option<string[]>("--" + o.Name)
-                {
-                    Description = o.Description, HelpName = o.Value, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
-                });
-        if (positionals) command.Arguments.Add(new Argument<string[]>("words") { Arity = ArgumentArity.ZeroOrMore });
+            command.Options.Add(
+                o.Value is null
+                    ? new Option<bool>("--" + o.Name) { Description = o.Description, Arity = ArgumentArity.Zero }
+                    : new Option<string[]>("--" + o.Name)
+                    {
+                        Description = o.Description,
+                        HelpName = o.Value,
+                        Arity = ArgumentArity.OneOrMore,
+                        AllowMultipleArgumentsPerToken = false,
+                    }
+            );
+        if (positionals)
+            command.Arguments.Add(new Argument<string[]>("words") { Arity = ArgumentArity.ZeroOrMore });
         return command;
     }
 
-    /// <summary>The arguments of <paramref name="command"/> from a parse of the whole command line, or a one-line error.</summary>
+    /// <summary>The arguments of <paramref name="command"/> from a parse of the whole command line, or a one-line
+    /// error.</summary>
     public static Args From(ParseResult result, Command command, IReadOnlyList<Option> options)
     {
         string name = command.Name;
         if (result.UnmatchedTokens.FirstOrDefault() is { } stray)
-            throw new SeqLabInputException(stray.StartsWith('-')
-                ? $"unknown option {stray} for `seqlab {name}`; see `seqlab {name} --help`."
-                : $"unexpected argument '{stray}' for `seqlab {name}` (options start with --); see `seqlab {name} --help`.");
+            throw new SeqLabInputException(
+                stray.StartsWith('-')
+                    ? $"unknown option {stray} for `seqlab {name}`; see `seqlab {name} --help`."
+                    : $"unexpected argument '{stray}' for `seqlab {name}` (options start with --); see `seqlab "
+                        + $"{name} --help`."
+            );
         if (result.Errors.FirstOrDefault() is { } error)
         {
-            var declared = options.FirstOrDefault(o => error.SymbolResult is OptionResult r && r.Option.Name == "--" + o.Name);
-            throw new SeqLabInputException(declared is { Value: { } value } && error.SymbolResult!.Tokens.Count == 0
-                ? $"--{declared.Name} needs a value ({value}); see `seqlab {name} --help`."
-                : $"{error.Message.TrimEnd('.')}; see `seqlab {name} --help`.");
+            var declared = options.FirstOrDefault(o =>
+                error.SymbolResult is OptionResult r && r.Option.Name == "--" + o.Name
+            );
+            throw new SeqLabInputException(
+                declared is { Value: { } value } && error.SymbolResult!.Tokens.Count == 0
+                    ? $"--{declared.Name} needs a value ({value}); see `seqlab {name} --help`."
+                    : $"{error.Message.TrimEnd('.')}; see `seqlab {name} --help`."
+            );
         }
         var args = new Args(name, options);
         foreach (var symbol in command.Options)
         {
-            if (result.GetResult(symbol) is not OptionResult { Implicit: false } r) continue;
+            if (result.GetResult(symbol) is not OptionResult { Implicit: false } r)
+                continue;
             var key = symbol.Name[2..];
             args._values[key] = symbol is Option<bool> ? ["true"] : [.. r.Tokens.Select(t => t.Value)];
         }
@@ -74,27 +90,39 @@ public sealed class Args
 
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var v) ? v : [];
 
-    public string Required(string name) => String(name)
+    public string Required(string name) =>
+        String(name)
         ?? throw new SeqLabInputException($"`seqlab {_command}` needs --{name}; see `seqlab {_command} --help`.");
 
     object? Declared(string name) => _declared.TryGetValue(name, out var o) ? o.Default : null;
 
     public long? Long(string name, long min = long.MinValue, long max = long.MaxValue)
     {
-        if (!_values.TryGetValue(name, out var values)) return Declared(name) is { } d ? Convert.ToInt64(d, CultureInfo.InvariantCulture) : null;
+        if (!_values.TryGetValue(name, out var values))
+            return Declared(name) is { } d ? Convert.ToInt64(d, CultureInfo.InvariantCulture) : null;
         var s = values[^1];
         if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new SeqLabInputException($"--{name} must be a whole number (got '{s}').");
         if (v < min || v > max)
-            throw new SeqLabInputException(max == long.MaxValue ? $"--{name} must be at least {min} (got {v})." : $"--{name} must be between {min} and {max} (got {v}).");
+            throw new SeqLabInputException(
+                max == long.MaxValue
+                    ? $"--{name} must be at least {min} (got {v})."
+                    : $"--{name} must be between {min} and {max} (got {v})."
+            );
         return v;
     }
 
     public int? Int(string name, int min = int.MinValue, int max = int.MaxValue) => (int?)Long(name, min, max);
 
-    public double? Double(string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool maxExclusive = false)
+    public double? Double(
+        string name,
+        double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity,
+        bool maxExclusive = false
+    )
     {
-        if (!_values.TryGetValue(name, out var values)) return Declared(name) is { } d ? Convert.ToDouble(d, CultureInfo.InvariantCulture) : null;
+        if (!_values.TryGetValue(name, out var values))
+            return Declared(name) is { } d ? Convert.ToDouble(d, CultureInfo.InvariantCulture) : null;
         var s = values[^1];
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new SeqLabInputException($"--{name} must be a number (got '{s}').");
@@ -107,13 +135,27 @@ public sealed class Args
     public double? Seconds(string name)
     {
         var s = String(name);
-        if (s is null) return null;
+        if (s is null)
+            return null;
         double unit = 1;
         var number = s.Trim();
-        if (number.EndsWith('s')) number = number[..^1];
-        else if (number.EndsWith('m')) { unit = 60; number = number[..^1]; }
-        else if (number.EndsWith('h')) { unit = 3600; number = number[..^1]; }
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v <= 0)
+        if (number.EndsWith('s'))
+            number = number[..^1];
+        else if (number.EndsWith('m'))
+        {
+            unit = 60;
+            number = number[..^1];
+        }
+        else if (number.EndsWith('h'))
+        {
+            unit = 3600;
+            number = number[..^1];
+        }
+        if (
+            !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            || !double.IsFinite(v)
+            || v <= 0
+        )
             throw new SeqLabInputException($"--{name} must be a positive duration such as 90s, 2m or 1h (got '{s}').");
         return v * unit;
     }

@@ -12,10 +12,11 @@ public sealed record Option(string Name, string? Value, string Help, object? Def
     /// <summary>The help line's text: the description and, when there is one, the default.</summary>
     public string Description => Default is null ? Help : $"{Help}; default {Format(Default)}";
 
-    static string Format(object value) => value switch
-    {
-        double d => d.ToString("G", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    static string Format(object value) =>
+        value switch
+        {
+            double d => d.ToString("G", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
 }

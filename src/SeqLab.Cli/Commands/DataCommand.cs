@@ -5,7 +5,8 @@ using SeqLab.IO;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab data reverse|copy|long-range`: writes a generated data set (seq2seq pairs, or the lecture's long-range task).</summary>
+/// <summary>`seqlab data reverse|copy|long-range`: writes a generated data set (seq2seq pairs, or the lecture's
+/// long-range task).</summary>
 public static class DataCommand
 {
     public static readonly Option[] Options =
@@ -17,44 +18,88 @@ public static class DataCommand
         new("symbols", "N", "alphabet size (a, b, c, …)", 10),
         new("distance", "N", "long-range: at least N tokens between the cue and the blank", 50),
         new("max-distance", "M", "long-range: draw each example's distance uniformly from N…M tokens; default N"),
-        new("format", $"{TaskKind.Classify.Name()}|{TaskKind.Lm.Name()}", "long-range: TSV language<TAB>text up to the blank (for a classifier), or one " +
-            "completed text per line (for a language model)", TaskKind.Classify.Name()),
+        new(
+            "format",
+            $"{TaskKind.Classify.Name()}|{TaskKind.Lm.Name()}",
+            "long-range: TSV language<TAB>text up to the blank (for a classifier), or one "
+                + "completed text per line (for a language model)",
+            TaskKind.Classify.Name()
+        ),
         new("seed", "S", "random seed", 1),
         new("force", null, "overwrite --out if it exists"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab data reverse|copy --out FILE [--examples N] [--min-length 5] [--max-length 20] [--symbols 10] [--seed S]\n" +
-        "       seqlab data long-range --out FILE [--examples N] [--distance 50] [--max-distance M] [--format classify|lm] [--seed S]";
+    public const string Usage =
+        "seqlab data reverse|copy --out FILE [--examples N] [--min-length 5] [--max-length 20] [--symbols 10] "
+        + "[--seed S]\n"
+        + "       seqlab data long-range --out FILE [--examples N] [--distance 50] [--max-distance M] [--format "
+        + "classify|lm] [--seed S]";
 
     static readonly string[] Names = [.. SymbolTasks.Names, "long-range"];
 
     public static int Run(Args a)
     {
         if (a.Positionals.Count != 1)
-            throw new SeqLabInputException($"`seqlab data` needs one data set name ({string.Join(", ", Names)}), e.g. `seqlab data reverse --out reverse.tsv`.");
-        string task = a.Positionals[0], path = a.Required("out");
+            throw new SeqLabInputException(
+                $"`seqlab data` needs one data set name ({string.Join(", ", Names)}), e.g. `seqlab data reverse "
+                    + $"--out reverse.tsv`."
+            );
+        string task = a.Positionals[0],
+            path = a.Required("out");
         if (!Names.Contains(task))
             throw new SeqLabInputException($"unknown data set '{task}'; use one of: {string.Join(", ", Names)}.");
-        if (File.Exists(path) && !a.Flag("force")) throw new SeqLabInputException($"{path} already exists; choose another --out or add --force to replace it.");
-        if (Directory.Exists(path)) throw new SeqLabInputException($"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}.");
+        if (File.Exists(path) && !a.Flag("force"))
+            throw new SeqLabInputException(
+                $"{path} already exists; choose another --out or add --force to replace it."
+            );
+        if (Directory.Exists(path))
+            throw new SeqLabInputException(
+                $"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}."
+            );
         if (task == "long-range")
         {
             var format = Spelling.Parse<TaskKind>("--format", a.String("format")!);
-            if (format == TaskKind.Seq2Seq) throw new SeqLabInputException($"--format {format.Name()} has no long-range layout; use classify or lm.");
+            if (format == TaskKind.Seq2Seq)
+                throw new SeqLabInputException(
+                    $"--format {format.Name()} has no long-range layout; use classify or lm."
+                );
             int distance = a.Int("distance", 0, 1_000_000)!.Value;
-            var examples = LongRange.Generate(a.Int("examples", 1, 10_000_000)!.Value, distance,
-                a.Int("max-distance", 0, 1_000_000) ?? distance, a.Int("seed")!.Value);
-            AtomicFile.WriteAllText(path, string.Join('\n', examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}")) + "\n");
-            Output.Info($"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: {examples.Average(e => e.Distance):F0} tokens on average) to {path}");
+            var examples = LongRange.Generate(
+                a.Int("examples", 1, 10_000_000)!.Value,
+                distance,
+                a.Int("max-distance", 0, 1_000_000) ?? distance,
+                a.Int("seed")!.Value
+            );
+            AtomicFile.WriteAllText(
+                path,
+                string.Join('\n', examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}"))
+                    + "\n"
+            );
+            Output.Info(
+                $"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: "
+                    + $"{examples.Average(e => e.Distance):F0} tokens on average) to {path}"
+            );
             return 0;
         }
-        var options = new SymbolTasks.Options(a.Int("examples", 1, 10_000_000)!.Value, a.Int("min-length", 1, 100_000)!.Value,
-            a.Int("max-length", 1, 100_000)!.Value, a.Int("symbols", 2, 676)!.Value, a.Int("seed")!.Value);
-        bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var lines = SymbolTasks.Generate(task, options).Select(p => jsonl
-            ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
-            : $"{p.Source}\t{p.Target}").ToList();
+        var options = new SymbolTasks.Options(
+            a.Int("examples", 1, 10_000_000)!.Value,
+            a.Int("min-length", 1, 100_000)!.Value,
+            a.Int("max-length", 1, 100_000)!.Value,
+            a.Int("symbols", 2, 676)!.Value,
+            a.Int("seed")!.Value
+        );
+        bool jsonl =
+            path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+            || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        var lines = SymbolTasks
+            .Generate(task, options)
+            .Select(p =>
+                jsonl
+                    ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
+                    : $"{p.Source}\t{p.Target}"
+            )
+            .ToList();
         AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
         Output.Info($"seqlab: wrote {lines.Count:N0} {task} examples to {path}");
         return 0;

@@ -4,23 +4,40 @@ using SeqLab.Lab.Report;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab demo`: the whole lecture in minutes — every lab experiment, a self-contained report.html and a summary table.</summary>
+/// <summary>`seqlab demo`: the whole lecture in minutes — every lab experiment, a self-contained report.html and a
+/// summary table.</summary>
 public static class DemoCommand
 {
     public static readonly Option[] Options =
     [
         new("out", "DIR", "where the report, plots, numbers and models go", Path.Combine("runs", "demo")),
-        new("scale", "small|full", "small (default: about 3.5 minutes on 2 cores) or full (the larger version, about an hour)"),
-        new("corpus", "PATH", "real text for effective-context and context (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
+        new(
+            "scale",
+            "small|full",
+            "small (default: about 3.5 minutes on 2 cores) or full (the larger version, about an hour)"
+        ),
+        new(
+            "corpus",
+            "PATH",
+            "real text for effective-context and context (default: fortunes-es, fetched by "
+                + "scripts/get-spanish-corpus.sh)"
+        ),
         new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("seed", "S", "the first random seed", 1),
-        new("seeds", "N", "repeat the training-based experiments with seeds S, S+1, …, S+N−1 (a finding that flips between seeds is flagged)", 2),
+        new(
+            "seeds",
+            "N",
+            "repeat the training-based experiments with seeds S, S+1, …, S+N−1 (a finding that flips between seeds "
+                + "is flagged)",
+            2
+        ),
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--json]";
+    public const string Usage =
+        "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--json]";
 
     public static int Run(Args a)
     {
@@ -31,7 +48,10 @@ public static class DemoCommand
         {
             Output.Info($"seqlab demo: {name} ({clock.Elapsed.TotalSeconds:F0} s so far)");
             LabResult r;
-            try { r = run(session); }
+            try
+            {
+                r = run(session);
+            }
             catch (SeqLabInputException e)
             {
                 r = new LabResult(name, name, "", "", [], [], new { skipped = e.Message }, 0, e.Message);
@@ -40,15 +60,28 @@ public static class DemoCommand
             LabCommand.Report(r, session, json: false, print: false);
         }
         var report = Path.Combine(session.OutDir, "report.html");
-        var settings = $"scale {session.Scale.ToString().ToLowerInvariant()}, seeds {string.Join(", ", session.Seeds)}, {session.Threads} threads";
+        var settings =
+            $"scale {session.Scale.ToString().ToLowerInvariant()}, seeds {string.Join(", ", session.Seeds)}, "
+            + $"{session.Threads} threads";
         HtmlReport.Write(report, results, settings, clock.Elapsed.TotalSeconds);
         if (a.Flag("json"))
-            Output.Json(new { report, seconds = clock.Elapsed.TotalSeconds, settings, machine = HtmlReport.Machine(),
-                experiments = results.Select(LabCommand.Document) });
+            Output.Json(
+                new
+                {
+                    report,
+                    seconds = clock.Elapsed.TotalSeconds,
+                    settings,
+                    machine = HtmlReport.Machine(),
+                    experiments = results.Select(LabCommand.Document),
+                }
+            );
         else
         {
-            Console.WriteLine($"  {"experiment",-18} {"s",4}  {"verdict",-27} measured");
-            foreach (var r in results) Console.WriteLine($"  {r.Name,-18} {r.Seconds,4:F0}  {HtmlReport.VerdictWords(r),-27} {HtmlReport.Headline(r)}");
+            Console.WriteLine($"  {"experiment", -18} {"s", 4}  {"verdict", -27} measured");
+            foreach (var r in results)
+                Console.WriteLine(
+                    $"  {r.Name, -18} {r.Seconds, 4:F0}  {HtmlReport.VerdictWords(r), -27} {HtmlReport.Headline(r)}"
+                );
             Console.WriteLine($"\n  report: {report} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
         return 0;

@@ -2,7 +2,8 @@ using SeqLab.Embeddings;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab embed train|neighbors|analogy|similarity`: static word vectors (Word2Vec) and their queries.</summary>
+/// <summary>`seqlab embed train|neighbors|analogy|similarity`: static word vectors (Word2Vec) and their
+/// queries.</summary>
 public static class EmbedCommand
 {
     static readonly Word2Vec.Options Defaults = new();
@@ -31,10 +32,12 @@ public static class EmbedCommand
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab embed train --data PATH --out vectors.txt [--dim 100 --window 5 --negative 5 --min-count 5 --epochs 5 --sg|--cbow]\n" +
-        "       seqlab embed neighbors --vectors FILE --word banco [--top 10]\n" +
-        "       seqlab embed analogy --vectors FILE rey hombre mujer [--top 5]     # rey − hombre + mujer\n" +
-        "       seqlab embed similarity --vectors FILE perro gato";
+    public const string Usage =
+        "seqlab embed train --data PATH --out vectors.txt [--dim 100 --window 5 --negative 5 --min-count 5 --epochs "
+        + "5 --sg|--cbow]\n"
+        + "       seqlab embed neighbors --vectors FILE --word banco [--top 10]\n"
+        + "       seqlab embed analogy --vectors FILE rey hombre mujer [--top 5]     # rey − hombre + mujer\n"
+        + "       seqlab embed similarity --vectors FILE perro gato";
 
     static readonly string[] Subcommands = ["train", "neighbors", "analogy", "similarity"];
 
@@ -42,60 +45,94 @@ public static class EmbedCommand
     {
         var p = a.Positionals;
         if (p.Count == 0 || !Subcommands.Contains(p[0]))
-            throw new SeqLabInputException($"`seqlab embed` needs one of: {string.Join(", ", Subcommands)} (e.g. `seqlab embed neighbors --vectors v.txt --word banco`); see `seqlab embed --help`.");
+            throw new SeqLabInputException(
+                $"`seqlab embed` needs one of: {string.Join(", ", Subcommands)} (e.g. `seqlab embed neighbors "
+                    + $"--vectors v.txt --word banco`); see `seqlab embed --help`."
+            );
         var words = p.Skip(1).Select(w => w.ToLowerInvariant()).ToList();
         switch (p[0])
         {
-            case "train": Expect(words, 0, "train"); return Train(a);
+            case "train":
+                Expect(words, 0, "train");
+                return Train(a);
             case "neighbors":
-                {
-                    var word = a.String("word")?.ToLowerInvariant() ?? (words.Count == 1 ? words[0] : null)
-                        ?? throw new SeqLabInputException("`seqlab embed neighbors` needs the word: --word banco.");
-                    if (a.Has("word")) Expect(words, 0, "neighbors --word");
-                    var result = Load(a).Neighbors(word, a.Int("top", 1, 100_000) ?? 10);
-                    if (a.Flag("json")) Output.Json(new { word, neighbors = result.Select(n => new { word = n.Word, similarity = n.Similarity }) });
-                    else foreach (var n in result) Console.WriteLine($"{n.Similarity,8:F4}  {n.Word}");
-                    return 0;
-                }
+            {
+                var word =
+                    a.String("word")?.ToLowerInvariant()
+                    ?? (words.Count == 1 ? words[0] : null)
+                    ?? throw new SeqLabInputException("`seqlab embed neighbors` needs the word: --word banco.");
+                if (a.Has("word"))
+                    Expect(words, 0, "neighbors --word");
+                var result = Load(a).Neighbors(word, a.Int("top", 1, 100_000) ?? 10);
+                if (a.Flag("json"))
+                    Output.Json(
+                        new { word, neighbors = result.Select(n => new { word = n.Word, similarity = n.Similarity }) }
+                    );
+                else
+                    foreach (var n in result)
+                        Console.WriteLine($"{n.Similarity, 8:F4}  {n.Word}");
+                return 0;
+            }
             case "analogy":
+            {
+                Expect(words, 3, "analogy");
+                var result = Load(a).Analogy(words[0], words[1], words[2], a.Int("top", 1, 100_000) ?? 5);
+                if (a.Flag("json"))
+                    Output.Json(
+                        new
+                        {
+                            query = words,
+                            answers = result.Select(n => new { word = n.Word, similarity = n.Similarity }),
+                        }
+                    );
+                else
                 {
-                    Expect(words, 3, "analogy");
-                    var result = Load(a).Analogy(words[0], words[1], words[2], a.Int("top", 1, 100_000) ?? 5);
-                    if (a.Flag("json")) Output.Json(new { query = words, answers = result.Select(n => new { word = n.Word, similarity = n.Similarity }) });
-                    else
-                    {
-                        Console.WriteLine($"{words[0]} − {words[1]} + {words[2]} ≈");
-                        foreach (var n in result) Console.WriteLine($"{n.Similarity,8:F4}  {n.Word}");
-                    }
-                    return 0;
+                    Console.WriteLine($"{words[0]} − {words[1]} + {words[2]} ≈");
+                    foreach (var n in result)
+                        Console.WriteLine($"{n.Similarity, 8:F4}  {n.Word}");
                 }
+                return 0;
+            }
             default:
-                {
-                    Expect(words, 2, "similarity");
-                    double s = Load(a).Similarity(words[0], words[1]);
-                    if (a.Flag("json")) Output.Json(new { words, similarity = s });
-                    else Console.WriteLine($"{s:F4}");
-                    return 0;
-                }
+            {
+                Expect(words, 2, "similarity");
+                double s = Load(a).Similarity(words[0], words[1]);
+                if (a.Flag("json"))
+                    Output.Json(new { words, similarity = s });
+                else
+                    Console.WriteLine($"{s:F4}");
+                return 0;
+            }
         }
     }
 
     static void Expect(List<string> words, int n, string what)
     {
         if (words.Count != n)
-            throw new SeqLabInputException(n == 0
-                ? $"unexpected argument '{words[0]}' for `seqlab embed {what}`; see `seqlab embed --help`."
-                : $"`seqlab embed {what}` needs {n} words (got {words.Count}), e.g. {(n == 3 ? "rey hombre mujer" : "perro gato")}.");
+            throw new SeqLabInputException(
+                n == 0
+                    ? $"unexpected argument '{words[0]}' for `seqlab embed {what}`; see `seqlab embed --help`."
+                    : $"`seqlab embed {what}` needs {n} words (got {words.Count}), e.g. "
+                        + $"{(n == 3 ? "rey hombre mujer" : "perro gato")}."
+            );
     }
 
     static WordVectors Load(Args a) => WordVectors.Load(a.Required("vectors"));
 
     static int Train(Args a)
     {
-        string data = a.Required("data"), outPath = a.Required("out");
-        if (Directory.Exists(outPath)) throw new SeqLabInputException($"{outPath} is a folder; --out needs a file name such as {Path.Combine(outPath, "vectors.txt")}.");
-        if (File.Exists(outPath) && !a.Flag("force")) throw new SeqLabInputException($"{outPath} already exists; choose another --out or add --force to replace it.");
-        if (a.Flag("sg") && a.Flag("cbow")) throw new SeqLabInputException("--sg and --cbow exclude each other; choose one.");
+        string data = a.Required("data"),
+            outPath = a.Required("out");
+        if (Directory.Exists(outPath))
+            throw new SeqLabInputException(
+                $"{outPath} is a folder; --out needs a file name such as {Path.Combine(outPath, "vectors.txt")}."
+            );
+        if (File.Exists(outPath) && !a.Flag("force"))
+            throw new SeqLabInputException(
+                $"{outPath} already exists; choose another --out or add --force to replace it."
+            );
+        if (a.Flag("sg") && a.Flag("cbow"))
+            throw new SeqLabInputException("--sg and --cbow exclude each other; choose one.");
         var options = new Word2Vec.Options
         {
             Dim = a.Int("dim", 1, 10_000)!.Value,
@@ -115,10 +152,26 @@ public static class EmbedCommand
         var w2v = new Word2Vec(options);
         var (vectors, summary) = ProgressView.Embedding(w2v, () => w2v.Train(sentences));
         vectors.Save(outPath);
-        Output.Info($"seqlab: {(options.SkipGram ? "skip-gram" : "CBOW")} vectors for {summary.Vocabulary:N0} words (dim {options.Dim}) from {summary.CorpusWords:N0} words × {options.Epochs} epochs " +
-            $"in {summary.Seconds:F1} s ({summary.WordsPerSecond:N0} words/s, {options.Threads} threads); written to {outPath}");
+        Output.Info(
+            $"seqlab: {(options.SkipGram ? "skip-gram" : "CBOW")} vectors for {summary.Vocabulary:N0} words (dim "
+                + $"{options.Dim}) from {summary.CorpusWords:N0} words × {options.Epochs} epochs "
+                + $"in {summary.Seconds:F1} s ({summary.WordsPerSecond:N0} words/s, {options.Threads} threads); "
+                + $"written to {outPath}"
+        );
         if (a.Flag("json"))
-            Output.Json(new { out_path = outPath, vocabulary = summary.Vocabulary, corpus_words = summary.CorpusWords, epochs = options.Epochs, seconds = summary.Seconds, words_per_s = summary.WordsPerSecond, dim = options.Dim, skip_gram = options.SkipGram });
+            Output.Json(
+                new
+                {
+                    out_path = outPath,
+                    vocabulary = summary.Vocabulary,
+                    corpus_words = summary.CorpusWords,
+                    epochs = options.Epochs,
+                    seconds = summary.Seconds,
+                    words_per_s = summary.WordsPerSecond,
+                    dim = options.Dim,
+                    skip_gram = options.SkipGram,
+                }
+            );
         return 0;
     }
 }

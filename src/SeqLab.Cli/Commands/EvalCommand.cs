@@ -5,7 +5,8 @@ using SeqLab.Training;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab eval`: perplexity (lm, beside the unigram baseline), accuracy (classify), or exact match and BLEU (seq2seq) on held-out data.</summary>
+/// <summary>`seqlab eval`: perplexity (lm, beside the unigram baseline), accuracy (classify), or exact match and BLEU
+/// (seq2seq) on held-out data.</summary>
 public static class EvalCommand
 {
     public static readonly Option[] Options =
@@ -24,40 +25,92 @@ public static class EvalCommand
 
     public static int Run(Args a)
     {
-        string dir = a.Required("model"), data = a.Required("data");
+        string dir = a.Required("model"),
+            data = a.Required("data");
         int batchSize = a.Int("batch-size", 1, 1 << 20)!.Value;
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
         var m = Checkpoint.Load(dir);
-        if (m.Manifest.VersionNote() is { } note) Console.Error.WriteLine($"seqlab: note: {note}");
+        if (m.Manifest.VersionNote() is { } note)
+            Console.Error.WriteLine($"seqlab: note: {note}");
         switch (m.Config.Task)
         {
             case TaskKind.Classify:
                 var r = Evaluator.Classification(m, data, batchSize);
                 int labels = m.Config.Labels.Count;
-                if (a.Flag("json")) Output.Json(new { accuracy = r.Accuracy, examples = r.Count, loss = r.Loss });
-                else Console.WriteLine($"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {labels} labels: {1.0 / labels:P1})");
+                if (a.Flag("json"))
+                    Output.Json(
+                        new
+                        {
+                            accuracy = r.Accuracy,
+                            examples = r.Count,
+                            loss = r.Loss,
+                        }
+                    );
+                else
+                    Console.WriteLine(
+                        $"accuracy {r.Accuracy:P2} on {r.Count:N0} examples (loss {r.Loss:F4}; chance with {labels} "
+                            + $"labels: {1.0 / labels:P1})"
+                    );
                 break;
             case TaskKind.Seq2Seq:
-                var score = Evaluator.Seq2Seq(m, data, a.Int("beam", 1, 1000)!.Value, a.Double("length-penalty", 0, 100)!.Value, batchSize);
+                var score = Evaluator.Seq2Seq(
+                    m,
+                    data,
+                    a.Int("beam", 1, 1000)!.Value,
+                    a.Double("length-penalty", 0, 100)!.Value,
+                    batchSize
+                );
                 var loss = score.TeacherForced;
                 if (a.Flag("json"))
-                    Output.Json(new { exact_match = score.ExactMatch, bleu = score.Bleu, examples = score.Examples, loss = loss.Loss, perplexity = loss.Perplexity,
-                        token_accuracy = loss.Accuracy, samples = score.Samples.Select(s => new { source = s.Source, reference = s.Reference, output = s.Output }) });
+                    Output.Json(
+                        new
+                        {
+                            exact_match = score.ExactMatch,
+                            bleu = score.Bleu,
+                            examples = score.Examples,
+                            loss = loss.Loss,
+                            perplexity = loss.Perplexity,
+                            token_accuracy = loss.Accuracy,
+                            samples = score.Samples.Select(s => new
+                            {
+                                source = s.Source,
+                                reference = s.Reference,
+                                output = s.Output,
+                            }),
+                        }
+                    );
                 else
                 {
-                    Console.WriteLine($"exact match {score.ExactMatch:P2} on {score.Examples:N0} examples; BLEU {score.Bleu:F2}; per-token loss {loss.Loss:F4} " +
-                        $"(teacher-forced accuracy {loss.Accuracy:P1})");
-                    foreach (var s in score.Samples) Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
+                    Console.WriteLine(
+                        $"exact match {score.ExactMatch:P2} on {score.Examples:N0} examples; BLEU {score.Bleu:F2}; "
+                            + $"per-token loss {loss.Loss:F4} "
+                            + $"(teacher-forced accuracy {loss.Accuracy:P1})"
+                    );
+                    foreach (var s in score.Samples)
+                        Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
                 }
                 break;
             default:
                 var lm = Evaluator.LanguageModel(m, data, batchSize);
                 if (a.Flag("json"))
-                    Output.Json(new { perplexity = lm.Perplexity, loss = lm.Loss, tokens = lm.Tokens, unigram_perplexity = lm.Unigram, accuracy = lm.Accuracy,
-                        unknown_rate = lm.UnknownRate });
+                    Output.Json(
+                        new
+                        {
+                            perplexity = lm.Perplexity,
+                            loss = lm.Loss,
+                            tokens = lm.Tokens,
+                            unigram_perplexity = lm.Unigram,
+                            accuracy = lm.Accuracy,
+                            unknown_rate = lm.UnknownRate,
+                        }
+                    );
                 else
-                    Console.WriteLine($"perplexity {lm.Perplexity:F2} (loss {lm.Loss:F4}) over {lm.Tokens:N0} tokens; unigram baseline {lm.Unigram:F2}; " +
-                        $"next-token accuracy {lm.Accuracy:P1}; {lm.UnknownRate:P1} of tokens outside the vocabulary");
+                    Console.WriteLine(
+                        $"perplexity {lm.Perplexity:F2} (loss {lm.Loss:F4}) over {lm.Tokens:N0} tokens; unigram "
+                            + $"baseline {lm.Unigram:F2}; "
+                            + $"next-token accuracy {lm.Accuracy:P1}; {lm.UnknownRate:P1} of tokens outside the "
+                            + $"vocabulary"
+                    );
                 break;
         }
         return 0;

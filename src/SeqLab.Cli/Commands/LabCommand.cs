@@ -12,13 +12,27 @@ public static class LabCommand
     public static readonly Option[] Options =
     [
         new("word", "WORD", "context: the word to follow across sentences", ContextProbe.DefaultWord),
-        new("sentence", "TEXT", "context: a sentence containing the word (repeat; default: a park and a money sentence); attention: the sentence to map (default: the lecture's)"),
+        new(
+            "sentence",
+            "TEXT",
+            "context: a sentence containing the word (repeat; default: a park and a money sentence); attention: the "
+                + "sentence to map (default: the lecture's)"
+        ),
         new("vectors", "FILE", "context: static word2vec vectors (`seqlab embed train`)"),
         new("data", "PATH", "context: without --vectors, train Word2Vec on this text first"),
         new("model", "DIR", "context: a trained rnn/lstm/gru/transformer checkpoint (repeat to compare several)"),
         new("top", "K", "context: static neighbours to show", 5),
-        new("scale", "tiny|small|full", "how big: small (default, minutes) or full (the larger version); tiny is for smoke tests"),
-        new("corpus", "PATH", "effective-context, context: the real text to train on (default: fortunes-es, fetched by scripts/get-spanish-corpus.sh)"),
+        new(
+            "scale",
+            "tiny|small|full",
+            "how big: small (default, minutes) or full (the larger version); tiny is for smoke tests"
+        ),
+        new(
+            "corpus",
+            "PATH",
+            "effective-context, context: the real text to train on (default: fortunes-es, fetched by "
+                + "scripts/get-spanish-corpus.sh)"
+        ),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("seed", "S", "the first random seed", 1),
         new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1", 1),
@@ -27,16 +41,22 @@ public static class LabCommand
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] [--seed S] [--seeds N] [--json] [--out DIR]\n" +
-        "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR …] [--json] [--out DIR]";
+    public const string Usage =
+        "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] "
+        + "[--seed S] [--seeds N] [--json] [--out DIR]\n"
+        + "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR "
+        + "…] [--json] [--out DIR]";
 
     public static int Run(Args a)
     {
         var names = SeqLab.Lab.Experiments.Names.Append("context").Distinct().ToArray();
         if (a.Positionals.Count != 1 || !names.Contains(a.Positionals[0]))
-            throw new SeqLabInputException($"`seqlab lab` needs one experiment: {string.Join(", ", names)}; see `seqlab lab --help`.");
+            throw new SeqLabInputException(
+                $"`seqlab lab` needs one experiment: {string.Join(", ", names)}; see `seqlab lab --help`."
+            );
         var name = a.Positionals[0];
-        if (name == "context" && (a.Has("vectors") || a.Has("data") || a.Has("model"))) return Context(a);
+        if (name == "context" && (a.Has("vectors") || a.Has("data") || a.Has("model")))
+            return Context(a);
         var session = Session(a);
         var result = SeqLab.Lab.Experiments.Run(name, session);
         Report(result, session, a.Flag("json"));
@@ -54,8 +74,14 @@ public static class LabCommand
         };
         TorchRuntime.EnsureLoaded();
         Action<string> log = line => Output.Info($"  {line}");
-        return new LabSession(a.String("out")!, scale, a.Int("seed")!.Value, a.Int("threads", 1, 1024), log,
-            seeds: a.Int("seeds", 1, 100)!.Value)
+        return new LabSession(
+            a.String("out")!,
+            scale,
+            a.Int("seed")!.Value,
+            a.Int("threads", 1, 1024),
+            log,
+            seeds: a.Int("seeds", 1, 100)!.Value
+        )
         {
             Corpus = a.String("corpus"),
             FetchCorpus = dir => SpanishCorpus.Fetch(dir, log),
@@ -68,71 +94,147 @@ public static class LabCommand
     {
         var document = Document(r);
         Directory.CreateDirectory(session.OutDir);
-        AtomicFile.WriteAllText(Path.Combine(session.OutDir, r.Name + ".json"), System.Text.Json.JsonSerializer.Serialize(document, SeqLab.IO.Json.Options));
-        if (!print) return;
-        if (json) { Output.Json(document); return; }
+        AtomicFile.WriteAllText(
+            Path.Combine(session.OutDir, r.Name + ".json"),
+            System.Text.Json.JsonSerializer.Serialize(document, SeqLab.IO.Json.Options)
+        );
+        if (!print)
+            return;
+        if (json)
+        {
+            Output.Json(document);
+            return;
+        }
         Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
-        if (r.Skipped is not null) { Console.WriteLine($"  skipped: {r.Skipped}"); return; }
+        if (r.Skipped is not null)
+        {
+            Console.WriteLine($"  skipped: {r.Skipped}");
+            return;
+        }
         Console.WriteLine(Table(r.Table));
         Console.WriteLine($"  {r.Finding}");
-        if (r.Assessment is { } v) Console.WriteLine($"  verdict: {v.Words} — {v.Reason}\n  rule: {v.Rule}");
-        foreach (var p in r.Plots) Console.WriteLine($"  plot: {p}");
+        if (r.Assessment is { } v)
+            Console.WriteLine($"  verdict: {v.Words} — {v.Reason}\n  rule: {v.Rule}");
+        foreach (var p in r.Plots)
+            Console.WriteLine($"  plot: {p}");
     }
 
-    /// <summary>An experiment's JSON: the finding, and its verdict with the rule that gave it ("inconclusive" when skipped).</summary>
-    public static object Document(LabResult r) => new
-    {
-        experiment = r.Name, title = r.Title, claim = r.Claim, finding = r.Finding, skipped = r.Skipped,
-        verdict = r.Assessment?.Json ?? "inconclusive",
-        rule = r.Assessment?.Rule ?? "an experiment that did not run is inconclusive",
-        reason = r.Assessment?.Reason ?? r.Skipped,
-        seconds = r.Seconds, numbers = r.Numbers, plots = r.Plots, table = r.Table,
-    };
+    /// <summary>An experiment's JSON: the finding, and its verdict with the rule that gave it ("inconclusive" when
+    /// skipped).</summary>
+    public static object Document(LabResult r) =>
+        new
+        {
+            experiment = r.Name,
+            title = r.Title,
+            claim = r.Claim,
+            finding = r.Finding,
+            skipped = r.Skipped,
+            verdict = r.Assessment?.Json ?? "inconclusive",
+            rule = r.Assessment?.Rule ?? "an experiment that did not run is inconclusive",
+            reason = r.Assessment?.Reason ?? r.Skipped,
+            seconds = r.Seconds,
+            numbers = r.Numbers,
+            plots = r.Plots,
+            table = r.Table,
+        };
 
     public static string Table(IReadOnlyList<string[]> rows)
     {
-        if (rows.Count == 0) return "";
-        var widths = Enumerable.Range(0, rows.Max(r => r.Length)).Select(c => rows.Max(r => c < r.Length ? r[c].Length : 0)).ToArray();
-        return string.Join(Environment.NewLine, rows.Select((r, i) => "  " + string.Join("  ", r.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])))
-            + (i == 0 ? Environment.NewLine + "  " + string.Join("  ", widths.Select(w => new string('-', w))) : "")));
+        if (rows.Count == 0)
+            return "";
+        var widths = Enumerable
+            .Range(0, rows.Max(r => r.Length))
+            .Select(c => rows.Max(r => c < r.Length ? r[c].Length : 0))
+            .ToArray();
+        return string.Join(
+            Environment.NewLine,
+            rows.Select(
+                (r, i) =>
+                    "  "
+                    + string.Join(
+                        "  ",
+                        r.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))
+                    )
+                    + (
+                        i == 0
+                            ? Environment.NewLine + "  " + string.Join("  ", widths.Select(w => new string('-', w)))
+                            : ""
+                    )
+            )
+        );
     }
 
     static int Context(Args a)
     {
-        var sentences = a.All("sentence").Count > 0 ? a.All("sentence").ToList() : ContextProbe.DefaultSentences.ToList();
+        var sentences =
+            a.All("sentence").Count > 0 ? a.All("sentence").ToList() : ContextProbe.DefaultSentences.ToList();
         WordVectors vectors;
-        if (a.String("vectors") is { } path) vectors = WordVectors.Load(path);
+        if (a.String("vectors") is { } path)
+            vectors = WordVectors.Load(path);
         else if (a.String("data") is { } data)
         {
             var w2v = new Word2Vec(new Word2Vec.Options { MinCount = 2 });
             vectors = ProgressView.Embedding(w2v, () => w2v.Train(Word2Vec.Sentences(data))).Vectors;
         }
-        else throw new SeqLabInputException("`seqlab lab context` needs static vectors: --vectors FILE (from `seqlab embed train`) or --data PATH to train them now.");
-        if (a.All("model").Count > 0) TorchRuntime.EnsureLoaded();
+        else
+            throw new SeqLabInputException(
+                "`seqlab lab context` needs static vectors: --vectors FILE (from `seqlab embed train`) or --data "
+                    + "PATH to train them now."
+            );
+        if (a.All("model").Count > 0)
+            TorchRuntime.EnsureLoaded();
         var models = a.All("model").Select(dir => Checkpoint.Load(dir)).ToList();
         var r = ContextProbe.Run(a.String("word")!, sentences, vectors, models, a.Int("top", 1, 1000)!.Value);
 
         var json = new
         {
-            word = r.Word, sentences = r.Sentences,
-            @static = new { similarity = r.Static.Mean, matrix = r.Static.Similarities, neighbors = r.StaticNeighbors.Select(n => new { word = n.Word, similarity = n.Similarity }),
-                sentence_neighbors = r.SentenceNeighbors.Select(ns => ns.Select(n => new { word = n.Word, similarity = n.Similarity })) },
-            contextual = r.Contextual.Select(m => new { name = m.Name, family = m.Kind, similarity = m.Mean, matrix = m.Similarities }),
+            word = r.Word,
+            sentences = r.Sentences,
+            @static = new
+            {
+                similarity = r.Static.Mean,
+                matrix = r.Static.Similarities,
+                neighbors = r.StaticNeighbors.Select(n => new { word = n.Word, similarity = n.Similarity }),
+                sentence_neighbors = r.SentenceNeighbors.Select(ns =>
+                    ns.Select(n => new { word = n.Word, similarity = n.Similarity })
+                ),
+            },
+            contextual = r.Contextual.Select(m => new
+            {
+                name = m.Name,
+                family = m.Kind,
+                similarity = m.Mean,
+                matrix = m.Similarities,
+            }),
         };
         if (a.Has("out") && a.String("out") is { } outDir)
         {
             Directory.CreateDirectory(outDir);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "context.json"), System.Text.Json.JsonSerializer.Serialize(json, SeqLab.IO.Json.Options));
+            AtomicFile.WriteAllText(
+                Path.Combine(outDir, "context.json"),
+                System.Text.Json.JsonSerializer.Serialize(json, SeqLab.IO.Json.Options)
+            );
         }
-        if (a.Flag("json")) { Output.Json(json); return 0; }
+        if (a.Flag("json"))
+        {
+            Output.Json(json);
+            return 0;
+        }
 
         Console.WriteLine($"'{r.Word}' across {r.Sentences.Count} sentences:");
         for (int i = 0; i < r.Sentences.Count; i++)
-            Console.WriteLine($"  {i + 1}. {r.Sentences[i]}\n     static neighbours of the sentence: {string.Join(", ", r.SentenceNeighbors[i].Select(n => n.Word))}");
-        Console.WriteLine($"\n  {"model",-40} mean cosine of '{r.Word}' between sentences");
-        Console.WriteLine($"  {"word2vec (static)",-40} {r.Static.Mean:F6}");
-        foreach (var m in r.Contextual) Console.WriteLine($"  {m.Name,-40} {m.Mean:F6}");
-        Console.WriteLine($"\n  static neighbours of '{r.Word}' (the same in every sentence): {string.Join(", ", r.StaticNeighbors.Select(n => n.Word))}");
+            Console.WriteLine(
+                $"  {i + 1}. {r.Sentences[i]}\n     static neighbours of the sentence: "
+                    + $"{string.Join(", ", r.SentenceNeighbors[i].Select(n => n.Word))}"
+            );
+        Console.WriteLine($"\n  {"model", -40} mean cosine of '{r.Word}' between sentences");
+        Console.WriteLine($"  {"word2vec (static)", -40} {r.Static.Mean:F6}");
+        foreach (var m in r.Contextual)
+            Console.WriteLine($"  {m.Name, -40} {m.Mean:F6}");
+        Console.WriteLine(
+            $"\n  static neighbours of '{r.Word}' (the same in every sentence): "
+                + $"{string.Join(", ", r.StaticNeighbors.Select(n => n.Word))}"
+        );
         return 0;
     }
 }

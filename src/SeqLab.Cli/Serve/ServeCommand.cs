@@ -6,13 +6,19 @@ using SeqLab.Training;
 
 namespace SeqLab.Cli.Serve;
 
-/// <summary>`seqlab serve`: the web playground on 127.0.0.1, over the given checkpoints or small default models.</summary>
+/// <summary>`seqlab serve`: the web playground on 127.0.0.1, over the given checkpoints or small default
+/// models.</summary>
 public static class ServeCommand
 {
     public static readonly Option[] Options =
     [
         new("port", "P", "port on 127.0.0.1 (0 picks a free one)", 8080),
-        new("model", "DIR", "a checkpoint to serve (repeat to compare several side by side); default: the long-range lab's LSTM and Transformer, trained on first use into runs/serve-default"),
+        new(
+            "model",
+            "DIR",
+            "a checkpoint to serve (repeat to compare several side by side); default: the long-range lab's LSTM and "
+                + "Transformer, trained on first use into runs/serve-default"
+        ),
         new("threads", "N", "libtorch threads; default: all cores"),
         new("help", null, "show this help"),
     ];
@@ -28,8 +34,13 @@ public static class ServeCommand
         var app = new Playground(models).Build(port);
         app.Start();
         // The bound address (with --port 0 the system picked the port).
-        var server = (Microsoft.AspNetCore.Hosting.Server.IServer)app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
-        var url = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? $"http://127.0.0.1:{port}";
+        var server = (Microsoft.AspNetCore.Hosting.Server.IServer)
+            app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
+        var url =
+            server
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()
+                ?.Addresses.FirstOrDefault()
+            ?? $"http://127.0.0.1:{port}";
         Output.Info($"seqlab: serving {models.Count} model(s) at {url} (Ctrl+C stops)");
         Console.Out.WriteLine(url);
         Console.Out.Flush();
@@ -43,8 +54,15 @@ public static class ServeCommand
     /// </summary>
     static List<LoadedModel> DefaultModels()
     {
-        var session = new LabSession(Path.Combine("runs", "serve-default"), LabScale.Small, log: line => Output.Info($"  {line}"));
-        Output.Info("seqlab: the default models are the long-range lab's LSTM and Transformer (trained once, then kept in runs/serve-default)");
+        var session = new LabSession(
+            Path.Combine("runs", "serve-default"),
+            LabScale.Small,
+            log: line => Output.Info($"  {line}")
+        );
+        Output.Info(
+            "seqlab: the default models are the long-range lab's LSTM and Transformer (trained once, then kept in "
+                + "runs/serve-default)"
+        );
         return LongRangeExperiment.Models(session, 1, ModelFamily.Lstm, ModelFamily.Transformer);
     }
 }

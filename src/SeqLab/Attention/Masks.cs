@@ -1,4 +1,3 @@
-
 namespace SeqLab.Attention;
 
 /// <summary>
@@ -23,14 +22,18 @@ internal static class Masks
     {
         Tensor? mask = null;
         if (attnMask is not null)
-            mask = attnMask.dtype == ScalarType.Bool
-                ? zeros(attnMask.shape, dtype: dtype, device: attnMask.device).masked_fill(attnMask, double.NegativeInfinity)
-                : attnMask.to(dtype);                                                      // (Tq, Tk)
+            mask =
+                attnMask.dtype == ScalarType.Bool
+                    ? zeros(attnMask.shape, dtype: dtype, device: attnMask.device)
+                        .masked_fill(attnMask, double.NegativeInfinity)
+                    : attnMask.to(dtype); // (Tq, Tk)
         if (keyPadding is not null)
         {
             var pad = zeros(keyPadding.shape, dtype: dtype, device: keyPadding.device)
-                .masked_fill(keyPadding, double.NegativeInfinity).unsqueeze(1).unsqueeze(1); // (B, 1, 1, Tk)
-            mask = mask is null ? pad : mask + pad;                                         // (B, 1, Tq, Tk)
+                .masked_fill(keyPadding, double.NegativeInfinity)
+                .unsqueeze(1)
+                .unsqueeze(1); // (B, 1, 1, Tk)
+            mask = mask is null ? pad : mask + pad; // (B, 1, Tq, Tk)
         }
         return mask;
     }

@@ -1,4 +1,3 @@
-
 namespace SeqLab.Attention;
 
 /// <summary>
@@ -16,17 +15,27 @@ public static class ScaledDotProductAttention
     /// <param name="causal">a hint that <paramref name="mask"/> is exactly the causal mask: the fused kernel then
     /// skips the blocked half instead of adding −∞ to it (PyTorch's is_causal)</param>
     /// <returns>the output (…, Tq, d_v) and, from the reference path, the weights (…, Tq, Tk)</returns>
-    public static (Tensor Output, Tensor? Weights) Forward(Tensor q, Tensor k, Tensor v, Tensor? mask = null,
-        double dropout = 0.0, bool fused = false, bool causal = false)
+    public static (Tensor Output, Tensor? Weights) Forward(
+        Tensor q,
+        Tensor k,
+        Tensor v,
+        Tensor? mask = null,
+        double dropout = 0.0,
+        bool fused = false,
+        bool causal = false
+    )
     {
-        if (fused && causal) return (nn.functional.scaled_dot_product_attention(q, k, v, null, dropout, is_casual: true), null);
-        if (fused) return (nn.functional.scaled_dot_product_attention(q, k, v, mask, dropout), null);
+        if (fused && causal)
+            return (nn.functional.scaled_dot_product_attention(q, k, v, null, dropout, is_casual: true), null);
+        if (fused)
+            return (nn.functional.scaled_dot_product_attention(q, k, v, mask, dropout), null);
 
         double dk = q.shape[^1];
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(dk);   // (…, Tq, Tk)
-        if (mask is not null) scores = scores + mask;
-        var weights = scores.softmax(-1);                              // each row sums to 1
+        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(dk); // (…, Tq, Tk)
+        if (mask is not null)
+            scores = scores + mask;
+        var weights = scores.softmax(-1); // each row sums to 1
         var dropped = dropout > 0 ? nn.functional.dropout(weights, dropout, training: true) : weights;
-        return (dropped.matmul(v), weights);                          // (…, Tq, d_v)
+        return (dropped.matmul(v), weights); // (…, Tq, d_v)
     }
 }

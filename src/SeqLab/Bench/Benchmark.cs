@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using SeqLab.Attention;
 using SeqLab.Data;
-using SeqLab.IO;
 using SeqLab.Inference;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Recurrent;
 using SeqLab.Text;
@@ -20,36 +20,73 @@ namespace SeqLab.Bench;
 public static class Benchmark
 {
     public static readonly string[] Presets = ["lstm-lm", "gru-lm", "rnn-lm", "transformer-lm", "layers"];
-    public const int V = 4096, D = 256, T = 128, B = 32;
+    public const int V = 4096,
+        D = 256,
+        T = 128,
+        B = 32;
 
-    public sealed record Result(string Preset, string Impl, int Threads, double TokensPerSecond, double FlopsPerToken, double Gflops,
-        double GemmPeakGflops, double Mfu, double PeakRssMb, double MedianStepMs, int TimedSteps);
+    public sealed record Result(
+        string Preset,
+        string Impl,
+        int Threads,
+        double TokensPerSecond,
+        double FlopsPerToken,
+        double Gflops,
+        double GemmPeakGflops,
+        double Mfu,
+        double PeakRssMb,
+        double MedianStepMs,
+        int TimedSteps
+    );
 
     public static ModelConfig Config(string preset, RecurrentImpl impl)
     {
         var family = Family(preset);
         var c = new ModelConfig
         {
-            Family = family, Task = TaskKind.Lm, Impl = impl, EmbedDim = D, HiddenSize = D, NumLayers = family == ModelFamily.Transformer ? 4 : 2,
-            Dropout = 0, TieWeights = false, VocabSize = V, MaxLength = T,
+            Family = family,
+            Task = TaskKind.Lm,
+            Impl = impl,
+            EmbedDim = D,
+            HiddenSize = D,
+            NumLayers = family == ModelFamily.Transformer ? 4 : 2,
+            Dropout = 0,
+            TieWeights = false,
+            VocabSize = V,
+            MaxLength = T,
         };
-        if (family == ModelFamily.Transformer) { c.Heads = 4; c.FfDim = 1024; c.NormFirst = true; c.LearnedPositions = true; }
+        if (family == ModelFamily.Transformer)
+        {
+            c.Heads = 4;
+            c.FfDim = 1024;
+            c.NormFirst = true;
+            c.LearnedPositions = true;
+        }
         return c;
     }
 
     /// <summary>The family a training preset names: "lstm-lm" → lstm.</summary>
     static ModelFamily Family(string preset) => Spelling.Parse<ModelFamily>("preset", preset.Split('-')[0]);
 
-    /// <summary>Forward FLOPs per token (multiply-adds × 2); training ≈ 3× (backward costs about twice the forward).</summary>
+    /// <summary>Forward FLOPs per token (multiply-adds × 2); training ≈ 3× (backward costs about twice the
+    /// forward).</summary>
     public static double TrainingFlopsPerToken(ModelConfig c)
     {
-        double d = c.HiddenSize, forward = 2.0 * d * c.VocabSize;             // output layer
+        double d = c.HiddenSize,
+            forward = 2.0 * d * c.VocabSize; // output layer
         if (c.Family == ModelFamily.Transformer)
-            forward += c.NumLayers * (2.0 * 4 * d * d + 2.0 * 2 * d * c.FfDim + 2.0 * 2 * T * d);   // projections, FFN, QKᵀ and AV
+            // per layer: the four projections, the feed-forward network, QKᵀ and AV
+            forward += c.NumLayers * (2.0 * 4 * d * d + 2.0 * 2 * d * c.FfDim + 2.0 * 2 * T * d);
         else
         {
-            int gates = c.Family switch { ModelFamily.Lstm => 4, ModelFamily.Gru => 3, _ => 1 };
-            for (int l = 0; l < c.NumLayers; l++) forward += 2.0 * gates * d * ((l == 0 ? c.EmbedDim : d) + d);
+            int gates = c.Family switch
+            {
+                ModelFamily.Lstm => 4,
+                ModelFamily.Gru => 3,
+                _ => 1,
+            };
+            for (int l = 0; l < c.NumLayers; l++)
+                forward += 2.0 * gates * d * ((l == 0 ? c.EmbedDim : d) + d);
         }
         return 3 * forward;
     }
@@ -60,7 +97,8 @@ public static class Benchmark
         using var scope = NewDisposeScope();
         var a = randn(n, n);
         var b = randn(n, n);
-        for (int i = 0; i < 3; i++) a.mm(b);
+        for (int i = 0; i < 3; i++)
+            a.mm(b);
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
@@ -75,8 +113,10 @@ public static class Benchmark
     {
         try
         {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null) return double.Parse(line.Split(':')[1].Trim().Split(' ')[0]) / 1024;
+            var line = File.ReadLines("/proc/self/status")
+                .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            if (line is not null)
+                return double.Parse(line.Split(':')[1].Trim().Split(' ')[0]) / 1024;
         }
         catch (IOException) { }
         return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
@@ -91,12 +131,19 @@ public static class Benchmark
 
     static Batch RandomBatch(Random rng, int rows = B, int columns = T)
     {
-        long[] Ids() => Enumerable.Range(0, rows * columns).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
+        long[] Ids() =>
+            Enumerable.Range(0, rows * columns).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V)).ToArray();
         return new Batch(Ids(), Ids(), Enumerable.Repeat((long)columns, rows).ToArray(), rows, columns);
     }
 
-    /// <summary>A preset's model in training mode with the trainer's optimiser (AdamW, lr 1e-3), as a bench step needs them.</summary>
-    sealed record Run(SequenceModel Model, TrainingOptions Options, List<TorchSharp.Modules.Parameter> Parameters, TorchSharp.Modules.OptimizerHelper Optimizer) : IDisposable
+    /// <summary>A preset's model in training mode with the trainer's optimiser (AdamW, lr 1e-3), as a bench step needs
+    /// them.</summary>
+    sealed record Run(
+        SequenceModel Model,
+        TrainingOptions Options,
+        List<TorchSharp.Modules.Parameter> Parameters,
+        TorchSharp.Modules.OptimizerHelper Optimizer
+    ) : IDisposable
     {
         public static Run Start(string preset, RecurrentImpl impl, int threads)
         {
@@ -119,8 +166,16 @@ public static class Benchmark
         public void Dispose() => Model.Dispose();
     }
 
-    /// <summary>Median training throughput over <paramref name="steps"/> timed steps after <paramref name="warmup"/>.</summary>
-    public static Result Train(string preset, RecurrentImpl impl, int threads, int steps = 10, int warmup = 3, double? gemmPeak = null)
+    /// <summary>Median training throughput over <paramref name="steps"/> timed steps after <paramref
+    /// name="warmup"/>.</summary>
+    public static Result Train(
+        string preset,
+        RecurrentImpl impl,
+        int threads,
+        int steps = 10,
+        int warmup = 3,
+        double? gemmPeak = null
+    )
     {
         using var run = Run.Start(preset, impl, threads);
         var batch = RandomBatch(new Random(0));
@@ -129,12 +184,27 @@ public static class Benchmark
         {
             var clock = Stopwatch.StartNew();
             run.Step(batch);
-            if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+            if (i >= warmup)
+                times.Add(clock.Elapsed.TotalSeconds);
         }
         double median = times.Order().ElementAt(times.Count / 2);
-        double tps = B * T / median, flops = TrainingFlopsPerToken(run.Model.Config), peak = gemmPeak ?? GemmPeak();
+        double tps = B * T / median,
+            flops = TrainingFlopsPerToken(run.Model.Config),
+            peak = gemmPeak ?? GemmPeak();
         double gflops = tps * flops / 1e9;
-        return new Result(preset, impl.Name(), threads, tps, flops, gflops, peak, gflops / peak, PeakRssMb(), median * 1000, steps);
+        return new Result(
+            preset,
+            impl.Name(),
+            threads,
+            tps,
+            flops,
+            gflops,
+            peak,
+            gflops / peak,
+            PeakRssMb(),
+            median * 1000,
+            steps
+        );
     }
 
     /// <summary>
@@ -148,28 +218,41 @@ public static class Benchmark
         manual_seed(0);
         var family = Family(preset);
         var modules = new List<nn.Module>();
-        var emb = nn.Embedding(V, D); var outp = nn.Linear(D, V);
+        var emb = nn.Embedding(V, D);
+        var outp = nn.Linear(D, V);
         modules.AddRange([emb, outp]);
         Func<Tensor, Tensor> forward;
         if (family == ModelFamily.Transformer)
         {
-            var pos = nn.Embedding(T, D); var norm = nn.LayerNorm(D);
+            var pos = nn.Embedding(T, D);
+            var norm = nn.LayerNorm(D);
             var enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, 4, 1024, 0.0), 4);
             var mask = triu(full(T, T, float.NegativeInfinity), 1);
             modules.AddRange([pos, norm, enc]);
-            forward = x => outp.call(norm.call(enc.call((emb.call(x) + pos.call(arange(T))).transpose(0, 1), mask, null).transpose(0, 1)));
+            forward = x =>
+                outp.call(
+                    norm.call(enc.call((emb.call(x) + pos.call(arange(T))).transpose(0, 1), mask, null).transpose(0, 1))
+                );
         }
         else
         {
-            nn.Module rnn = family switch { ModelFamily.Lstm => nn.LSTM(D, D, 2, batchFirst: true), ModelFamily.Gru => nn.GRU(D, D, 2, batchFirst: true), _ => nn.RNN(D, D, 2, batchFirst: true) };
-            modules.Add(rnn);
-            forward = x => outp.call(rnn switch
+            nn.Module rnn = family switch
             {
-                TorchSharp.Modules.LSTM l => l.call(emb.call(x)).Item1,
-                TorchSharp.Modules.GRU g => g.call(emb.call(x)).Item1,
-                TorchSharp.Modules.RNN r => r.call(emb.call(x)).Item1,
-                _ => throw new InvalidOperationException(),
-            });
+                ModelFamily.Lstm => nn.LSTM(D, D, 2, batchFirst: true),
+                ModelFamily.Gru => nn.GRU(D, D, 2, batchFirst: true),
+                _ => nn.RNN(D, D, 2, batchFirst: true),
+            };
+            modules.Add(rnn);
+            forward = x =>
+                outp.call(
+                    rnn switch
+                    {
+                        TorchSharp.Modules.LSTM l => l.call(emb.call(x)).Item1,
+                        TorchSharp.Modules.GRU g => g.call(emb.call(x)).Item1,
+                        TorchSharp.Modules.RNN r => r.call(emb.call(x)).Item1,
+                        _ => throw new InvalidOperationException(),
+                    }
+                );
         }
         var optimizer = optim.AdamW(modules.SelectMany(m => m.parameters()).ToList(), 1e-3);
         var batch = RandomBatch(new Random(0));
@@ -180,18 +263,27 @@ public static class Benchmark
             {
                 using var scope = NewDisposeScope();
                 var clock = Stopwatch.StartNew();
-                var loss = nn.functional.cross_entropy(forward(batch.InputTensor()).reshape(-1, V), batch.TargetTensor().reshape(-1));
+                var loss = nn.functional.cross_entropy(
+                    forward(batch.InputTensor()).reshape(-1, V),
+                    batch.TargetTensor().reshape(-1)
+                );
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
-                if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+                if (i >= warmup)
+                    times.Add(clock.Elapsed.TotalSeconds);
             }
         }
-        finally { foreach (var m in modules) m.Dispose(); }
+        finally
+        {
+            foreach (var m in modules)
+                m.Dispose();
+        }
         return B * T / times.Order().ElementAt(times.Count / 2);
     }
 
-    /// <param name="RatioToFused">reference impl: tokens/s as a share of the fused impl's, measured right after.</param>
+    /// <param name="RatioToFused">reference impl: tokens/s as a share of the fused impl's, measured right
+    /// after.</param>
     /// <param name="BuiltinTokensPerSecond">with a comparison: TorchSharp's built-in modules on the same step.</param>
     public sealed record Measurement(Result Result, double? RatioToFused, double? BuiltinTokensPerSecond)
     {
@@ -203,7 +295,14 @@ public static class Benchmark
     /// in one process over 4 rounds, who goes first alternating too, so that drift (other load, clock
     /// frequency) hits both alike; each side reports its third-fastest round.
     /// </summary>
-    public static Measurement Measure(string preset, RecurrentImpl impl, int threads, int steps, double gemmPeak, bool compare)
+    public static Measurement Measure(
+        string preset,
+        RecurrentImpl impl,
+        int threads,
+        int steps,
+        double gemmPeak,
+        bool compare
+    )
     {
         if (compare)
         {
@@ -211,27 +310,49 @@ public static class Benchmark
             var theirs = new List<double>();
             for (int round = 0; round < 4; round++)
             {
-                if (round % 2 == 1) theirs.Add(BuiltinTrain(preset, threads, steps));
+                if (round % 2 == 1)
+                    theirs.Add(BuiltinTrain(preset, threads, steps));
                 ours.Add(Train(preset, impl, threads, steps, gemmPeak: gemmPeak));
-                if (round % 2 == 0) theirs.Add(BuiltinTrain(preset, threads, steps));
+                if (round % 2 == 0)
+                    theirs.Add(BuiltinTrain(preset, threads, steps));
             }
-            return new Measurement(ours.OrderBy(r => r.TokensPerSecond).ElementAt(2), null, theirs.Order().ElementAt(2));
+            return new Measurement(
+                ours.OrderBy(r => r.TokensPerSecond).ElementAt(2),
+                null,
+                theirs.Order().ElementAt(2)
+            );
         }
         var r = Train(preset, impl, threads, steps, gemmPeak: gemmPeak);
-        double? ratio = impl == RecurrentImpl.Reference
-            ? r.TokensPerSecond / Train(preset, RecurrentImpl.Fused, threads, steps, gemmPeak: gemmPeak).TokensPerSecond : null;
+        double? ratio =
+            impl == RecurrentImpl.Reference
+                ? r.TokensPerSecond
+                    / Train(preset, RecurrentImpl.Fused, threads, steps, gemmPeak: gemmPeak).TokensPerSecond
+                : null;
         return new Measurement(r, ratio, null);
     }
 
-    /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused kernel.</summary>
+    /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused
+    /// kernel.</summary>
     static void SetFusedAttention(SequenceModel model, bool fused)
     {
-        foreach (var m in model.modules().OfType<MultiHeadAttention>()) m.Fused = fused;
+        foreach (var m in model.modules().OfType<MultiHeadAttention>())
+            m.Fused = fused;
     }
 
-    public sealed record MemoryResult(string Preset, int Steps, int CheckAt, double RssAtCheckMb, double RssAtEndMb, double Growth, long TensorsAtCheck, long TensorsAtEnd, double Seconds);
+    public sealed record MemoryResult(
+        string Preset,
+        int Steps,
+        int CheckAt,
+        double RssAtCheckMb,
+        double RssAtEndMb,
+        double Growth,
+        long TensorsAtCheck,
+        long TensorsAtEnd,
+        double Seconds
+    );
 
-    /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory must stay flat.</summary>
+    /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory
+    /// must stay flat.</summary>
     public static MemoryResult Memory(string preset, int threads, int steps, int checkAt, int batch = B, int seqLen = T)
     {
         using var run = Run.Start(preset, RecurrentImpl.Fused, threads);
@@ -242,11 +363,26 @@ public static class Benchmark
         for (int i = 1; i <= steps; i++)
         {
             run.Step(RandomBatch(rng, batch, seqLen));
-            if (i == checkAt) { Settle(); rssCheck = RssMb(); tensorsCheck = Tensor.TotalCount; }
+            if (i == checkAt)
+            {
+                Settle();
+                rssCheck = RssMb();
+                tensorsCheck = Tensor.TotalCount;
+            }
         }
         Settle();
         double rssEnd = RssMb();
-        return new MemoryResult(preset, steps, checkAt, rssCheck, rssEnd, rssEnd / rssCheck - 1, tensorsCheck, Tensor.TotalCount, clock.Elapsed.TotalSeconds);
+        return new MemoryResult(
+            preset,
+            steps,
+            checkAt,
+            rssCheck,
+            rssEnd,
+            rssEnd / rssCheck - 1,
+            tensorsCheck,
+            Tensor.TotalCount,
+            clock.Elapsed.TotalSeconds
+        );
     }
 
     /// <summary>Finalizes unreachable tensors so the counts compare live ones only.</summary>
@@ -259,11 +395,17 @@ public static class Benchmark
     public sealed record LatencyResult(string Model, int Repeats, double MedianMs, double P90Ms);
 
     /// <summary>Warm `predict` latency (next-word candidates for a short text) of a trained checkpoint.</summary>
-    public static LatencyResult Latency(LoadedModel loaded, int threads, int repeats = 50, string text = "Crecí en un pequeño pueblo en los Alpes suizos, todavía puedo hablar fluidamente [???]")
+    public static LatencyResult Latency(
+        LoadedModel loaded,
+        int threads,
+        int repeats = 50,
+        string text = "Crecí en un pequeño pueblo en los Alpes suizos, todavía puedo hablar fluidamente [???]"
+    )
     {
         Native.TorchRuntime.SetThreads(threads);
         var predictor = new LanguageModelPredictor(loaded);
-        for (int i = 0; i < 5; i++) predictor.Predict(text, 5);
+        for (int i = 0; i < 5; i++)
+            predictor.Predict(text, 5);
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
         {

@@ -14,12 +14,15 @@ public sealed record DataOptions
     public bool Lowercase { get; init; } = true;
     public int MinCount { get; init; } = 2;
     public int MaxVocab { get; init; } = 16000;
+
     /// <summary>classify/seq2seq: the longest example in tokens (longer classify texts are cut).</summary>
     public int MaxLength { get; init; } = 512;
+
     /// <summary>lm: tokens per training window.</summary>
     public int SeqLen { get; init; } = 64;
     public int BatchSize { get; init; } = 32;
     public int Seed { get; init; } = 1;
+
     /// <summary>Share of the training data held out for validation when no separate file is given.</summary>
     public double ValidFraction { get; init; } = 0.1;
     public bool LengthBuckets { get; init; }

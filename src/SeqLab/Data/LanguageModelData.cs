@@ -13,8 +13,10 @@ public static class LanguageModelData
     {
         foreach (var line in lines)
         {
-            if (string.IsNullOrWhiteSpace(line.Text)) continue;
-            foreach (var t in tokenizer.Tokenize(line.Text)) yield return t;
+            if (string.IsNullOrWhiteSpace(line.Text))
+                continue;
+            foreach (var t in tokenizer.Tokenize(line.Text))
+                yield return t;
             yield return Vocabulary.Eos;
         }
     }
@@ -22,11 +24,13 @@ public static class LanguageModelData
     public static long[] Encode(IEnumerable<TextSource.Line> lines, ITokenizer tokenizer, Vocabulary vocab) =>
         TokenStream(lines, tokenizer).Select(t => (long)vocab[t]).ToArray();
 
-    /// <summary>Start offsets of the windows: non-overlapping, each with seq-len + 1 tokens (the last one may be shorter).</summary>
+    /// <summary>Start offsets of the windows: non-overlapping, each with seq-len + 1 tokens (the last one may be
+    /// shorter).</summary>
     public static List<int> WindowStarts(int streamLength, int seqLen)
     {
         var starts = new List<int>();
-        for (int s = 0; s + 1 < streamLength; s += seqLen) starts.Add(s);
+        for (int s = 0; s + 1 < streamLength; s += seqLen)
+            starts.Add(s);
         return starts;
     }
 
@@ -37,10 +41,13 @@ public static class LanguageModelData
     /// </summary>
     public static IEnumerable<Batch> Batches(long[] stream, int seqLen, int batchSize, Random? rng = null)
     {
-        if (seqLen < 1) throw new SeqLabInputException($"seq-len must be at least 1 (got {seqLen}).");
-        if (batchSize < 1) throw new SeqLabInputException($"batch size must be at least 1 (got {batchSize}).");
+        if (seqLen < 1)
+            throw new SeqLabInputException($"seq-len must be at least 1 (got {seqLen}).");
+        if (batchSize < 1)
+            throw new SeqLabInputException($"batch size must be at least 1 (got {batchSize}).");
         var starts = WindowStarts(stream.Length, seqLen);
-        if (rng is not null) Shuffle(starts, rng);
+        if (rng is not null)
+            Shuffle(starts, rng);
         for (int b = 0; b < starts.Count; b += batchSize)
         {
             var chunk = starts.Skip(b).Take(batchSize).ToList();

@@ -7,8 +7,11 @@ public enum TaskKind
 {
     /// <summary>The next token of a plain text.</summary>
     Lm,
+
     /// <summary>One label per text: TSV label&lt;TAB&gt;text or JSONL {text, label}.</summary>
     Classify,
+
     /// <summary>An output text per source text: TSV source&lt;TAB&gt;target or JSONL {source, target}.</summary>
-    [JsonStringEnumMemberName("seq2seq")] Seq2Seq,
+    [JsonStringEnumMemberName("seq2seq")]
+    Seq2Seq,
 }

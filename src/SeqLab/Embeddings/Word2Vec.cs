@@ -22,8 +22,10 @@ public sealed class Word2Vec
         public int MinCount { get; init; } = 5;
         public int Epochs { get; init; } = 5;
         public bool SkipGram { get; init; } = true;
+
         /// <summary>Subsampling threshold t: a word of frequency f is kept with probability (√(f/t)+1)·t/f.</summary>
         public double Sample { get; init; } = 1e-3;
+
         /// <summary>Starting learning rate; default 0.025 (skip-gram) or 0.05 (CBOW), as word2vec.c.</summary>
         public double? Alpha { get; init; }
         public int MaxVocab { get; init; } = 1_000_000;
@@ -34,7 +36,11 @@ public sealed class Word2Vec
 
         public void Validate()
         {
-            void AtLeast(string name, double v, double min) { if (double.IsNaN(v) || v < min) throw new SeqLabInputException($"--{name} must be at least {min} (got {v})."); }
+            void AtLeast(string name, double v, double min)
+            {
+                if (double.IsNaN(v) || v < min)
+                    throw new SeqLabInputException($"--{name} must be at least {min} (got {v}).");
+            }
             AtLeast("dim", Dim, 1);
             AtLeast("window", Window, 1);
             AtLeast("negative", Negative, 1);
@@ -43,11 +49,19 @@ public sealed class Word2Vec
             AtLeast("sample", Sample, 0);
             AtLeast("threads", Threads, 1);
             AtLeast("max-vocab", MaxVocab, 2);
-            if (Alpha is { } a && (double.IsNaN(a) || a <= 0 || a > 1)) throw new SeqLabInputException($"--alpha must be in (0, 1] (got {a}).");
+            if (Alpha is { } a && (double.IsNaN(a) || a <= 0 || a > 1))
+                throw new SeqLabInputException($"--alpha must be in (0, 1] (got {a}).");
         }
     }
 
-    public sealed record Progress(long WordsDone, long WordsTotal, int Epoch, double Alpha, double WordsPerSecond, double ElapsedSeconds)
+    public sealed record Progress(
+        long WordsDone,
+        long WordsTotal,
+        int Epoch,
+        double Alpha,
+        double WordsPerSecond,
+        double ElapsedSeconds
+    )
     {
         public double Fraction => WordsTotal == 0 ? 1 : Math.Min(1, (double)WordsDone / WordsTotal);
     }
@@ -64,11 +78,17 @@ public sealed class Word2Vec
     const float MaxExp = 6f;
 
     readonly Options o;
-    public Word2Vec(Options options) { options.Validate(); o = options; }
+
+    public Word2Vec(Options options)
+    {
+        options.Validate();
+        o = options;
+    }
 
     public event Action<Progress>? OnProgress;
 
-    /// <summary>A text file or folder as Word2Vec reads it: one sentence per non-empty line, lowercased words (SeqLab's word tokenizer).</summary>
+    /// <summary>A text file or folder as Word2Vec reads it: one sentence per non-empty line, lowercased words (SeqLab's
+    /// word tokenizer).</summary>
     public static List<IReadOnlyList<string>> Sentences(string path)
     {
         var tokenizer = new Text.WordTokenizer(lowercase: true);
@@ -82,7 +102,8 @@ public sealed class Word2Vec
     /// <param name="Keep">each word's probability of surviving subsampling.</param>
     sealed record Model(float[] Input, float[] Output, long[] Noise, float[] Keep, int D);
 
-    /// <summary>Trains vectors for every word seen at least min-count times in <paramref name="sentences"/> (already tokenized).</summary>
+    /// <summary>Trains vectors for every word seen at least min-count times in <paramref name="sentences"/> (already
+    /// tokenized).</summary>
     public (WordVectors Vectors, Summary Summary) Train(IReadOnlyList<IReadOnlyList<string>> sentences)
     {
         var (words, freq, corpus) = CountWords(sentences);
@@ -96,39 +117,53 @@ public sealed class Word2Vec
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             // Each thread takes every Threads-th sentence; all share the two matrices without locks.
-            Parallel.For(0, o.Threads, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, t =>
-            {
-                ulong rng = (ulong)(uint)Seeds.Mix(o.Seed, epoch, t) | 1;
-                var hidden = new float[m.D];
-                var error = new float[m.D];
-                var sentence = new List<int>(256);
-                long local = 0;
-                for (int s = t; s < corpus.Length; s += o.Threads)
+            Parallel.For(
+                0,
+                o.Threads,
+                new ParallelOptions { MaxDegreeOfParallelism = o.Threads },
+                t =>
                 {
-                    float alpha = (float)Math.Max(o.StartAlpha * 1e-4, o.StartAlpha * (1 - (double)Interlocked.Read(ref done) / (total + 1)));
-                    TrainSentence(corpus[s], m, alpha, sentence, hidden, error, ref rng);
-                    local += corpus[s].Length;
-                    if (local >= 10_000)
+                    ulong rng = (ulong)(uint)Seeds.Mix(o.Seed, epoch, t) | 1;
+                    var hidden = new float[m.D];
+                    var error = new float[m.D];
+                    var sentence = new List<int>(256);
+                    long local = 0;
+                    for (int s = t; s < corpus.Length; s += o.Threads)
                     {
-                        long now = Interlocked.Add(ref done, local);
-                        local = 0;
-                        Report(now, epoch, alpha);
+                        float alpha = (float)
+                            Math.Max(
+                                o.StartAlpha * 1e-4,
+                                o.StartAlpha * (1 - (double)Interlocked.Read(ref done) / (total + 1))
+                            );
+                        TrainSentence(corpus[s], m, alpha, sentence, hidden, error, ref rng);
+                        local += corpus[s].Length;
+                        if (local >= 10_000)
+                        {
+                            long now = Interlocked.Add(ref done, local);
+                            local = 0;
+                            Report(now, epoch, alpha);
+                        }
                     }
+                    Interlocked.Add(ref done, local);
                 }
-                Interlocked.Add(ref done, local);
-            });
+            );
             Report(Interlocked.Read(ref done), epoch, o.StartAlpha * (1 - (double)done / (total + 1)), force: true);
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        return (new WordVectors(words, m.Input, m.D), new Summary(words.Length, sentences.Sum(x => (long)x.Count), o.Epochs, seconds));
+        return (
+            new WordVectors(words, m.Input, m.D),
+            new Summary(words.Length, sentences.Sum(x => (long)x.Count), o.Epochs, seconds)
+        );
 
         void Report(long now, int epoch, double alpha, bool force = false)
         {
-            if (OnProgress is null) return;
+            if (OnProgress is null)
+                return;
             double elapsed = clock.Elapsed.TotalSeconds;
             lock (reportLock)
             {
-                if (!force && elapsed - lastReport < 0.2) return;
+                if (!force && elapsed - lastReport < 0.2)
+                    return;
                 lastReport = elapsed;
             }
             OnProgress(new Progress(now, total, epoch + 1, alpha, now / Math.Max(1e-9, elapsed), elapsed));
@@ -142,47 +177,72 @@ public sealed class Word2Vec
     (string[] Words, long[] Freq, int[][] Corpus) CountWords(IReadOnlyList<IReadOnlyList<string>> sentences)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var s in sentences) foreach (var w in s) counts[w] = counts.GetValueOrDefault(w) + 1;
-        var kept = counts.Where(kv => kv.Value >= o.MinCount).OrderByDescending(kv => kv.Value)
-            .ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(o.MaxVocab).ToList();
+        foreach (var s in sentences)
+        foreach (var w in s)
+            counts[w] = counts.GetValueOrDefault(w) + 1;
+        var kept = counts
+            .Where(kv => kv.Value >= o.MinCount)
+            .OrderByDescending(kv => kv.Value)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(o.MaxVocab)
+            .ToList();
         if (kept.Count < 2)
-            throw new SeqLabInputException($"only {kept.Count} word(s) occur at least {o.MinCount} times; give more text or a lower --min-count.");
+            throw new SeqLabInputException(
+                $"only {kept.Count} word(s) occur at least {o.MinCount} times; give more text or a lower --min-count."
+            );
         var words = kept.Select(kv => kv.Key).ToArray();
         var index = words.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i, StringComparer.Ordinal);
-        var corpus = sentences.Select(s => s.Where(index.ContainsKey).Select(w => index[w]).ToArray()).Where(s => s.Length > 0).ToArray();
+        var corpus = sentences
+            .Select(s => s.Where(index.ContainsKey).Select(w => index[w]).ToArray())
+            .Where(s => s.Length > 0)
+            .ToArray();
         return (words, kept.Select(kv => kv.Value).ToArray(), corpus);
     }
 
     /// <summary>word2vec.c's start: input vectors uniform in ±0.5/D from the seed, output vectors zero.</summary>
     Model Initial(long[] freq, long trainWords)
     {
-        int V = freq.Length, D = o.Dim;
+        int V = freq.Length,
+            D = o.Dim;
         var input = new float[(long)V * D];
         ulong init = (ulong)o.Seed;
-        for (long i = 0; i < input.LongLength; i++) input[i] = ((Next(ref init) & 0xFFFF) / 65536f - 0.5f) / D;
+        for (long i = 0; i < input.LongLength; i++)
+            input[i] = ((Next(ref init) & 0xFFFF) / 65536f - 0.5f) / D;
         double t = o.Sample * trainWords;
         var keep = freq.Select(f => o.Sample > 0 ? (float)Math.Min(1, (Math.Sqrt(f / t) + 1) * t / f) : 1f).ToArray();
         return new Model(input, new float[(long)V * D], NoiseTable(freq), keep, D);
     }
 
-    /// <summary>One sentence: subsample frequent words, then for each position a window of random width, skip-gram or CBOW.</summary>
-    void TrainSentence(int[] words, Model m, float alpha, List<int> sentence, float[] hidden, float[] error, ref ulong rng)
+    /// <summary>One sentence: subsample frequent words, then for each position a window of random width, skip-gram or
+    /// CBOW.</summary>
+    void TrainSentence(
+        int[] words,
+        Model m,
+        float alpha,
+        List<int> sentence,
+        float[] hidden,
+        float[] error,
+        ref ulong rng
+    )
     {
         sentence.Clear();
         foreach (var w in words)
-            if (m.Keep[w] >= 1f || m.Keep[w] > (Next(ref rng) & 0xFFFF) / 65536f) sentence.Add(w);
+            if (m.Keep[w] >= 1f || m.Keep[w] > (Next(ref rng) & 0xFFFF) / 65536f)
+                sentence.Add(w);
         int D = m.D;
         for (int pos = 0; pos < sentence.Count; pos++)
         {
-            int b = (int)(Next(ref rng) % (ulong)o.Window);       // effective window = window − b
-            int from = Math.Max(0, pos - o.Window + b), to = Math.Min(sentence.Count - 1, pos + o.Window - b);
+            int b = (int)(Next(ref rng) % (ulong)o.Window); // effective window = window − b
+            int from = Math.Max(0, pos - o.Window + b),
+                to = Math.Min(sentence.Count - 1, pos + o.Window - b);
             int word = sentence[pos];
             if (o.SkipGram)
             {
                 // Each context word predicts the centre word.
                 for (int c = from; c <= to; c++)
                 {
-                    if (c == pos) continue;
+                    if (c == pos)
+                        continue;
                     var v = m.Input.AsSpan(sentence[c] * D, D);
                     error.AsSpan().Clear();
                     NegativeSampling(v, word, m.Output, m.Noise, alpha, error, ref rng, D);
@@ -194,13 +254,19 @@ public sealed class Word2Vec
             hidden.AsSpan().Clear();
             int n = 0;
             for (int c = from; c <= to; c++)
-                if (c != pos) { Add(hidden, m.Input.AsSpan(sentence[c] * D, D), 1f); n++; }
-            if (n == 0) continue;
+                if (c != pos)
+                {
+                    Add(hidden, m.Input.AsSpan(sentence[c] * D, D), 1f);
+                    n++;
+                }
+            if (n == 0)
+                continue;
             Scale(hidden, 1f / n);
             error.AsSpan().Clear();
             NegativeSampling(hidden, word, m.Output, m.Noise, alpha, error, ref rng, D);
             for (int c = from; c <= to; c++)
-                if (c != pos) Add(m.Input.AsSpan(sentence[c] * D, D), error, 1f);
+                if (c != pos)
+                    Add(m.Input.AsSpan(sentence[c] * D, D), error, 1f);
         }
     }
 
@@ -208,13 +274,26 @@ public sealed class Word2Vec
     /// One positive pair (v, word) and k negatives drawn from the noise table: gradient ascent on
     /// log σ(v·u_word) + Σ log σ(−v·u_noise). Updates the output vectors; accumulates v's update in error.
     /// </summary>
-    void NegativeSampling(ReadOnlySpan<float> v, int word, float[] output, long[] table, float alpha, float[] error, ref ulong rng, int D)
+    void NegativeSampling(
+        ReadOnlySpan<float> v,
+        int word,
+        float[] output,
+        long[] table,
+        float alpha,
+        float[] error,
+        ref ulong rng,
+        int D
+    )
     {
         for (int d = 0; d <= o.Negative; d++)
         {
             int target;
             float label;
-            if (d == 0) { target = word; label = 1; }
+            if (d == 0)
+            {
+                target = word;
+                label = 1;
+            }
             else
             {
                 // Draw from count^0.75 by binary search over the cumulative weights (as gensim): a table of
@@ -222,26 +301,33 @@ public sealed class Word2Vec
                 long r = (long)((Next(ref rng) >> 16) % (ulong)table[^1]);
                 int found = Array.BinarySearch(table, r);
                 target = found < 0 ? ~found : found + 1;
-                if (target == word) continue;
+                if (target == word)
+                    continue;
                 label = 0;
             }
             var u = output.AsSpan(target * D, D);
             float f = Dot(v, u);
-            float g = f > MaxExp ? (label - 1) * alpha : f < -MaxExp ? label * alpha : (label - 1f / (1f + MathF.Exp(-f))) * alpha;
+            float g =
+                f > MaxExp ? (label - 1) * alpha
+                : f < -MaxExp ? label * alpha
+                : (label - 1f / (1f + MathF.Exp(-f))) * alpha;
             Add(error, u, g);
             Add(u, v, g);
         }
     }
 
-    /// <summary>Cumulative noise weights: entry i is the total of count_j^0.75 for j ≤ i, scaled to <see cref="NoiseScale"/>.</summary>
+    /// <summary>Cumulative noise weights: entry i is the total of count_j^0.75 for j ≤ i, scaled to <see
+    /// cref="NoiseScale"/>.</summary>
     static long[] NoiseTable(long[] freq)
     {
-        double norm = freq.Sum(f => Math.Pow(f, 0.75)), running = 0;
+        double norm = freq.Sum(f => Math.Pow(f, 0.75)),
+            running = 0;
         var cumulative = new long[freq.Length];
         for (int i = 0; i < freq.Length; i++)
         {
             running += Math.Pow(freq[i], 0.75) / norm;
-            cumulative[i] = Math.Max(i == 0 ? 1 : cumulative[i - 1] + 1, (long)Math.Round(running * NoiseScale));   // every word keeps a chance
+            // At least one slot more than the previous word: every word keeps a chance to be drawn.
+            cumulative[i] = Math.Max(i == 0 ? 1 : cumulative[i - 1] + 1, (long)Math.Round(running * NoiseScale));
         }
         return cumulative;
     }
@@ -254,9 +340,11 @@ public sealed class Word2Vec
         var va = MemoryMarshal.Cast<float, Vector<float>>(a);
         var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
         var acc = Vector<float>.Zero;
-        for (int i = 0; i < va.Length; i++) acc += va[i] * vb[i];
+        for (int i = 0; i < va.Length; i++)
+            acc += va[i] * vb[i];
         float sum = Vector.Dot(acc, Vector<float>.One);
-        for (int i = va.Length * Vector<float>.Count; i < a.Length; i++) sum += a[i] * b[i];
+        for (int i = va.Length * Vector<float>.Count; i < a.Length; i++)
+            sum += a[i] * b[i];
         return sum;
     }
 
@@ -266,12 +354,15 @@ public sealed class Word2Vec
         var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         var va = new Vector<float>(a);
-        for (int i = 0; i < vy.Length; i++) vy[i] += va * vx[i];
-        for (int i = vy.Length * Vector<float>.Count; i < y.Length; i++) y[i] += a * x[i];
+        for (int i = 0; i < vy.Length; i++)
+            vy[i] += va * vx[i];
+        for (int i = vy.Length * Vector<float>.Count; i < y.Length; i++)
+            y[i] += a * x[i];
     }
 
     static void Scale(Span<float> y, float a)
     {
-        for (int i = 0; i < y.Length; i++) y[i] *= a;
+        for (int i = 0; i < y.Length; i++)
+            y[i] *= a;
     }
 }

@@ -2,10 +2,12 @@ using System.Text;
 
 namespace SeqLab.IO;
 
-/// <summary>Writes a file so that readers see either the old content or the new, never half: temp file, fsync, rename.</summary>
+/// <summary>Writes a file so that readers see either the old content or the new, never half: temp file, fsync,
+/// rename.</summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string text) => Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+    public static void WriteAllText(string path, string text) =>
+        Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 
     public static void Write(string path, Action<Stream> write)
     {
@@ -23,7 +25,8 @@ internal static class AtomicFile
         }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp))
+                File.Delete(tmp);
         }
     }
 }

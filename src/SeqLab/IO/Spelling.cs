@@ -13,25 +13,38 @@ namespace SeqLab.IO;
 public static class Spelling
 {
     /// <summary>The spelling of one value, e.g. <c>ModelFamily.Transformer</c> → "transformer".</summary>
-    public static string Name<T>(this T value) where T : struct, Enum => Of<T>.Names[value];
+    public static string Name<T>(this T value)
+        where T : struct, Enum => Of<T>.Names[value];
 
     /// <summary>Every spelling of <typeparamref name="T"/>, in declaration order.</summary>
-    public static IReadOnlyList<string> All<T>() where T : struct, Enum => Of<T>.Ordered;
+    public static IReadOnlyList<string> All<T>()
+        where T : struct, Enum => Of<T>.Ordered;
 
     /// <summary>Parses a spelling, or says "unknown <paramref name="what"/> 'x'; use one of: a, b".</summary>
-    public static T Parse<T>(string what, string text) where T : struct, Enum =>
-        TryParse<T>(text, out var value) ? value
+    public static T Parse<T>(string what, string text)
+        where T : struct, Enum =>
+        TryParse<T>(text, out var value)
+            ? value
             : throw new SeqLabInputException($"unknown {what} '{text}'; use one of: {string.Join(", ", All<T>())}.");
 
-    public static bool TryParse<T>(string text, out T value) where T : struct, Enum =>
-        Of<T>.Values.TryGetValue(text, out value);
+    public static bool TryParse<T>(string text, out T value)
+        where T : struct, Enum => Of<T>.Values.TryGetValue(text, out value);
 
-    static class Of<T> where T : struct, Enum
+    static class Of<T>
+        where T : struct, Enum
     {
-        public static readonly Dictionary<T, string> Names = Enum.GetValues<T>().ToDictionary(v => v, v =>
-            typeof(T).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-            ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+        public static readonly Dictionary<T, string> Names = Enum.GetValues<T>()
+            .ToDictionary(
+                v => v,
+                v =>
+                    typeof(T).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+                    ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString())
+            );
         public static readonly IReadOnlyList<string> Ordered = [.. Names.Values];
-        public static readonly Dictionary<string, T> Values = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        public static readonly Dictionary<string, T> Values = Names.ToDictionary(
+            p => p.Value,
+            p => p.Key,
+            StringComparer.Ordinal
+        );
     }
 }

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace SeqLab.IO;
 
-/// <summary>Reads and writes every enum by its <see cref="Spelling"/>; an unknown spelling names the allowed ones.</summary>
+/// <summary>Reads and writes every enum by its <see cref="Spelling"/>; an unknown spelling names the allowed
+/// ones.</summary>
 internal sealed class SpellingConverter : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
@@ -11,12 +12,17 @@ internal sealed class SpellingConverter : JsonConverterFactory
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(typeToConvert))!;
 
-    sealed class Converter<T> : JsonConverter<T> where T : struct, Enum
+    sealed class Converter<T> : JsonConverter<T>
+        where T : struct, Enum
     {
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("expected a string");
-            return Spelling.TryParse<T>(text, out var value) ? value
+            var text =
+                reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()!
+                    : throw new JsonException("expected a string");
+            return Spelling.TryParse<T>(text, out var value)
+                ? value
                 : throw new JsonException($"'{text}' is not one of: {string.Join(", ", Spelling.All<T>())}");
         }
 

@@ -23,14 +23,26 @@ public static class AttentionMaps
 
     public static Map For(LoadedModel loaded, string sentence)
     {
-        var encoder = loaded.Model.Encoder as TransformerEncoder ?? throw new SeqLabInputException($"{loaded.Directory} holds a {loaded.Config.Family.Name()} model; attention maps need a Transformer (--model transformer).");
+        var encoder =
+            loaded.Model.Encoder as TransformerEncoder
+            ?? throw new SeqLabInputException(
+                $"{loaded.Directory} holds a {loaded.Config.Family.Name()} model; attention maps need a Transformer "
+                    + $"(--model transformer)."
+            );
         var words = loaded.Tokenizer.Tokenize(sentence.Replace(Blank.Marker, " "));
-        if (words.Count == 0) throw new SeqLabInputException("the sentence is empty; give at least one word.");
+        if (words.Count == 0)
+            throw new SeqLabInputException("the sentence is empty; give at least one word.");
         var ids = loaded.Vocabulary.Encode(words).ToList();
         var tokens = words.Select((w, i) => ids[i] == Vocabulary.UnkId ? Vocabulary.Unk : w).ToList();
-        if (loaded.Config.Task == TaskKind.Lm) { ids.Insert(0, Vocabulary.EosId); tokens.Insert(0, Vocabulary.Eos); }
+        if (loaded.Config.Task == TaskKind.Lm)
+        {
+            ids.Insert(0, Vocabulary.EosId);
+            tokens.Insert(0, Vocabulary.Eos);
+        }
         if (ids.Count > loaded.Config.MaxLength)
-            throw new SeqLabInputException($"the sentence has {ids.Count} tokens; this model reads at most {loaded.Config.MaxLength}. Shorten it.");
+            throw new SeqLabInputException(
+                $"the sentence has {ids.Count} tokens; this model reads at most {loaded.Config.MaxLength}. Shorten it."
+            );
 
         var attention = encoder.Layers.Select(l => l.SelfAttention).ToList();
         bool wasTraining = loaded.Model.training;
@@ -38,21 +50,34 @@ public static class AttentionMaps
         using var scope = NewDisposeScope();
         try
         {
-            foreach (var a in attention) a.ReturnWeights = true;
-            using (no_grad()) loaded.Model.ContextualVectors([.. ids]);
-            var weights = attention.Select(a =>
-            {
-                var w = a.LastWeights![0];                                       // (H, T, T)
-                long H = w.shape[0], T = w.shape[1];
-                var flat = w.to(ScalarType.Float32).data<float>().ToArray();
-                return Enumerable.Range(0, (int)H).Select(h => Enumerable.Range(0, (int)T).Select(q =>
-                    flat.AsSpan((int)((h * T + q) * T), (int)T).ToArray()).ToArray()).ToArray();
-            }).ToArray();
+            foreach (var a in attention)
+                a.ReturnWeights = true;
+            using (no_grad())
+                loaded.Model.ContextualVectors([.. ids]);
+            var weights = attention
+                .Select(a =>
+                {
+                    var w = a.LastWeights![0]; // (H, T, T)
+                    long H = w.shape[0],
+                        T = w.shape[1];
+                    var flat = w.to(ScalarType.Float32).data<float>().ToArray();
+                    return Enumerable
+                        .Range(0, (int)H)
+                        .Select(h =>
+                            Enumerable
+                                .Range(0, (int)T)
+                                .Select(q => flat.AsSpan((int)((h * T + q) * T), (int)T).ToArray())
+                                .ToArray()
+                        )
+                        .ToArray();
+                })
+                .ToArray();
             return new Map(tokens, weights);
         }
         finally
         {
-            foreach (var a in attention) a.ReturnWeights = false;
+            foreach (var a in attention)
+                a.ReturnWeights = false;
             loaded.Model.train(wasTraining);
         }
     }

@@ -1,4 +1,3 @@
-
 namespace SeqLab.Inference;
 
 /// <summary>
@@ -15,11 +14,21 @@ public static class BeamSearch
     /// <param name="nextLogProbs">For N prefixes of equal length (the tokens produced so far), the
     /// log-probabilities of the next token: (N, V).</param>
     /// <param name="banned">tokens never produced (&lt;pad&gt;, &lt;bos&gt;, …).</param>
-    public static Hypothesis Search(Func<long[][], Tensor> nextLogProbs, int width, int maxTokens, double lengthPenalty, long eos, IReadOnlyCollection<long> banned)
+    public static Hypothesis Search(
+        Func<long[][], Tensor> nextLogProbs,
+        int width,
+        int maxTokens,
+        double lengthPenalty,
+        long eos,
+        IReadOnlyCollection<long> banned
+    )
     {
-        if (width < 1) throw new SeqLabInputException($"--beam must be at least 1 (got {width}).");
-        if (maxTokens < 1) throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
-        if (double.IsNaN(lengthPenalty) || lengthPenalty < 0) throw new SeqLabInputException($"--length-penalty must be ≥ 0 (got {lengthPenalty}).");
+        if (width < 1)
+            throw new SeqLabInputException($"--beam must be at least 1 (got {width}).");
+        if (maxTokens < 1)
+            throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
+        if (double.IsNaN(lengthPenalty) || lengthPenalty < 0)
+            throw new SeqLabInputException($"--length-penalty must be ≥ 0 (got {lengthPenalty}).");
 
         double Penalised(double logp, int length) => logp / Math.Pow((5.0 + length) / 6.0, lengthPenalty);
         var alive = new List<(long[] Tokens, double LogP)> { ([], 0.0) };
@@ -29,22 +38,25 @@ public static class BeamSearch
             var candidates = new List<(long[] Tokens, double LogP)>();
             using (var scope = NewDisposeScope())
             {
-                var logp = nextLogProbs(alive.Select(a => a.Tokens).ToArray()).to(ScalarType.Float32).clone();   // (N, V)
-                foreach (var id in banned) logp[.., id] = float.NegativeInfinity;
-                var (values, indices) = logp.topk(Math.Min(width, (int)logp.shape[1]), dim: 1);                   // (N, width)
+                var logp = nextLogProbs(alive.Select(a => a.Tokens).ToArray()).to(ScalarType.Float32).clone(); // (N, V)
+                foreach (var id in banned)
+                    logp[.., id] = float.NegativeInfinity;
+                var (values, indices) = logp.topk(Math.Min(width, (int)logp.shape[1]), dim: 1); // (N, width)
                 var v = values.data<float>().ToArray();
                 var ix = indices.data<long>().ToArray();
                 int k = (int)values.shape[1];
                 for (int n = 0; n < alive.Count; n++)
-                    for (int j = 0; j < k; j++)
-                        if (float.IsFinite(v[n * k + j]))
-                            candidates.Add(([.. alive[n].Tokens, ix[n * k + j]], alive[n].LogP + v[n * k + j]));
+                for (int j = 0; j < k; j++)
+                    if (float.IsFinite(v[n * k + j]))
+                        candidates.Add(([.. alive[n].Tokens, ix[n * k + j]], alive[n].LogP + v[n * k + j]));
             }
             alive = [];
             foreach (var c in candidates.OrderByDescending(c => c.LogP).Take(width))
             {
-                if (c.Tokens[^1] == eos) finished.Add(new Hypothesis(c.Tokens[..^1], c.LogP, Penalised(c.LogP, c.Tokens.Length)));
-                else alive.Add(c);
+                if (c.Tokens[^1] == eos)
+                    finished.Add(new Hypothesis(c.Tokens[..^1], c.LogP, Penalised(c.LogP, c.Tokens.Length)));
+                else
+                    alive.Add(c);
             }
         }
         // Outputs cut off by maxTokens compete too, so there is always an answer.

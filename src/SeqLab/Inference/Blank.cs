@@ -8,5 +8,6 @@ public static class Blank
     public static bool In(string text) => text.Contains(Marker, StringComparison.Ordinal);
 
     /// <summary>The text before the first blank, or the whole text when it has none.</summary>
-    public static string LeftOf(string text) => text.IndexOf(Marker, StringComparison.Ordinal) is >= 0 and var at ? text[..at] : text;
+    public static string LeftOf(string text) =>
+        text.IndexOf(Marker, StringComparison.Ordinal) is >= 0 and var at ? text[..at] : text;
 }

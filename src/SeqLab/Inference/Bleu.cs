@@ -7,12 +7,18 @@ namespace SeqLab.Inference;
 /// </summary>
 public static class Bleu
 {
-    public static double Corpus(IReadOnlyList<IReadOnlyList<string>> hypotheses, IReadOnlyList<IReadOnlyList<string>> references, int maxOrder = 4)
+    public static double Corpus(
+        IReadOnlyList<IReadOnlyList<string>> hypotheses,
+        IReadOnlyList<IReadOnlyList<string>> references,
+        int maxOrder = 4
+    )
     {
-        if (hypotheses.Count != references.Count) throw new ArgumentException("one reference per hypothesis");
+        if (hypotheses.Count != references.Count)
+            throw new ArgumentException("one reference per hypothesis");
         var matches = new long[maxOrder];
         var totals = new long[maxOrder];
-        long hypLength = 0, refLength = 0;
+        long hypLength = 0,
+            refLength = 0;
         for (int i = 0; i < hypotheses.Count; i++)
         {
             hypLength += hypotheses[i].Count;
@@ -27,7 +33,8 @@ public static class Bleu
                 }
             }
         }
-        if (hypLength == 0 || matches.Any(m => m == 0)) return 0;
+        if (hypLength == 0 || matches.Any(m => m == 0))
+            return 0;
         double logPrecision = Enumerable.Range(0, maxOrder).Average(n => Math.Log((double)matches[n] / totals[n]));
         double brevity = hypLength >= refLength ? 1 : Math.Exp(1 - (double)refLength / hypLength);
         return 100 * brevity * Math.Exp(logPrecision);

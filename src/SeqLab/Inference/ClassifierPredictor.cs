@@ -13,17 +13,24 @@ public sealed class ClassifierPredictor(LoadedModel loaded) : IPredictor
 
     public Labels Predict(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give a text to classify (--text \"…\").");
-        if (Blank.LeftOf(text) is { } left && !string.IsNullOrWhiteSpace(left)) text = left;
+        if (string.IsNullOrWhiteSpace(text))
+            throw new SeqLabInputException("the text is empty; give a text to classify (--text \"…\").");
+        if (Blank.LeftOf(text) is { } left && !string.IsNullOrWhiteSpace(left))
+            text = left;
         var ids = loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(text));
-        if (ids.Length == 0) ids = [Vocabulary.UnkId];
+        if (ids.Length == 0)
+            ids = [Vocabulary.UnkId];
         bool truncated = ids.Length > loaded.Config.MaxLength;
-        if (truncated) ids = ids[..loaded.Config.MaxLength];
+        if (truncated)
+            ids = ids[..loaded.Config.MaxLength];
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var probs = loaded.Model.call(tensor(ids, [1, ids.Length]), null)[0].softmax(0).data<float>().ToArray();
         var labels = loaded.Config.Labels;
-        var table = labels.Select((l, i) => (l, (double)probs[i])).OrderByDescending(p => p.Item2).ToDictionary(p => p.l, p => p.Item2);
+        var table = labels
+            .Select((l, i) => (l, (double)probs[i]))
+            .OrderByDescending(p => p.Item2)
+            .ToDictionary(p => p.l, p => p.Item2);
         return new Labels(table.First().Key, table, truncated);
     }
 
@@ -31,7 +38,13 @@ public sealed class ClassifierPredictor(LoadedModel loaded) : IPredictor
     {
         var p = Predict(text);
         int max = loaded.Config.MaxLength;
-        return new Prediction([.. p.Probabilities.Take(top).Select(l => new Candidate(l.Key, l.Value))], p.Label, Warning: p.Truncated
-            ? $"the text is longer than the model's max length ({max} tokens); only its first {max} tokens were read." : null);
+        return new Prediction(
+            [.. p.Probabilities.Take(top).Select(l => new Candidate(l.Key, l.Value))],
+            p.Label,
+            Warning: p.Truncated
+                ? $"the text is longer than the model's max length ({max} tokens); only its first {max} tokens were "
+                    + $"read."
+                : null
+        );
     }
 }

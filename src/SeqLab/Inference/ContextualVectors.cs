@@ -14,18 +14,26 @@ public static class ContextualVectors
     public static IReadOnlyList<TokenVector> For(LoadedModel loaded, string sentence)
     {
         var tokens = loaded.Tokenizer.Tokenize(sentence);
-        if (tokens.Count == 0) throw new SeqLabInputException("the sentence is empty; give at least one word.");
+        if (tokens.Count == 0)
+            throw new SeqLabInputException("the sentence is empty; give at least one word.");
         var ids = loaded.Vocabulary.Encode(tokens);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var states = loaded.Model.ContextualVectors(ids);               // (T, D)
+        var states = loaded.Model.ContextualVectors(ids); // (T, D)
         return tokens.Select((t, i) => new TokenVector(t, states[i].data<float>().ToArray())).ToList();
     }
 
     public static double Cosine(float[] a, float[] b)
     {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+        double dot = 0,
+            na = 0,
+            nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
         return dot / Math.Sqrt(na * nb);
     }
 }

@@ -9,17 +9,33 @@ public static class Evaluator
 {
     /// <param name="Unigram">the unigram perplexity of the same tokens (see <see cref="UnigramPerplexity"/>).</param>
     /// <param name="UnknownRate">the share of tokens outside the model's vocabulary.</param>
-    public sealed record LanguageModelScore(double Perplexity, double Loss, long Tokens, double Unigram, double Accuracy, double UnknownRate);
+    public sealed record LanguageModelScore(
+        double Perplexity,
+        double Loss,
+        long Tokens,
+        double Unigram,
+        double Accuracy,
+        double UnknownRate
+    );
 
-    /// <summary>A language model's perplexity on a text (file or folder), in windows of its training length, beside the unigram baseline.</summary>
+    /// <summary>A language model's perplexity on a text (file or folder), in windows of its training length, beside the
+    /// unigram baseline.</summary>
     public static LanguageModelScore LanguageModel(LoadedModel m, string path, int batchSize = 32)
     {
         var stream = LanguageModelData.Encode(TextSource.ReadLines(path), m.Tokenizer, m.Vocabulary);
-        if (stream.Length < 2) throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
+        if (stream.Length < 2)
+            throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
         var batches = LanguageModelData.Batches(stream, m.Training.SeqLen, batchSize).ToList();
         var result = Validation.Evaluate(m.Model, batches);
         double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
-        return new LanguageModelScore(result.Perplexity, result.Loss, result.Count, UnigramPerplexity(m.Vocabulary, batches), result.Accuracy, unknown);
+        return new LanguageModelScore(
+            result.Perplexity,
+            result.Loss,
+            result.Count,
+            UnigramPerplexity(m.Vocabulary, batches),
+            result.Accuracy,
+            unknown
+        );
     }
 
     /// <summary>A classifier's loss and accuracy on a TSV or JSONL file of labelled texts.</summary>
@@ -30,19 +46,52 @@ public static class Evaluator
     /// A classifier's loss and accuracy on labelled texts (file order, batches of <paramref name="batchSize"/>);
     /// a label the model does not know is refused with its file and line.
     /// </summary>
-    public static Validation.Result Classification(LoadedModel m, IEnumerable<PairedText.Pair> pairs, int batchSize = 64)
+    public static Validation.Result Classification(
+        LoadedModel m,
+        IEnumerable<PairedText.Pair> pairs,
+        int batchSize = 64
+    )
     {
         var labels = m.Config.Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => (long)p.i);
-        var examples = pairs.Select(p => labels.TryGetValue(p.First, out var y)
-            ? (Ids: m.Vocabulary.Encode(m.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId], Label: y)
-            : throw new SeqLabInputException($"{p.File}:{p.Line}: label '{p.First}' is not one the model knows ({string.Join(", ", m.Config.Labels)}).")).ToList();
-        return Validation.Evaluate(m.Model, examples.Chunk(batchSize).Select(c =>
-            Batch.Pad(c.Select(e => e.Ids).ToList(), c.Select(e => e.Label).ToArray(), m.Config.MaxLength)));
+        var examples = pairs
+            .Select(p =>
+                labels.TryGetValue(p.First, out var y)
+                    ? (
+                        Ids: m.Vocabulary.Encode(m.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids
+                            ? ids
+                            : [Vocabulary.UnkId],
+                        Label: y
+                    )
+                    : throw new SeqLabInputException(
+                        $"{p.File}:{p.Line}: label '{p.First}' is not one the model knows "
+                            + $"({string.Join(", ", m.Config.Labels)})."
+                    )
+            )
+            .ToList();
+        return Validation.Evaluate(
+            m.Model,
+            examples
+                .Chunk(batchSize)
+                .Select(c =>
+                    Batch.Pad(c.Select(e => e.Ids).ToList(), c.Select(e => e.Label).ToArray(), m.Config.MaxLength)
+                )
+        );
     }
 
     /// <summary>A seq2seq model's exact match and BLEU on a TSV or JSONL file of source/target pairs.</summary>
-    public static Seq2SeqPredictor.Score Seq2Seq(LoadedModel m, string path, int beam = 1, double lengthPenalty = 0.6, int batchSize = 64) =>
-        new Seq2SeqPredictor(m).Evaluate(PairedText.Read(path, PairedText.Format.Translation), beam, lengthPenalty, batchSize: batchSize);
+    public static Seq2SeqPredictor.Score Seq2Seq(
+        LoadedModel m,
+        string path,
+        int beam = 1,
+        double lengthPenalty = 0.6,
+        int batchSize = 64
+    ) =>
+        new Seq2SeqPredictor(m).Evaluate(
+            PairedText.Read(path, PairedText.Format.Translation),
+            beam,
+            lengthPenalty,
+            batchSize: batchSize
+        );
 
     /// <summary>
     /// The unigram baseline under the model's vocabulary: each target token scored by its training
@@ -55,12 +104,13 @@ public static class Evaluator
         double nll = 0;
         long n = 0;
         foreach (var batch in batches)
-            foreach (var t in batch.Targets)
-            {
-                if (t == Vocabulary.PadId) continue;
-                nll -= Math.Log((vocab.Counts[(int)t] + 1) / total);
-                n++;
-            }
+        foreach (var t in batch.Targets)
+        {
+            if (t == Vocabulary.PadId)
+                continue;
+            nll -= Math.Log((vocab.Counts[(int)t] + 1) / total);
+            n++;
+        }
         return Math.Exp(nll / Math.Max(1, n));
     }
 }

@@ -21,7 +21,8 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
     /// </summary>
     public long[] Context(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
+        if (string.IsNullOrWhiteSpace(text))
+            throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
         var left = Blank.LeftOf(text);
         var ids = new List<long> { Vocabulary.EosId };
         ids.AddRange(loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(left)));
@@ -37,7 +38,8 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
     /// </summary>
     public IReadOnlyList<Candidate> Predict(string text, int top)
     {
-        if (top < 1) throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
+        if (top < 1)
+            throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
         bool wordsOnly = Blank.In(text);
         using var scope = NewDisposeScope();
         var probs = NextDistribution(Context(text));
@@ -48,9 +50,11 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
         for (long i = 0; i < ix.Count && result.Count < top; i++)
         {
             int id = (int)ix[i];
-            if (Vocabulary.IsSpecial(id)) continue;
+            if (Vocabulary.IsSpecial(id))
+                continue;
             var token = loaded.Vocabulary[id];
-            if (wordsOnly && !token.Any(char.IsLetterOrDigit)) continue;
+            if (wordsOnly && !token.Any(char.IsLetterOrDigit))
+                continue;
             result.Add(new Candidate(token, v[i]));
         }
         return result;
@@ -60,40 +64,65 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
     {
         var candidates = Predict(text, top);
         int max = loaded.Config.MaxLength;
-        return new Prediction(candidates, Warning: Truncated
-            ? $"the text is longer than the model's max length ({max} tokens); only its last {max} tokens were read." : null);
+        return new Prediction(
+            candidates,
+            Warning: Truncated
+                ? $"the text is longer than the model's max length ({max} tokens); only its last {max} tokens were "
+                    + $"read."
+                : null
+        );
     }
 
     string IGenerator.Generate(string prompt, GenerationOptions o) =>
-        Generate(prompt, o.MaxTokens ?? DefaultMaxTokens, new Sampler(o.Temperature ?? DefaultTemperature, o.TopK, o.TopP), o.Seed, o.Beam, o.LengthPenalty);
+        Generate(
+            prompt,
+            o.MaxTokens ?? DefaultMaxTokens,
+            new Sampler(o.Temperature ?? DefaultTemperature, o.TopK, o.TopP),
+            o.Seed,
+            o.Beam,
+            o.LengthPenalty
+        );
 
     Tensor NextDistribution(long[] context)
     {
         using var _ = no_grad();
         var logits = loaded.Model.call(tensor(context, [1, context.Length]), null); // (1, T, V)
-        return logits[0, -1].softmax(0);                                            // (V)
+        return logits[0, -1].softmax(0); // (V)
     }
 
     /// <summary>
     /// Continues the prompt token by token until &lt;eos&gt; or <paramref name="maxTokens"/>: sampled (or
     /// greedy at temperature 0) with <paramref name="beam"/> 1, by beam search when it is larger.
     /// </summary>
-    public string Generate(string prompt, int maxTokens, Sampler sampler, int seed, int beam = 1, double lengthPenalty = 0.6)
+    public string Generate(
+        string prompt,
+        int maxTokens,
+        Sampler sampler,
+        int seed,
+        int beam = 1,
+        double lengthPenalty = 0.6
+    )
     {
         sampler.Validate();
-        if (maxTokens < 1) throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
+        if (maxTokens < 1)
+            throw new SeqLabInputException($"--max-tokens must be at least 1 (got {maxTokens}).");
         var context = Context(prompt);
         long[] banned = [Vocabulary.PadId, Vocabulary.UnkId, Vocabulary.BosId];
-        Tensor Next(long[][] continuations)                                  // → (N, V) next-token scores
+        Tensor Next(long[][] continuations) // → (N, V) next-token scores
         {
             int max = loaded.Config.MaxLength;
             var rows = continuations.Select(c => context.Concat(c).TakeLast(max).ToArray()).ToArray();
             using var _ = no_grad();
-            return loaded.Model.call(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]), null)[.., -1];
+            return loaded.Model.call(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]), null)[
+                ..,
+                -1
+            ];
         }
         long[] produced;
         if (beam > 1)
-            produced = BeamSearch.Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned).Tokens;
+            produced = BeamSearch
+                .Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
+                .Tokens;
         else
             produced = sampler.Continue(p => Next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
         var promptTokens = loaded.Tokenizer.Tokenize(prompt);

@@ -5,7 +5,12 @@ namespace SeqLab.Inference;
 /// or labels with <see cref="Label"/> the best), or a seq2seq <see cref="Output"/>; with a
 /// <see cref="Warning"/> when the text had to be cut to the model's max length.
 /// </summary>
-public sealed record Prediction(IReadOnlyList<Candidate> Candidates, string? Label = null, string? Output = null, string? Warning = null);
+public sealed record Prediction(
+    IReadOnlyList<Candidate> Candidates,
+    string? Label = null,
+    string? Output = null,
+    string? Warning = null
+);
 
 /// <summary>A token (or label) and its probability.</summary>
 public sealed record Candidate(string Token, double Probability);

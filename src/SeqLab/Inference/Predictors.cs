@@ -8,19 +8,23 @@ namespace SeqLab.Inference;
 public static class Predictors
 {
     /// <param name="beam">seq2seq: beam width (1 = greedy).</param>
-    public static IPredictor For(LoadedModel m, int beam = 4, double lengthPenalty = 0.6) => m.Config.Task switch
-    {
-        TaskKind.Classify => new ClassifierPredictor(m),
-        TaskKind.Seq2Seq => new Seq2SeqPredictor(m) { Beam = beam, LengthPenalty = lengthPenalty },
-        _ => new LanguageModelPredictor(m),
-    };
+    public static IPredictor For(LoadedModel m, int beam = 4, double lengthPenalty = 0.6) =>
+        m.Config.Task switch
+        {
+            TaskKind.Classify => new ClassifierPredictor(m),
+            TaskKind.Seq2Seq => new Seq2SeqPredictor(m) { Beam = beam, LengthPenalty = lengthPenalty },
+            _ => new LanguageModelPredictor(m),
+        };
 
     /// <summary>The generator for a language model or a seq2seq model; a classifier is refused.</summary>
-    public static IGenerator GeneratorFor(LoadedModel m) => m.Config.Task switch
-    {
-        TaskKind.Lm => new LanguageModelPredictor(m),
-        TaskKind.Seq2Seq => new Seq2SeqPredictor(m),
-        _ => throw new SeqLabInputException($"{m.Directory} holds a {m.Config.Task.Name()} model; `seqlab generate` needs a language model " +
-            "(--task lm) or a seq2seq model."),
-    };
+    public static IGenerator GeneratorFor(LoadedModel m) =>
+        m.Config.Task switch
+        {
+            TaskKind.Lm => new LanguageModelPredictor(m),
+            TaskKind.Seq2Seq => new Seq2SeqPredictor(m),
+            _ => throw new SeqLabInputException(
+                $"{m.Directory} holds a {m.Config.Task.Name()} model; `seqlab generate` needs a language model "
+                    + "(--task lm) or a seq2seq model."
+            ),
+        };
 }

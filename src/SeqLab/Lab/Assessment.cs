@@ -4,10 +4,22 @@ namespace SeqLab.Lab;
 public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
 {
     /// <summary>The JSON spelling: supported, not_supported, inconclusive.</summary>
-    public string Json => Verdict switch { Verdict.Supported => "supported", Verdict.NotSupported => "not_supported", _ => "inconclusive" };
+    public string Json =>
+        Verdict switch
+        {
+            Verdict.Supported => "supported",
+            Verdict.NotSupported => "not_supported",
+            _ => "inconclusive",
+        };
 
     /// <summary>How a reader sees it: "supported", "not supported", "inconclusive at this scale".</summary>
-    public string Words => Verdict switch { Verdict.Supported => "supported", Verdict.NotSupported => "not supported", _ => "inconclusive at this scale" };
+    public string Words =>
+        Verdict switch
+        {
+            Verdict.Supported => "supported",
+            Verdict.NotSupported => "not supported",
+            _ => "inconclusive at this scale",
+        };
 
     /// <summary>
     /// One verdict from the verdicts of several seeds: the same in every seed, or inconclusive (and
@@ -15,12 +27,23 @@ public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
     /// </summary>
     public static Assessment AcrossSeeds(string rule, IReadOnlyList<(int Seed, Assessment A)> perSeed)
     {
-        if (perSeed.Count == 0) return new(Verdict.Inconclusive, rule, "no seed was run");
+        if (perSeed.Count == 0)
+            return new(Verdict.Inconclusive, rule, "no seed was run");
         var first = perSeed[0].A.Verdict;
         if (perSeed.All(p => p.A.Verdict == first))
-            return new(first, rule, perSeed.Count == 1 ? perSeed[0].A.Reason
-                : $"the same in all {perSeed.Count} seeds ({string.Join(", ", perSeed.Select(p => p.Seed))}); seed {perSeed[0].Seed}: {perSeed[0].A.Reason}");
-        return new(Verdict.Inconclusive, rule, "the verdict flips between seeds: " +
-            string.Join("; ", perSeed.Select(p => $"seed {p.Seed}: {p.A.Words} ({p.A.Reason})")));
+            return new(
+                first,
+                rule,
+                perSeed.Count == 1
+                    ? perSeed[0].A.Reason
+                    : $"the same in all {perSeed.Count} seeds ({string.Join(", ", perSeed.Select(p => p.Seed))}); "
+                        + $"seed {perSeed[0].Seed}: {perSeed[0].A.Reason}"
+            );
+        return new(
+            Verdict.Inconclusive,
+            rule,
+            "the verdict flips between seeds: "
+                + string.Join("; ", perSeed.Select(p => $"seed {p.Seed}: {p.A.Words} ({p.A.Reason})"))
+        );
     }
 }

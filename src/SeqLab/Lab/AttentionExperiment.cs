@@ -14,29 +14,56 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class AttentionExperiment
 {
-    static readonly HashSet<string> CueWords = LongRange.Languages.SelectMany(l => l.Cues)
-        .SelectMany(c => c.ToLowerInvariant().Split(' ')).Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"]).ToHashSet();
+    static readonly HashSet<string> CueWords = LongRange
+        .Languages.SelectMany(l => l.Cues)
+        .SelectMany(c => c.ToLowerInvariant().Split(' '))
+        .Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"])
+        .ToHashSet();
 
-    public const string Rule = "Supported when, in every seed, the long-range Transformer answers the language of the cue's region " +
-        "and a word of the cue place (\"alpes\" or \"suizos\") is among the 3 other words that the word before the blank draws on most " +
-        "(attention rollout through the layers, mean of the heads); " +
-        "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another language (it has not learned the cue) " +
-        "or the sentence has no cue word.";
+    public const string Rule =
+        "Supported when, in every seed, the long-range Transformer answers the language of the cue's region "
+        + "and a word of the cue place (\"alpes\" or \"suizos\") is among the 3 other words that the word before the "
+        + "blank draws on most "
+        + "(attention rollout through the layers, mean of the heads); "
+        + "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another "
+        + "language (it has not learned the cue) "
+        + "or the sentence has no cue word.";
 
     /// <summary>The languages a cue word points to in the long-range data ("suizos" → alemán).</summary>
-    static IReadOnlyCollection<string> CueLanguages(string cueWord) => LongRange.Languages.Where(l => l.Cues.Any(c => c.ToLowerInvariant().Split(' ').Contains(cueWord))).Select(l => l.Language).ToArray();
+    static IReadOnlyCollection<string> CueLanguages(string cueWord) =>
+        LongRange
+            .Languages.Where(l => l.Cues.Any(c => c.ToLowerInvariant().Split(' ').Contains(cueWord)))
+            .Select(l => l.Language)
+            .ToArray();
 
-    /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top answer.</summary>
+    /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top
+    /// answer.</summary>
     public static Assessment Judge(string? cueWord, int cueRank, string answer, string? cuePhrase = null)
     {
         cuePhrase ??= cueWord;
-        if (cueWord is null) return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
+        if (cueWord is null)
+            return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
         var expected = CueLanguages(cueWord);
         if (!expected.Contains(answer))
-            return new(Verdict.Inconclusive, Rule, $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it has not learned the cue");
+            return new(
+                Verdict.Inconclusive,
+                Rule,
+                $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it "
+                    + $"has not learned the cue"
+            );
         return cueRank <= 3
-            ? new(Verdict.Supported, Rule, $"it answers {answer}, and the cue \"{cuePhrase}\" is #{cueRank} among the words the blank draws on (attention rollout)")
-            : new(Verdict.NotSupported, Rule, $"it answers {answer}, but the cue \"{cuePhrase}\" is only #{cueRank} among the words the blank draws on (attention rollout)");
+            ? new(
+                Verdict.Supported,
+                Rule,
+                $"it answers {answer}, and the cue \"{cuePhrase}\" is #{cueRank} among the words the blank draws on "
+                    + $"(attention rollout)"
+            )
+            : new(
+                Verdict.NotSupported,
+                Rule,
+                $"it answers {answer}, but the cue \"{cuePhrase}\" is only #{cueRank} among the words the blank "
+                    + $"draws on (attention rollout)"
+            );
     }
 
     /// <summary>
@@ -48,15 +75,17 @@ public static class AttentionExperiment
     {
         int T = map.Tokens.Count;
         var r = new double[T];
-        r[T - 1] = 1;                                            // start from the last word itself
-        for (int layer = map.Layers - 1; layer >= 0; layer--)    // r ← r · (½A + ½I), from the top layer down
+        r[T - 1] = 1; // start from the last word itself
+        for (int layer = map.Layers - 1; layer >= 0; layer--) // r ← r · (½A + ½I), from the top layer down
         {
             var next = new double[T];
             for (int q = 0; q < T; q++)
             {
-                if (r[q] == 0) continue;
+                if (r[q] == 0)
+                    continue;
                 next[q] += 0.5 * r[q];
-                for (int k = 0; k < T; k++) next[k] += 0.5 * r[q] * map.Weights[layer].Average(h => (double)h[q][k]);
+                for (int k = 0; k < T; k++)
+                    next[k] += 0.5 * r[q] * map.Weights[layer].Average(h => (double)h[q][k]);
             }
             r = next;
         }
@@ -65,18 +94,29 @@ public static class AttentionExperiment
 
     static readonly string[] FunctionWords = ["en", "los", "la", "las", "el", "cerca", "de"];
 
-    /// <summary>The content words of the cue place around the distinctive cue word at <paramref name="cue"/> (e.g. "alpes suizos").</summary>
+    /// <summary>The content words of the cue place around the distinctive cue word at <paramref name="cue"/> (e.g.
+    /// "alpes suizos").</summary>
     public static IReadOnlyList<int> CueSpan(IReadOnlyList<string> tokens, int cue)
     {
-        if (cue < 0) return [];
-        var place = LongRange.Languages.SelectMany(l => l.Cues).Select(c => c.ToLowerInvariant().Split(' ').Except(FunctionWords).ToArray())
-            .FirstOrDefault(words => words.Contains(tokens[cue])) ?? [tokens[cue]];
+        if (cue < 0)
+            return [];
+        var place =
+            LongRange
+                .Languages.SelectMany(l => l.Cues)
+                .Select(c => c.ToLowerInvariant().Split(' ').Except(FunctionWords).ToArray())
+                .FirstOrDefault(words => words.Contains(tokens[cue]))
+            ?? [tokens[cue]];
         int offset = Array.IndexOf(place, tokens[cue]);
-        return Enumerable.Range(cue - offset, place.Length).Where(i => i >= 0 && i < tokens.Count && tokens[i] == place[i - cue + offset]).ToArray();
+        return Enumerable
+            .Range(cue - offset, place.Length)
+            .Where(i => i >= 0 && i < tokens.Count && tokens[i] == place[i - cue + offset])
+            .ToArray();
     }
 
-    /// <summary>The rank (1 = most) of word <paramref name="k"/> in the last word's <paramref name="flow"/>, among the words before it.</summary>
-    public static int RankAmongOthers(double[] flow, int k) => 1 + Enumerable.Range(0, flow.Length - 1).Count(j => flow[j] > flow[k]);
+    /// <summary>The rank (1 = most) of word <paramref name="k"/> in the last word's <paramref name="flow"/>, among the
+    /// words before it.</summary>
+    public static int RankAmongOthers(double[] flow, int k) =>
+        1 + Enumerable.Range(0, flow.Length - 1).Count(j => flow[j] > flow[k]);
 
     public static LabResult Run(LabSession s)
     {
@@ -88,54 +128,119 @@ public static class AttentionExperiment
         var map = AttentionMaps.For(m, context);
         var prediction = new ClassifierPredictor(m).Predict(context);
         var tokens = map.Tokens;
-        int T = tokens.Count, last = T - 1;
+        int T = tokens.Count,
+            last = T - 1;
         int cue = tokens.ToList().FindIndex(t => CueWords.Contains(t));
 
-        double[] LastRow(int layer) => Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
+        double[] LastRow(int layer) =>
+            Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
         // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
         int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
         var lastLayer = LastRow(shown);
-        var rollout = Rollout(map);   // computed once: the finding and the JSON read it
+        var rollout = Rollout(map); // computed once: the finding and the JSON read it
         var plots = Figures(s, map, lastLayer, shown, cue);
         var ranked = Enumerable.Range(0, T).OrderByDescending(k => lastLayer[k]).ToList();
         // What each word receives from all positions (the classifier pools every position, not just the last).
-        var received = Enumerable.Range(0, T).Select(k => Enumerable.Range(0, T).Average(q => map.Weights[shown].Average(h => (double)h[q][k]))).ToArray();
+        var received = Enumerable
+            .Range(0, T)
+            .Select(k => Enumerable.Range(0, T).Average(q => map.Weights[shown].Average(h => (double)h[q][k])))
+            .ToArray();
         var rankedReceived = Enumerable.Range(0, T).OrderByDescending(k => received[k]).ToList();
-        var table = new List<string[]> { new[] { "rank", "word", "attention from the word before the blank", "word", "attention received from all words" } };
-        table.AddRange(Enumerable.Range(0, Math.Min(8, T)).Select(i => new[] { (i + 1).ToString(),
-            tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""), lastLayer[ranked[i]].ToString("F3"),
-            tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""), received[rankedReceived[i]].ToString("F3") }));
-        string cueText = cue < 0 ? "the sentence has no cue word the model was trained on" :
-            $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} of its attention in layer {shown + 1} " +
-            $"(rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); averaged over all words it receives {received[cue]:F3} " +
-            $"(rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank draws {rollout[cue]:F3} of itself from it " +
-            $"(rank {RankAmongOthers(rollout, cue)} among the other words)";
-        var finding = $"For the last word before the blank, {cueText}. The model's answers for the blank: " +
-            $"{string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. " +
-            (cue < 0 ? "" : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential steps; attention reaches it in one (path length 1). ") +
-            $"Verdict: {assessment.Words}.";
-        return new LabResult("attention", "Attention maps: where the blank looks",
-            "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the blank has length 1, whatever the distance.",
-            finding, plots, table,
-            new { sentence, tokens, layers = map.Layers, heads = map.Heads, layer_shown = shown + 1, blank_attention_last_layer = LastRow(map.Layers - 1),
-                  blank_attention = lastLayer, received_attention = received, blank_rollout = rollout, cue_index = cue,
-                  cue_distance = cue < 0 ? (int?)null : last - cue, predictions = prediction.Probabilities, seeds = s.Seeds,
-                  predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
-            clock.Elapsed.TotalSeconds, Assessment: assessment);
+        var table = new List<string[]>
+        {
+            new[]
+            {
+                "rank",
+                "word",
+                "attention from the word before the blank",
+                "word",
+                "attention received from all words",
+            },
+        };
+        table.AddRange(
+            Enumerable
+                .Range(0, Math.Min(8, T))
+                .Select(i =>
+                    new[]
+                    {
+                        (i + 1).ToString(),
+                        tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""),
+                        lastLayer[ranked[i]].ToString("F3"),
+                        tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""),
+                        received[rankedReceived[i]].ToString("F3"),
+                    }
+                )
+        );
+        string cueText =
+            cue < 0
+                ? "the sentence has no cue word the model was trained on"
+                : $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} "
+                    + $"of its attention in layer {shown + 1} "
+                    + $"(rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); averaged over all "
+                    + $"words it receives {received[cue]:F3} "
+                    + $"(rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank "
+                    + $"draws {rollout[cue]:F3} of itself from it "
+                    + $"(rank {RankAmongOthers(rollout, cue)} among the other words)";
+        var finding =
+            $"For the last word before the blank, {cueText}. The model's answers for the blank: "
+            + $"{string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. "
+            + (
+                cue < 0
+                    ? ""
+                    : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential "
+                        + $"steps; attention reaches it in one (path length 1). "
+            )
+            + $"Verdict: {assessment.Words}.";
+        return new LabResult(
+            "attention",
+            "Attention maps: where the blank looks",
+            "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the "
+                + "blank has length 1, whatever the distance.",
+            finding,
+            plots,
+            table,
+            new
+            {
+                sentence,
+                tokens,
+                layers = map.Layers,
+                heads = map.Heads,
+                layer_shown = shown + 1,
+                blank_attention_last_layer = LastRow(map.Layers - 1),
+                blank_attention = lastLayer,
+                received_attention = received,
+                blank_rollout = rollout,
+                cue_index = cue,
+                cue_distance = cue < 0 ? (int?)null : last - cue,
+                predictions = prediction.Probabilities,
+                seeds = s.Seeds,
+                predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                verdicts_per_seed = perSeed.Select(p => new
+                {
+                    seed = p.Seed,
+                    verdict = p.A.Json,
+                    reason = p.A.Reason,
+                }),
+            },
+            clock.Elapsed.TotalSeconds,
+            Assessment: assessment
+        );
     }
 
     /// <summary>
     /// The long-range Transformer classifier of each seed (the demo reuses the long-range experiment's), judged on the
     /// sentence; returns the first seed's model, whose maps are the ones drawn.
     /// </summary>
-    static (LoadedModel First, List<(int Seed, Assessment A)> PerSeed, Dictionary<int, Dictionary<string, double>> Answers) JudgeSeeds(
-        LabSession s, string context)
+    static (
+        LoadedModel First,
+        List<(int Seed, Assessment A)> PerSeed,
+        Dictionary<int, Dictionary<string, double>> Answers
+    ) JudgeSeeds(LabSession s, string context)
     {
         var perSeed = new List<(int Seed, Assessment A)>();
         var answers = new Dictionary<int, Dictionary<string, double>>();
         LoadedModel m = null!;
-        foreach (var seed in s.Seeds.Reverse())   // the first seed last: its model is returned
+        foreach (var seed in s.Seeds.Reverse()) // the first seed last: its model is returned
         {
             s.Log($"attention: the long-range Transformer, seed {seed}");
             m = LongRangeExperiment.Train(s, ModelFamily.Transformer, seed, LongRangeExperiment.Data(s, seed));
@@ -148,33 +253,68 @@ public static class AttentionExperiment
             // The cue is the place's phrase ("alpes suizos"): the model may gather it at either word.
             var span = CueSpan(seedMap.Tokens, c);
             int rank = c < 0 ? -1 : span.Min(i => RankAmongOthers(flow, i));
-            perSeed.Add((seed, Judge(c < 0 ? null : seedMap.Tokens[c], rank, p.Label, string.Join(' ', span.Select(i => seedMap.Tokens[i])))));
+            perSeed.Add(
+                (
+                    seed,
+                    Judge(
+                        c < 0 ? null : seedMap.Tokens[c],
+                        rank,
+                        p.Label,
+                        string.Join(' ', span.Select(i => seedMap.Tokens[i]))
+                    )
+                )
+            );
         }
         perSeed.Reverse();
         return (m, perSeed, answers);
     }
 
-    /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file only).</summary>
+    /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file
+    /// only).</summary>
     static List<string> Figures(LabSession s, AttentionMaps.Map map, double[] lastLayer, int shown, int cue)
     {
         var tokens = map.Tokens;
         int T = tokens.Count;
         var plots = new List<string>
         {
-            Plots.Bars(s.PlotPath("attention-blank"), $"How much the word before the blank attends to each word (layer {shown + 1}, " +
-                $"mean of {map.Heads} heads)", "attention weight", tokens, lastLayer, cue),
+            Plots.Bars(
+                s.PlotPath("attention-blank"),
+                $"How much the word before the blank attends to each word (layer {shown + 1}, "
+                    + $"mean of {map.Heads} heads)",
+                "attention weight",
+                tokens,
+                lastLayer,
+                cue
+            ),
         };
         for (int layer = 0; layer < map.Layers; layer++)
         {
             var mean = new double[T, T];
-            for (int q = 0; q < T; q++) for (int k = 0; k < T; k++) mean[q, k] = map.Weights[layer].Average(h => (double)h[q][k]);
-            plots.Add(Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}"),
-                $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; columns: what it attends to)", mean, tokens, tokens));
+            for (int q = 0; q < T; q++)
+            for (int k = 0; k < T; k++)
+                mean[q, k] = map.Weights[layer].Average(h => (double)h[q][k]);
+            plots.Add(
+                Plots.Heatmap(
+                    s.PlotPath($"attention-layer{layer + 1}"),
+                    $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; columns: what it attends to)",
+                    mean,
+                    tokens,
+                    tokens
+                )
+            );
             for (int head = 0; head < map.Heads; head++)
             {
                 var w = new double[T, T];
-                for (int q = 0; q < T; q++) for (int k = 0; k < T; k++) w[q, k] = map.Weights[layer][head][q][k];
-                Plots.Heatmap(s.PlotPath($"attention-layer{layer + 1}-head{head + 1}"), $"Layer {layer + 1}, head {head + 1}", w, tokens, tokens);
+                for (int q = 0; q < T; q++)
+                for (int k = 0; k < T; k++)
+                    w[q, k] = map.Weights[layer][head][q][k];
+                Plots.Heatmap(
+                    s.PlotPath($"attention-layer{layer + 1}-head{head + 1}"),
+                    $"Layer {layer + 1}, head {head + 1}",
+                    w,
+                    tokens,
+                    tokens
+                );
             }
         }
         return plots;

@@ -29,14 +29,16 @@ internal sealed class BagOfWords
             prior[c]++;
             foreach (var w in tokenizer.Tokenize(text))
             {
-                if (!counts.TryGetValue(w, out var row)) counts[w] = row = new double[labels.Length];
+                if (!counts.TryGetValue(w, out var row))
+                    counts[w] = row = new double[labels.Length];
                 row[c]++;
                 totals[c]++;
             }
         }
         int V = counts.Count + 1;
         prior = prior.Select(p => Math.Log(p / list.Count)).ToArray();
-        foreach (var (w, row) in counts) wordLogProb[w] = row.Select((n, c) => Math.Log((n + 1) / (totals[c] + V))).ToArray();
+        foreach (var (w, row) in counts)
+            wordLogProb[w] = row.Select((n, c) => Math.Log((n + 1) / (totals[c] + V))).ToArray();
         unseen = totals.Select(t => Math.Log(1 / (t + V))).ToArray();
         return this;
     }
@@ -47,7 +49,8 @@ internal sealed class BagOfWords
         foreach (var w in tokenizer.Tokenize(text))
         {
             var lp = wordLogProb.GetValueOrDefault(w, unseen);
-            for (int c = 0; c < score.Length; c++) score[c] += lp[c];
+            for (int c = 0; c < score.Length; c++)
+                score[c] += lp[c];
         }
         return labels[Array.IndexOf(score, score.Max())];
     }

@@ -1,6 +1,6 @@
 using SeqLab.Embeddings;
-using SeqLab.IO;
 using SeqLab.Inference;
+using SeqLab.IO;
 using SeqLab.Text;
 using SeqLab.Training;
 
@@ -25,47 +25,92 @@ public static class ContextProbe
     /// <param name="Mean">mean over the pairs i &lt; j.</param>
     public sealed record Row(string Name, string Kind, double[][] Similarities, double Mean);
 
-    public sealed record Result(string Word, IReadOnlyList<string> Sentences, Row Static, IReadOnlyList<Row> Contextual,
-        IReadOnlyList<WordVectors.Neighbor> StaticNeighbors, IReadOnlyList<IReadOnlyList<WordVectors.Neighbor>> SentenceNeighbors);
+    public sealed record Result(
+        string Word,
+        IReadOnlyList<string> Sentences,
+        Row Static,
+        IReadOnlyList<Row> Contextual,
+        IReadOnlyList<WordVectors.Neighbor> StaticNeighbors,
+        IReadOnlyList<IReadOnlyList<WordVectors.Neighbor>> SentenceNeighbors
+    );
 
-    public static Result Run(string word, IReadOnlyList<string> sentences, WordVectors vectors, IReadOnlyList<LoadedModel> models, int top = 5)
+    public static Result Run(
+        string word,
+        IReadOnlyList<string> sentences,
+        WordVectors vectors,
+        IReadOnlyList<LoadedModel> models,
+        int top = 5
+    )
     {
-        if (sentences.Count < 2) throw new SeqLabInputException($"give at least two sentences containing '{word}' (got {sentences.Count}).");
+        if (sentences.Count < 2)
+            throw new SeqLabInputException($"give at least two sentences containing '{word}' (got {sentences.Count}).");
         var tokenizer = new WordTokenizer(lowercase: true);
-        word = tokenizer.Tokenize(word) is [var single] ? single
-            : throw new SeqLabInputException($"'{word}' is not a single word; the probe compares one word across sentences.");
-        var tokenized = sentences.Select((s, i) =>
-        {
-            var tokens = tokenizer.Tokenize(s);
-            if (!tokens.Contains(word)) throw new SeqLabInputException($"sentence {i + 1} (\"{s}\") does not contain '{word}'; every sentence must use the word.");
-            return tokens;
-        }).ToList();
+        word = tokenizer.Tokenize(word) is [var single]
+            ? single
+            : throw new SeqLabInputException(
+                $"'{word}' is not a single word; the probe compares one word across sentences."
+            );
+        var tokenized = sentences
+            .Select(
+                (s, i) =>
+                {
+                    var tokens = tokenizer.Tokenize(s);
+                    if (!tokens.Contains(word))
+                        throw new SeqLabInputException(
+                            $"sentence {i + 1} (\"{s}\") does not contain '{word}'; every sentence must use the word."
+                        );
+                    return tokens;
+                }
+            )
+            .ToList();
 
         // Static: the same lookup in every sentence.
         var staticVectors = tokenized.Select(_ => vectors[word].ToArray()).ToList();
         var staticRow = Compare("word2vec", "static", staticVectors);
-        var sentenceNeighbors = tokenized.Select(tokens =>
-        {
-            // What the sentence is about, in the static space: the mean of its other words' vectors.
-            var others = tokens.Where(t => t != word && vectors.Contains(t) && t.Any(char.IsLetter)).ToList();
-            var mean = new float[vectors.Dim];
-            foreach (var t in others) { var v = vectors[t]; for (int j = 0; j < mean.Length; j++) mean[j] += v[j] / others.Count; }
-            return others.Count == 0 ? [] : vectors.Nearest(mean, top);
-        }).ToList();
-
-        var contextual = models.Select(m =>
-        {
-            if (m.Config.Tokenizer != TokenizerKind.Word)
-                throw new SeqLabInputException($"{m.Directory} reads {m.Config.Tokenizer.Name()}s; the probe compares a word's vectors, so it needs a word-level model.");
-            if (!m.Vocabulary.Contains(word))
-                throw new SeqLabInputException($"{m.Directory} does not know '{word}' (it is not in its vocabulary), so every sentence would give it the <unk> vector; choose another word or model.");
-            var perSentence = sentences.Select(s =>
+        var sentenceNeighbors = tokenized
+            .Select(tokens =>
             {
-                var tv = ContextualVectors.For(m, s);
-                return tv.First(t => t.Token == word).Vector;
-            }).ToList();
-            return Compare($"{m.Config.Family.Name()} {m.Config.Task.Name()} ({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})", m.Config.Family.Name(), perSentence);
-        }).ToList();
+                // What the sentence is about, in the static space: the mean of its other words' vectors.
+                var others = tokens.Where(t => t != word && vectors.Contains(t) && t.Any(char.IsLetter)).ToList();
+                var mean = new float[vectors.Dim];
+                foreach (var t in others)
+                {
+                    var v = vectors[t];
+                    for (int j = 0; j < mean.Length; j++)
+                        mean[j] += v[j] / others.Count;
+                }
+                return others.Count == 0 ? [] : vectors.Nearest(mean, top);
+            })
+            .ToList();
+
+        var contextual = models
+            .Select(m =>
+            {
+                if (m.Config.Tokenizer != TokenizerKind.Word)
+                    throw new SeqLabInputException(
+                        $"{m.Directory} reads {m.Config.Tokenizer.Name()}s; the probe compares a word's vectors, so "
+                            + $"it needs a word-level model."
+                    );
+                if (!m.Vocabulary.Contains(word))
+                    throw new SeqLabInputException(
+                        $"{m.Directory} does not know '{word}' (it is not in its vocabulary), so every sentence "
+                            + $"would give it the <unk> vector; choose another word or model."
+                    );
+                var perSentence = sentences
+                    .Select(s =>
+                    {
+                        var tv = ContextualVectors.For(m, s);
+                        return tv.First(t => t.Token == word).Vector;
+                    })
+                    .ToList();
+                return Compare(
+                    $"{m.Config.Family.Name()} {m.Config.Task.Name()} "
+                        + $"({Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Directory))})",
+                    m.Config.Family.Name(),
+                    perSentence
+                );
+            })
+            .ToList();
         return new Result(word, sentences, staticRow, contextual, vectors.Neighbors(word, top), sentenceNeighbors);
     }
 
@@ -80,7 +125,8 @@ public static class ContextProbe
             for (int j = 0; j < n; j++)
             {
                 sims[i][j] = WordVectors.Cosine(v[i], v[j]);
-                if (i < j) pairs.Add(sims[i][j]);
+                if (i < j)
+                    pairs.Add(sims[i][j]);
             }
         }
         return new Row(name, kind, sims, pairs.Average());

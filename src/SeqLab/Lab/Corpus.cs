@@ -15,8 +15,16 @@ internal static class Corpus
     {
         if (s.Corpus is { } path)
         {
-            var lines = TextSource.ReadLines(path).Select(l => l.Text).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-            if (lines.Count < 20) throw new SeqLabInputException($"{path} has {lines.Count} non-empty lines; the lab needs a longer text (a few hundred lines at least).");
+            var lines = TextSource
+                .ReadLines(path)
+                .Select(l => l.Text)
+                .Where(t => !string.IsNullOrWhiteSpace(t))
+                .ToList();
+            if (lines.Count < 20)
+                throw new SeqLabInputException(
+                    $"{path} has {lines.Count} non-empty lines; the lab needs a longer text (a few hundred lines at "
+                        + $"least)."
+                );
             int held = Math.Max(1, lines.Count / 10);
             var train = s.DataPath("corpus-train.txt");
             var test = s.DataPath("corpus-test.txt");
@@ -25,13 +33,20 @@ internal static class Corpus
             return (new Files(train, test, $"{path} ({lines.Count:N0} lines; the last {held:N0} held out)"), null);
         }
         var dir = Path.Combine("data", "es");
-        string trainPath = Path.Combine(dir, "train.txt"), testPath = Path.Combine(dir, "test.txt");
+        string trainPath = Path.Combine(dir, "train.txt"),
+            testPath = Path.Combine(dir, "test.txt");
         if (!File.Exists(trainPath) || !File.Exists(testPath))
         {
-            var problem = s.FetchCorpus is { } fetch ? fetch(dir)
-                : "no corpus: give --corpus PATH (any UTF-8 text), or run scripts/get-spanish-corpus.sh from a SeqLab checkout";
-            if (problem is not null) return (null, problem);
+            var problem = s.FetchCorpus is { } fetch
+                ? fetch(dir)
+                : "no corpus: give --corpus PATH (any UTF-8 text), or run scripts/get-spanish-corpus.sh from a "
+                    + "SeqLab checkout";
+            if (problem is not null)
+                return (null, problem);
         }
-        return (new Files(trainPath, testPath, "Debian's fortunes-es (Spanish quotations, 0.9 MB; the last 10% held out)"), null);
+        return (
+            new Files(trainPath, testPath, "Debian's fortunes-es (Spanish quotations, 0.9 MB; the last 10% held out)"),
+            null
+        );
     }
 }

@@ -25,13 +25,14 @@ public static class GradientsExperiment
         {
             using var scope = NewDisposeScope();
             var ids = m.Vocabulary.Encode(m.Tokenizer.Tokenize(text));
-            var x = classifier.Embedding.call(tensor(ids, [1, ids.Length])).detach().requires_grad_(true);   // (1, T, E)
-            var logits = classifier.Classify(x, null);                                                         // (1, C)
+            var x = classifier.Embedding.call(tensor(ids, [1, ids.Length])).detach().requires_grad_(true); // (1, T, E)
+            var logits = classifier.Classify(x, null); // (1, C)
             var loss = nn.functional.cross_entropy(logits, tensor(new long[] { m.Config.Labels.IndexOf(label) }));
             loss.backward();
-            var norms = x.grad![0].norm(1, keepdim: false).data<float>().ToArray();                          // (T): ‖∂L/∂x_t‖
-            rows.Add(norms.Reverse().Select(v => (double)v).ToArray());                                        // index = T − 1 − t
-            foreach (var p in classifier.parameters()) p.grad = null;
+            var norms = x.grad![0].norm(1, keepdim: false).data<float>().ToArray(); // (T): ‖∂L/∂x_t‖
+            rows.Add(norms.Reverse().Select(v => (double)v).ToArray()); // index = T − 1 − t
+            foreach (var p in classifier.parameters())
+                p.grad = null;
         }
         classifier.train(wasTraining);
         int span = rows.Min(r => r.Length);
@@ -42,16 +43,20 @@ public static class GradientsExperiment
     public static double DecayRate(double[] g)
     {
         var pts = g.Select((v, k) => (k: (double)k, y: Math.Log(Math.Max(v, 1e-30)))).Skip(1).ToArray();
-        double mk = pts.Average(p => p.k), my = pts.Average(p => p.y);
+        double mk = pts.Average(p => p.k),
+            my = pts.Average(p => p.y);
         return -pts.Sum(p => (p.k - mk) * (p.y - my)) / pts.Sum(p => (p.k - mk) * (p.k - mk));
     }
 
     /// <summary>The distance of the probed examples: inside the long-range models' training range.</summary>
     public static int Distance(LabSession s) => s.Pick(20, 100, 200);
 
-    public const string Rule = "Supported when, at initialization (the architecture's own gradient path, before training shapes it), every " +
-        "recurrent family's gradient shrinks by a factor per 10 tokens below half the Transformer's, in every seed; not supported when some " +
-        "recurrent family's factor is at least the Transformer's; otherwise inconclusive. The trained models' factors are reported beside it.";
+    public const string Rule =
+        "Supported when, at initialization (the architecture's own gradient path, before training shapes it), every "
+        + "recurrent family's gradient shrinks by a factor per 10 tokens below half the Transformer's, in every "
+        + "seed; not supported when some "
+        + "recurrent family's factor is at least the Transformer's; otherwise inconclusive. The trained models' "
+        + "factors are reported beside it.";
 
     /// <summary>The rule on the factors per 10 tokens of distance at initialization (family → factor).</summary>
     public static Assessment Judge(IReadOnlyDictionary<string, double> factorPer10Tokens)
@@ -60,9 +65,17 @@ public static class GradientsExperiment
         var recurrent = factorPer10Tokens.Where(p => p.Key != ModelFamily.Transformer.Name()).ToList();
         string numbers = string.Join(", ", factorPer10Tokens.Select(p => $"{p.Key} ×{p.Value:G2}"));
         if (recurrent.FirstOrDefault(p => p.Value >= t) is { Key: not null } worse)
-            return new(Verdict.NotSupported, Rule, $"{worse.Key}'s gradient fades no faster than the Transformer's ({numbers} per 10 tokens)");
+            return new(
+                Verdict.NotSupported,
+                Rule,
+                $"{worse.Key}'s gradient fades no faster than the Transformer's ({numbers} per 10 tokens)"
+            );
         if (recurrent.All(p => p.Value < t / 2))
-            return new(Verdict.Supported, Rule, $"every recurrent gradient fades faster than half the Transformer's ({numbers} per 10 tokens)");
+            return new(
+                Verdict.Supported,
+                Rule,
+                $"every recurrent gradient fades faster than half the Transformer's ({numbers} per 10 tokens)"
+            );
         return new(Verdict.Inconclusive, Rule, $"the factors are too close to call ({numbers} per 10 tokens)");
     }
 
@@ -79,7 +92,10 @@ public static class GradientsExperiment
         foreach (var seed in s.Seeds)
         {
             var data = LongRangeExperiment.Data(s, seed);
-            var examples = LongRange.Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3).Select(e => (e.Language, e.Text)).ToList();
+            var examples = LongRange
+                .Generate(s.Pick(3, 8, 16), distance, seed * 7919 + 3)
+                .Select(e => (e.Language, e.Text))
+                .ToList();
             exampleCount = examples.Count;
             foreach (var f in LongRangeExperiment.Families)
             {
@@ -88,11 +104,16 @@ public static class GradientsExperiment
                 var m = LongRangeExperiment.Train(s, f, seed, data);
                 var g = GradientByDistance(m, examples);
                 manual_seed(seed);
-                var fresh = m with { Model = ModelFactory.Create(m.Config.Clone()) };   // the same architecture with fresh weights
+                // The same architecture with fresh weights.
+                var fresh = m with
+                {
+                    Model = ModelFactory.Create(m.Config.Clone()),
+                };
                 var g0 = GradientByDistance(fresh, examples);
                 fresh.Model.Dispose();
                 // The figure shows the first seed; the verdict reads every seed.
-                if (seed == s.Seeds[0]) (trained[family], untrained[family]) = (g, g0);
+                if (seed == s.Seeds[0])
+                    (trained[family], untrained[family]) = (g, g0);
                 factorsPerSeed.TryAdd(seed, []);
                 factorsPerSeed[seed][family] = Math.Exp(-10 * DecayRate(g));
                 initialFactors.TryAdd(seed, []);
@@ -104,28 +125,93 @@ public static class GradientsExperiment
         var decayUntrained = untrained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         var decayTrained = trained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         Plots.Series[] Series(Dictionary<string, double[]> g, Dictionary<string, double> b) =>
-            g.Select(p => new Plots.Series($"{p.Key} (×{Math.Exp(-10 * b[p.Key]):G2} per 10 tokens)", Enumerable.Range(0, p.Value.Length).Select(k => (double)k).ToArray(), p.Value)).ToArray();
+            g.Select(p => new Plots.Series(
+                    $"{p.Key} (×{Math.Exp(-10 * b[p.Key]):G2} per 10 tokens)",
+                    Enumerable.Range(0, p.Value.Length).Select(k => (double)k).ToArray(),
+                    p.Value
+                ))
+                .ToArray();
         var plots = new List<string>
         {
-            Plots.Lines(s.PlotPath("gradients-untrained"), "‖∂L/∂x_t‖ before training", "distance T − t from the last word (tokens)", "gradient norm", Series(untrained, decayUntrained), logY: true),
-            Plots.Lines(s.PlotPath("gradients-trained"), $"‖∂L/∂x_t‖ after training (long-range task, seed {s.Seeds[0]})", "distance T − t from the last word (tokens)", "gradient norm", Series(trained, decayTrained), logY: true),
+            Plots.Lines(
+                s.PlotPath("gradients-untrained"),
+                "‖∂L/∂x_t‖ before training",
+                "distance T − t from the last word (tokens)",
+                "gradient norm",
+                Series(untrained, decayUntrained),
+                logY: true
+            ),
+            Plots.Lines(
+                s.PlotPath("gradients-trained"),
+                $"‖∂L/∂x_t‖ after training (long-range task, seed {s.Seeds[0]})",
+                "distance T − t from the last word (tokens)",
+                "gradient norm",
+                Series(trained, decayTrained),
+                logY: true
+            ),
         };
-        var table = new List<string[]> { new[] { "model", "untrained: × per 10 tokens" }.Concat(s.Seeds.Select(seed => $"trained, seed {seed}: × per 10 tokens")).Append("‖g‖ last / first (trained)").ToArray() };
+        var table = new List<string[]>
+        {
+            new[] { "model", "untrained: × per 10 tokens" }
+                .Concat(s.Seeds.Select(seed => $"trained, seed {seed}: × per 10 tokens"))
+                .Append("‖g‖ last / first (trained)")
+                .ToArray(),
+        };
         foreach (var f in LongRangeExperiment.Families.Select(f => f.Name()))
-            table.Add(new[] { f, Math.Exp(-10 * decayUntrained[f]).ToString("G3") }.Concat(s.Seeds.Select(seed => factorsPerSeed[seed][f].ToString("G3")))
-                .Append((trained[f][0] / trained[f][^1]).ToString("G3")).ToArray());
-        var finding = $"Over {untrained.First().Value.Length} tokens the gradient reaching a word shrinks by a factor per 10 tokens of distance of " +
-            string.Join(", ", LongRangeExperiment.Families.Select(f => f.Name()).Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")) + " before training and " +
-            string.Join(", ", LongRangeExperiment.Families.Select(f => f.Name()).Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")) + $" after (seed {s.Seeds[0]}). " +
-            "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant words still receive a learning signal. " +
-            $"Verdict: {assessment.Words}.";
-        return new LabResult("gradients", "Vanishing gradients",
-            "In a recurrent network the gradient reaching early words shrinks exponentially with distance (‖∂h_t/∂h_k‖ ≤ η^(t−k)); attention connects every word to the output directly.",
-            finding, plots, table,
-            new { distance, examples = exampleCount, seeds = s.Seeds, untrained, trained, decay_per_token_untrained = decayUntrained, decay_per_token_trained = decayTrained,
-                  factor_per_10_tokens_trained = factorsPerSeed.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                  factor_per_10_tokens_untrained = initialFactors.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                  verdicts_per_seed = perSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }) },
-            clock.Elapsed.TotalSeconds, Assessment: assessment);
+            table.Add(
+                new[] { f, Math.Exp(-10 * decayUntrained[f]).ToString("G3") }
+                    .Concat(s.Seeds.Select(seed => factorsPerSeed[seed][f].ToString("G3")))
+                    .Append((trained[f][0] / trained[f][^1]).ToString("G3"))
+                    .ToArray()
+            );
+        var finding =
+            $"Over {untrained.First().Value.Length} tokens the gradient reaching a word shrinks by a factor per 10 "
+            + $"tokens of distance of "
+            + string.Join(
+                ", ",
+                LongRangeExperiment
+                    .Families.Select(f => f.Name())
+                    .Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")
+            )
+            + " before training and "
+            + string.Join(
+                ", ",
+                LongRangeExperiment
+                    .Families.Select(f => f.Name())
+                    .Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")
+            )
+            + $" after (seed {s.Seeds[0]}). "
+            + "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant "
+            + "words still receive a learning signal. "
+            + $"Verdict: {assessment.Words}.";
+        return new LabResult(
+            "gradients",
+            "Vanishing gradients",
+            "In a recurrent network the gradient reaching early words shrinks exponentially with distance "
+                + "(‖∂h_t/∂h_k‖ ≤ η^(t−k)); attention connects every word to the output directly.",
+            finding,
+            plots,
+            table,
+            new
+            {
+                distance,
+                examples = exampleCount,
+                seeds = s.Seeds,
+                untrained,
+                trained,
+                decay_per_token_untrained = decayUntrained,
+                decay_per_token_trained = decayTrained,
+                factor_per_10_tokens_trained = factorsPerSeed.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                factor_per_10_tokens_untrained = initialFactors.ToDictionary(p => p.Key.ToString(), p => p.Value),
+                verdicts_per_seed = perSeed.Select(p => new
+                {
+                    seed = p.Seed,
+                    verdict = p.A.Json,
+                    reason = p.A.Reason,
+                }),
+            },
+            clock.Elapsed.TotalSeconds,
+            Assessment: assessment
+        );
     }
 }

@@ -15,24 +15,36 @@ namespace SeqLab.Lab;
 /// same configuration and data, is reused: loaded as it is, or trained further when its experiment
 /// accumulates training across runs.
 /// </summary>
-public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, int seed = 1, int? threads = null, Action<string>? log = null,
-    int seeds = 1)
+public sealed class LabSession(
+    string outDir,
+    LabScale scale = LabScale.Small,
+    int seed = 1,
+    int? threads = null,
+    Action<string>? log = null,
+    int seeds = 1
+)
 {
     public string OutDir { get; } = Path.GetFullPath(outDir);
     public LabScale Scale { get; } = scale;
+
     /// <summary>The first seed; the training-based experiments repeat with <see cref="Seeds"/>.</summary>
     public int Seed { get; } = seed;
+
     /// <summary>Seed, Seed + 1, …: one repetition of each training-based experiment per seed.</summary>
     public IReadOnlyList<int> Seeds { get; } = Enumerable.Range(seed, Math.Max(1, seeds)).ToArray();
     public int Threads { get; } = threads ?? Environment.ProcessorCount;
-    /// <summary>A text corpus for the experiments on real text (effective-context, context); null = fetch fortunes-es.</summary>
+
+    /// <summary>A text corpus for the experiments on real text (effective-context, context); null = fetch
+    /// fortunes-es.</summary>
     public string? Corpus { get; set; }
+
     /// <summary>
     /// Fetches the default corpus into the folder it is given when an experiment needs it and it is
     /// absent; returns null on success or the reason it could not. The library starts no process itself:
     /// the CLI supplies this (it runs scripts/get-spanish-corpus.sh).
     /// </summary>
     public Func<string, string?>? FetchCorpus { get; init; }
+
     /// <summary>The sentence for the attention maps; null = the lecture's.</summary>
     public string? Sentence { get; set; }
     readonly Dictionary<string, LoadedModel> models = new();
@@ -40,9 +52,16 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
 
     public void Log(string line) => log?.Invoke(line);
 
-    public T Pick<T>(T tiny, T small, T full) => Scale switch { LabScale.Tiny => tiny, LabScale.Full => full, _ => small };
+    public T Pick<T>(T tiny, T small, T full) =>
+        Scale switch
+        {
+            LabScale.Tiny => tiny,
+            LabScale.Full => full,
+            _ => small,
+        };
 
     public string PlotPath(string name) => Path.Combine(OutDir, "plots", name);
+
     public string DataPath(string name) => Path.Combine(OutDir, "data", name);
 
     /// <summary>How long each model of this session has been trained in total (key → steps, seconds).</summary>
@@ -56,11 +75,20 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
     /// <paramref name="accumulate"/>, trained for this run's budget more (so a second demo continues
     /// where the first stopped).
     /// </summary>
-    public LoadedModel Model(string key, ModelConfig config, TrainingOptions options, string data, string? valid, int? seed = null, bool accumulate = false)
+    public LoadedModel Model(
+        string key,
+        ModelConfig config,
+        TrainingOptions options,
+        string data,
+        string? valid,
+        int? seed = null,
+        bool accumulate = false
+    )
     {
         int runSeed = seed ?? Seed;
         key = $"{key}/seed{runSeed}";
-        if (models.TryGetValue(key, out var cached)) return cached;
+        if (models.TryGetValue(key, out var cached))
+            return cached;
         var dir = Path.Combine(OutDir, "models", key.Replace('/', '-'));
         options.Seed = runSeed;
         options.Threads ??= Threads;
@@ -70,21 +98,34 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
         LoadedModel? previous = null;
         if (File.Exists(Path.Combine(dir, Checkpoint.ManifestFile)))
         {
-            bool same = File.Exists(Path.Combine(dir, LabKeyFile)) && File.ReadAllText(Path.Combine(dir, LabKeyFile)) == identity;
+            bool same =
+                File.Exists(Path.Combine(dir, LabKeyFile))
+                && File.ReadAllText(Path.Combine(dir, LabKeyFile)) == identity;
             if (same)
             {
-                try { previous = Checkpoint.Load(dir, best: false); }
-                catch (SeqLabInputException e) { Log($"{key}: the saved model cannot be reused ({e.Message}); training anew"); }
+                try
+                {
+                    previous = Checkpoint.Load(dir, best: false);
+                }
+                catch (SeqLabInputException e)
+                {
+                    Log($"{key}: the saved model cannot be reused ({e.Message}); training anew");
+                }
             }
             // Only ever remove a checkpoint this lab wrote before (same out dir, same key).
-            if (previous is null) Directory.Delete(dir, recursive: true);
+            if (previous is null)
+                Directory.Delete(dir, recursive: true);
         }
 
         if (previous is not null && !accumulate)
         {
             Log($"reused {key}: {previous.Manifest.State.Step} steps, trained earlier");
             previous.Model.Dispose();
-            trained[key] = new TrainedFor(previous.Manifest.State.Step, previous.Manifest.State.ElapsedSeconds, Continued: false);
+            trained[key] = new TrainedFor(
+                previous.Manifest.State.Step,
+                previous.Manifest.State.ElapsedSeconds,
+                Continued: false
+            );
             return models[key] = Checkpoint.Load(dir);
         }
 
@@ -95,11 +136,16 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
             var done = previous.Manifest.State;
             previous.Model.Dispose();
             Log($"continuing {key} from step {done.Step}");
-            run = TrainingRun.Resume(dir, data, valid, o =>
-            {
-                (o.Steps, o.Epochs, o.Threads) = (done.Step + options.Steps, options.Epochs, options.Threads);
-                o.TimeBudgetSeconds = done.ElapsedSeconds + options.TimeBudgetSeconds;
-            });
+            run = TrainingRun.Resume(
+                dir,
+                data,
+                valid,
+                o =>
+                {
+                    (o.Steps, o.Epochs, o.Threads) = (done.Step + options.Steps, options.Epochs, options.Threads);
+                    o.TimeBudgetSeconds = done.ElapsedSeconds + options.TimeBudgetSeconds;
+                }
+            );
         }
         else
         {
@@ -107,13 +153,17 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
             File.WriteAllText(Path.Combine(dir, LabKeyFile), identity);
         }
         var state = run.Run();
-        Log($"trained {key}: {run.Parameters:N0} parameters, {state.Step} steps in total ({clock.Elapsed.TotalSeconds:F0} s now)");
+        Log(
+            $"trained {key}: {run.Parameters:N0} parameters, {state.Step} steps in total "
+                + $"({clock.Elapsed.TotalSeconds:F0} s now)"
+        );
         run.Model.Dispose();
         trained[key] = new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null);
         return models[key] = Checkpoint.Load(dir);
     }
 
-    /// <summary>What makes a saved model the same one: its configuration, its options (less the budget) and its data.</summary>
+    /// <summary>What makes a saved model the same one: its configuration, its options (less the budget) and its
+    /// data.</summary>
     static string Identity(ModelConfig config, TrainingOptions options, string data, string? valid)
     {
         var o = options.Clone();
@@ -131,9 +181,12 @@ public sealed class LabSession(string outDir, LabScale scale = LabScale.Small, i
 
     static string Hash(string path)
     {
-        var files = Directory.Exists(path) ? Directory.GetFiles(path, "*.txt").Order(StringComparer.Ordinal).ToArray() : [path];
+        var files = Directory.Exists(path)
+            ? Directory.GetFiles(path, "*.txt").Order(StringComparer.Ordinal).ToArray()
+            : [path];
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in files) sha.AppendData(File.ReadAllBytes(f));
+        foreach (var f in files)
+            sha.AppendData(File.ReadAllBytes(f));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

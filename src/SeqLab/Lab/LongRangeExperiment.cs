@@ -1,7 +1,7 @@
 using SeqLab.Data;
 using SeqLab.Data.Generated;
-using SeqLab.IO;
 using SeqLab.Inference;
+using SeqLab.IO;
 using SeqLab.Lab.Report;
 using SeqLab.Models;
 using SeqLab.Training;
@@ -18,11 +18,19 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class LongRangeExperiment
 {
-    public static readonly ModelFamily[] Families = [ModelFamily.Rnn, ModelFamily.Lstm, ModelFamily.Gru, ModelFamily.Transformer];
+    public static readonly ModelFamily[] Families =
+    [
+        ModelFamily.Rnn,
+        ModelFamily.Lstm,
+        ModelFamily.Gru,
+        ModelFamily.Transformer,
+    ];
     static readonly string[] Names = [.. Families.Select(f => f.Name())];
-    public const string Rule = "Supported when, in the farthest distance bucket, the Transformer's 95% interval lies wholly above chance " +
-        "and above every recurrent family's interval, in every seed; not supported when some recurrent family's interval lies wholly above " +
-        "the Transformer's; otherwise (overlapping intervals, or a direction that flips between seeds) inconclusive.";
+    public const string Rule =
+        "Supported when, in the farthest distance bucket, the Transformer's 95% interval lies wholly above chance "
+        + "and above every recurrent family's interval, in every seed; not supported when some recurrent family's "
+        + "interval lies wholly above "
+        + "the Transformer's; otherwise (overlapping intervals, or a direction that flips between seeds) inconclusive.";
 
     /// <summary>The shortest and longest cue-to-blank distance the models learn and are tested on.</summary>
     public static (int Min, int Max) Range(LabSession s) => s.Pick((5, 40), (10, 200), (10, 1000));
@@ -32,15 +40,25 @@ public static class LongRangeExperiment
     {
         var (min, max) = Range(s);
         int count = s.Pick(8, 8, 10);
-        return Enumerable.Range(0, count).Select(i => (min + (max - min) * i / count + (i == 0 ? 0 : 1), min + (max - min) * (i + 1) / count)).ToArray();
+        return Enumerable
+            .Range(0, count)
+            .Select(i => (min + (max - min) * i / count + (i == 0 ? 0 : 1), min + (max - min) * (i + 1) / count))
+            .ToArray();
     }
 
-    /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not seconds.</summary>
+    /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not
+    /// seconds.</summary>
     public static long Steps(LabSession s) => s.Pick(8, 150, 600);
 
-    public sealed record Split(string Train, string Valid, List<LongRange.Example> TrainExamples, IReadOnlyList<List<LongRange.Example>> Test);
+    public sealed record Split(
+        string Train,
+        string Valid,
+        List<LongRange.Example> TrainExamples,
+        IReadOnlyList<List<LongRange.Example>> Test
+    );
 
-    /// <summary>A seed's data: fresh training examples for every step (one pass), a validation set, and a test set per bucket.</summary>
+    /// <summary>A seed's data: fresh training examples for every step (one pass), a validation set, and a test set per
+    /// bucket.</summary>
     public static Split Data(LabSession s, int seed)
     {
         var (min, max) = Range(s);
@@ -48,7 +66,9 @@ public static class LongRangeExperiment
         int n = (int)(options.Steps!.Value * options.BatchSize);
         var train = LongRange.Generate(n, min, max, seed * 7919 + 1);
         var valid = LongRange.Generate(s.Pick(40, 200, 400), min, max, seed * 7919 + 2);
-        var test = Buckets(s).Select((b, i) => LongRange.Generate(s.Pick(24, 100, 100), b.Low, b.High, seed * 7919 + 100 + i)).ToList();
+        var test = Buckets(s)
+            .Select((b, i) => LongRange.Generate(s.Pick(24, 100, 100), b.Low, b.High, seed * 7919 + 100 + i))
+            .ToList();
         string Write(string name, List<LongRange.Example> examples)
         {
             var path = s.DataPath($"long-range-seed{seed}-{name}.tsv");
@@ -69,9 +89,18 @@ public static class LongRangeExperiment
         int d = s.Pick(16, 64, 64);
         return new ModelConfig
         {
-            Family = family, Task = TaskKind.Classify, EmbedDim = d, HiddenSize = d, NumLayers = 2, Heads = s.Pick(2, 4, 4), FfDim = 2 * d,
-            Pooling = Pooling.Last, NormFirst = family == ModelFamily.Transformer, MinCount = 1,
-            MaxLength = Range(s).Max + 64, Dropout = 0,
+            Family = family,
+            Task = TaskKind.Classify,
+            EmbedDim = d,
+            HiddenSize = d,
+            NumLayers = 2,
+            Heads = s.Pick(2, 4, 4),
+            FfDim = 2 * d,
+            Pooling = Pooling.Last,
+            NormFirst = family == ModelFamily.Transformer,
+            MinCount = 1,
+            MaxLength = Range(s).Max + 64,
+            Dropout = 0,
         };
     }
 
@@ -79,19 +108,27 @@ public static class LongRangeExperiment
     /// The recipe (README: "What makes the Transformer learn it fast"): AdamW 5e-3, 30 warm-up steps,
     /// batches of similar length, and a curriculum from the shortest distances to the longest.
     /// </summary>
-    public static TrainingOptions Training(LabSession s) => new()
-    {
-        LearningRate = 5e-3, WarmupSteps = s.Pick(2, 30, 100), BatchSize = 32, LengthBuckets = true, Curriculum = true,
-        Steps = Steps(s), EvalInterval = (int)Steps(s), Patience = 0,
-    };
+    public static TrainingOptions Training(LabSession s) =>
+        new()
+        {
+            LearningRate = 5e-3,
+            WarmupSteps = s.Pick(2, 30, 100),
+            BatchSize = 32,
+            LengthBuckets = true,
+            Curriculum = true,
+            Steps = Steps(s),
+            EvalInterval = (int)Steps(s),
+            Patience = 0,
+        };
 
-    /// <summary>Trains one family for one seed with the shared budget (cached in the session, and across runs).</summary>
+    /// <summary>Trains one family for one seed with the shared budget (cached in the session, and across
+    /// runs).</summary>
     public static LoadedModel Train(LabSession s, ModelFamily family, int seed, Split data)
     {
         var config = Config(s, family);
         // Size every family to the Transformer's parameter count, measured with this data's vocabulary.
         var sized = config.Clone();
-        TrainingRun.PrepareData(sized, new TrainingOptions(), data.Train, data.Valid);   // fills vocab_size and labels
+        TrainingRun.PrepareData(sized, new TrainingOptions(), data.Train, data.Valid); // fills vocab_size and labels
         if (family != ModelFamily.Transformer)
         {
             config.VocabSize = sized.VocabSize;
@@ -117,14 +154,29 @@ public static class LongRangeExperiment
     /// <summary>How many of <paramref name="examples"/> the model labels right.</summary>
     public static int Correct(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples)
     {
-        var r = Evaluator.Classification(m, examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1)));
+        var r = Evaluator.Classification(
+            m,
+            examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1))
+        );
         return (int)Math.Round(r.Accuracy * r.Count);
     }
 
-    public static double Accuracy(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples) => (double)Correct(m, examples) / examples.Count;
+    public static double Accuracy(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples) =>
+        (double)Correct(m, examples) / examples.Count;
 
-    /// <summary>One point of the curve: a family's accuracy in one distance bucket for one seed, with its 95% Wilson interval.</summary>
-    public sealed record Point(string Family, int Bucket, double Distance, double Accuracy, double Low, double High, int Seed, int Correct, int Examples);
+    /// <summary>One point of the curve: a family's accuracy in one distance bucket for one seed, with its 95% Wilson
+    /// interval.</summary>
+    public sealed record Point(
+        string Family,
+        int Bucket,
+        double Distance,
+        double Accuracy,
+        double Low,
+        double High,
+        int Seed,
+        int Correct,
+        int Examples
+    );
 
     /// <summary>The rule, for one seed, on the farthest bucket's points (one per family).</summary>
     public static Assessment Judge(IReadOnlyList<Point> farthest, double chance)
@@ -134,17 +186,33 @@ public static class LongRangeExperiment
         string Show(Point p) => $"{p.Family} {p.Accuracy:P0} [{p.Low:P0}, {p.High:P0}]";
         string numbers = $"at {t.Distance:F0} tokens: {string.Join(", ", farthest.Select(Show))}; chance {chance:P0}";
         if (recurrent.FirstOrDefault(r => r.Low > t.High) is { } better)
-            return new(Verdict.NotSupported, Rule, $"{better.Family} is above the Transformer beyond both intervals ({numbers})");
+            return new(
+                Verdict.NotSupported,
+                Rule,
+                $"{better.Family} is above the Transformer beyond both intervals ({numbers})"
+            );
         if (t.Low > chance && recurrent.All(r => t.Low > r.High))
-            return new(Verdict.Supported, Rule, $"the Transformer is above chance and every recurrent family beyond both intervals ({numbers})");
+            return new(
+                Verdict.Supported,
+                Rule,
+                $"the Transformer is above chance and every recurrent family beyond both intervals ({numbers})"
+            );
         return new(Verdict.Inconclusive, Rule, $"the intervals overlap ({numbers})");
     }
 
-    const string NoCue = "bag of words, no cue", WithCue = "bag of words, with cue";
+    const string NoCue = "bag of words, no cue",
+        WithCue = "bag of words, with cue";
 
-    /// <summary>Everything measured over the seeds: the families' curve, the bag-of-words baselines, sizes and training times.</summary>
-    sealed record Measured(List<Point> Curve, List<Point> BowNoCue, List<Point> BowCue, Dictionary<string, long> Parameters,
-        Dictionary<string, List<double>> Seconds, List<(int Seed, Assessment A)> PerSeed);
+    /// <summary>Everything measured over the seeds: the families' curve, the bag-of-words baselines, sizes and training
+    /// times.</summary>
+    sealed record Measured(
+        List<Point> Curve,
+        List<Point> BowNoCue,
+        List<Point> BowCue,
+        Dictionary<string, long> Parameters,
+        Dictionary<string, List<double>> Seconds,
+        List<(int Seed, Assessment A)> PerSeed
+    );
 
     public static LabResult Run(LabSession s)
     {
@@ -154,34 +222,84 @@ public static class LongRangeExperiment
         var m = Measure(s, buckets.Count, chance);
         var assessment = Assessment.AcrossSeeds(Rule, m.PerSeed);
 
-        // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled counts).
-        var pooled = Names.Select(f => (f, Pooled(m.Curve.Where(p => p.Family == f), f).ToList()))
+        // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled
+        // counts).
+        var pooled = Names
+            .Select(f => (f, Pooled(m.Curve.Where(p => p.Family == f), f).ToList()))
             .Append((NoCue, Pooled(m.BowNoCue, "").ToList()))
-            .Append((WithCue, Pooled(m.BowCue, "").ToList())).ToDictionary(l => l.Item1, l => l.Item2);
-        var plot = Plots.Lines(s.PlotPath("long-range-accuracy"),
-            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% intervals)",
-            "distance between cue and blank (tokens)", "held-out accuracy",
-            pooled.Select(l => new Plots.Series(l.Key, l.Value.Select(p => p.Distance).ToArray(), l.Value.Select(p => p.Accuracy).ToArray(),
-                l.Value.Select(p => p.Low).ToArray(), l.Value.Select(p => p.High).ToArray())),
-            reference: (chance, $"chance ({chance:P0})"));
+            .Append((WithCue, Pooled(m.BowCue, "").ToList()))
+            .ToDictionary(l => l.Item1, l => l.Item2);
+        var plot = Plots.Lines(
+            s.PlotPath("long-range-accuracy"),
+            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% "
+                + $"intervals)",
+            "distance between cue and blank (tokens)",
+            "held-out accuracy",
+            pooled.Select(l => new Plots.Series(
+                l.Key,
+                l.Value.Select(p => p.Distance).ToArray(),
+                l.Value.Select(p => p.Accuracy).ToArray(),
+                l.Value.Select(p => p.Low).ToArray(),
+                l.Value.Select(p => p.High).ToArray()
+            )),
+            reference: (chance, $"chance ({chance:P0})")
+        );
         var budget = Training(s);
-        return new LabResult("long-range", "Long-range dependencies",
-            "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier word in one step (path length 1).",
-            Finding(s, m, pooled, chance, assessment), [plot], Table(m, pooled, buckets.Count),
+        return new LabResult(
+            "long-range",
+            "Long-range dependencies",
+            "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier "
+                + "word in one step (path length 1).",
+            Finding(s, m, pooled, chance, assessment),
+            [plot],
+            Table(m, pooled, buckets.Count),
             new
             {
-                range = new[] { Range(s).Min, Range(s).Max }, buckets = buckets.Select(b => new[] { b.Low, b.High }), seeds = s.Seeds,
-                curve = m.Curve.Select(p => new { family = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low, high = p.High,
-                    seed = p.Seed, examples = p.Examples }),
-                baselines = m.BowNoCue.Concat(m.BowCue).Select(p => new { name = p.Family, distance = p.Distance, accuracy = p.Accuracy, low = p.Low,
-                    high = p.High, seed = p.Seed }),
-                parameters = m.Parameters, chance, budget_steps = budget.Steps, batch_size = budget.BatchSize, training_seconds = m.Seconds,
-                bag_of_words_no_cue = m.BowNoCue.Select(p => p.Accuracy), bag_of_words_with_cue = m.BowCue.Select(p => p.Accuracy),
-                verdicts_per_seed = m.PerSeed.Select(p => new { seed = p.Seed, verdict = p.A.Json, reason = p.A.Reason }),
-            }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+                range = new[] { Range(s).Min, Range(s).Max },
+                buckets = buckets.Select(b => new[] { b.Low, b.High }),
+                seeds = s.Seeds,
+                curve = m.Curve.Select(p => new
+                {
+                    family = p.Family,
+                    distance = p.Distance,
+                    accuracy = p.Accuracy,
+                    low = p.Low,
+                    high = p.High,
+                    seed = p.Seed,
+                    examples = p.Examples,
+                }),
+                baselines = m
+                    .BowNoCue.Concat(m.BowCue)
+                    .Select(p => new
+                    {
+                        name = p.Family,
+                        distance = p.Distance,
+                        accuracy = p.Accuracy,
+                        low = p.Low,
+                        high = p.High,
+                        seed = p.Seed,
+                    }),
+                parameters = m.Parameters,
+                chance,
+                budget_steps = budget.Steps,
+                batch_size = budget.BatchSize,
+                training_seconds = m.Seconds,
+                bag_of_words_no_cue = m.BowNoCue.Select(p => p.Accuracy),
+                bag_of_words_with_cue = m.BowCue.Select(p => p.Accuracy),
+                verdicts_per_seed = m.PerSeed.Select(p => new
+                {
+                    seed = p.Seed,
+                    verdict = p.A.Json,
+                    reason = p.A.Reason,
+                }),
+            },
+            clock.Elapsed.TotalSeconds,
+            Assessment: assessment
+        );
     }
 
-    /// <summary>For each seed: the bag-of-words baselines and every family's accuracy in every distance bucket, and the seed's verdict.</summary>
+    /// <summary>For each seed: the bag-of-words baselines and every family's accuracy in every distance bucket, and the
+    /// seed's verdict.</summary>
     static Measured Measure(LabSession s, int buckets, double chance)
     {
         var m = new Measured([], [], [], [], [], []);
@@ -208,13 +326,16 @@ public static class LongRangeExperiment
                     m.Curve.Add(At(f, b, test, seed, correct));
                 }
             }
-            var farthest = Names.Select(f => m.Curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets - 1)).ToList();
+            var farthest = Names
+                .Select(f => m.Curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets - 1))
+                .ToList();
             m.PerSeed.Add((seed, Judge(farthest, chance)));
         }
         return m;
     }
 
-    /// <summary>A bag-of-words classifier's point on one bucket: trained on the training texts as <paramref name="text"/> shows them.</summary>
+    /// <summary>A bag-of-words classifier's point on one bucket: trained on the training texts as <paramref
+    /// name="text"/> shows them.</summary>
     static Point Baseline(string name, Split data, int bucket, int seed, Func<LongRange.Example, string> text)
     {
         var test = data.Test[bucket];
@@ -226,16 +347,31 @@ public static class LongRangeExperiment
     static Point At(string name, int bucket, IReadOnlyList<LongRange.Example> test, int seed, int correct)
     {
         var (lo, hi) = Wilson.Interval(correct, test.Count);
-        return new Point(name, bucket, test.Average(e => e.Distance), (double)correct / test.Count, lo, hi, seed, correct, test.Count);
+        return new Point(
+            name,
+            bucket,
+            test.Average(e => e.Distance),
+            (double)correct / test.Count,
+            lo,
+            hi,
+            seed,
+            correct,
+            test.Count
+        );
     }
 
     /// <summary>One point per bucket with every seed's examples counted together.</summary>
-    static IEnumerable<Point> Pooled(IEnumerable<Point> points, string name) => points.GroupBy(p => p.Bucket).OrderBy(g => g.Key).Select(g =>
-    {
-        int c = g.Sum(p => p.Correct), n = g.Sum(p => p.Examples);
-        var (lo, hi) = Wilson.Interval(c, n);
-        return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
-    });
+    static IEnumerable<Point> Pooled(IEnumerable<Point> points, string name) =>
+        points
+            .GroupBy(p => p.Bucket)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                int c = g.Sum(p => p.Correct),
+                    n = g.Sum(p => p.Examples);
+                var (lo, hi) = Wilson.Interval(c, n);
+                return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
+            });
 
     static List<string[]> Table(Measured m, Dictionary<string, List<Point>> pooled, int buckets)
     {
@@ -243,32 +379,56 @@ public static class LongRangeExperiment
         {
             var points = m.Curve.Where(p => p.Family == family && p.Bucket == b).ToList();
             double mean = points.Average(p => p.Accuracy);
-            return points.Count == 1 ? $"{mean:P0}" : $"{mean:P0} ({points.Min(p => p.Accuracy):P0}–{points.Max(p => p.Accuracy):P0})";
+            return points.Count == 1
+                ? $"{mean:P0}"
+                : $"{mean:P0} ({points.Min(p => p.Accuracy):P0}–{points.Max(p => p.Accuracy):P0})";
         }
         var table = new List<string[]>
         {
-            new[] { "model", "parameters" }.Concat(pooled[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}")).ToArray(),
+            new[] { "model", "parameters" }
+                .Concat(pooled[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}"))
+                .ToArray(),
         };
         foreach (var f in Names)
-            table.Add(new[] { f, m.Parameters[f].ToString("N0") }.Concat(Enumerable.Range(0, buckets).Select(b => Cell(f, b))).ToArray());
+            table.Add(
+                new[] { f, m.Parameters[f].ToString("N0") }
+                    .Concat(Enumerable.Range(0, buckets).Select(b => Cell(f, b)))
+                    .ToArray()
+            );
         foreach (var name in new[] { NoCue, WithCue })
             table.Add(new[] { name, "–" }.Concat(pooled[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
         return table;
     }
 
-    static string Finding(LabSession s, Measured m, Dictionary<string, List<Point>> pooled, double chance, Assessment assessment)
+    static string Finding(
+        LabSession s,
+        Measured m,
+        Dictionary<string, List<Point>> pooled,
+        double chance,
+        Assessment assessment
+    )
     {
         var far = Names.ToDictionary(f => f, f => pooled[f][^1]);
-        string Describe(string f) => far[f].Low <= chance && chance <= far[f].High
-            ? $"{f} at chance ({far[f].Accuracy:P0})" : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
+        string Describe(string f) =>
+            far[f].Low <= chance && chance <= far[f].High
+                ? $"{f} at chance ({far[f].Accuracy:P0})"
+                : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
         var best = Names.FirstOrDefault(f => Names.Where(o => o != f).All(o => far[f].Low > far[o].High));
         var budget = Training(s);
         string transformer = ModelFamily.Transformer.Name();
-        return $"At the longest distances (about {far[transformer].Distance:F0} tokens): {string.Join(", ", Names.Select(Describe))}" +
-            (best is null ? "; no family is ahead of all others beyond the intervals" : $"; {best} is ahead of every other family beyond the intervals") +
-            $". Chance is {chance:P0}; the bag-of-words model without the cue got {m.BowNoCue.Average(p => p.Accuracy):P0} (no shortcut), " +
-            $"with the cue {m.BowCue.Average(p => p.Accuracy):P0}. Budget: {budget.Steps} steps of {budget.BatchSize} examples per model " +
-            $"(the same for every family), {string.Join(", ", Names.Select(f => $"{f} {m.Seconds[f].Average():F0} s"))}; " +
-            $"about {m.Parameters[transformer]:N0} parameters each. Verdict: {assessment.Words}.";
+        return $"At the longest distances (about {far[transformer].Distance:F0} tokens): "
+            + $"{string.Join(", ", Names.Select(Describe))}"
+            + (
+                best is null
+                    ? "; no family is ahead of all others beyond the intervals"
+                    : $"; {best} is ahead of every other family beyond the intervals"
+            )
+            + $". Chance is {chance:P0}; the bag-of-words model without the cue got "
+            + $"{m.BowNoCue.Average(p => p.Accuracy):P0} (no shortcut), "
+            + $"with the cue {m.BowCue.Average(p => p.Accuracy):P0}. Budget: {budget.Steps} steps of "
+            + $"{budget.BatchSize} examples per model "
+            + $"(the same for every family), "
+            + $"{string.Join(", ", Names.Select(f => $"{f} {m.Seconds[f].Average():F0} s"))}; "
+            + $"about {m.Parameters[transformer]:N0} parameters each. Verdict: {assessment.Words}.";
     }
 }

@@ -17,7 +17,11 @@ public static class ParallelismExperiment
     const string SelfAttention = "self-attention";
 
     /// <summary>The layers compared: each recurrent family (by its spelling) and self-attention.</summary>
-    public static readonly string[] Layers = [.. Enum.GetValues<RecurrentFamily>().Select(f => f.Name()), SelfAttention];
+    public static readonly string[] Layers =
+    [
+        .. Enum.GetValues<RecurrentFamily>().Select(f => f.Name()),
+        SelfAttention,
+    ];
 
     sealed record Layer(string Name, Func<Tensor, Tensor> Forward, nn.Module Module);
 
@@ -43,28 +47,40 @@ public static class ParallelismExperiment
             var x = randn(batch, n, d, requires_grad: true);
             var clock = Stopwatch.StartNew();
             layer.Forward(x).sum().backward();
-            if (r >= 2) times.Add(clock.Elapsed.TotalMilliseconds);   // the first two warm up the kernels
-            foreach (var p in layer.Module.parameters()) p.grad = null;
+            if (r >= 2)
+                times.Add(clock.Elapsed.TotalMilliseconds); // the first two warm up the kernels
+            foreach (var p in layer.Module.parameters())
+                p.grad = null;
         }
         return times.Order().ElementAt(times.Count / 2);
     }
 
-    /// <summary>Median forward + backward milliseconds of one fresh layer (rnn, lstm, gru, self-attention) on a (batch, n, d) input.</summary>
+    /// <summary>Median forward + backward milliseconds of one fresh layer (rnn, lstm, gru, self-attention) on a (batch,
+    /// n, d) input.</summary>
     public static double LayerMs(string name, int batch, int n, int d, int heads = 4, int repeats = 5)
     {
         var layer = Build(name, d, heads);
-        try { return Time(layer, batch, n, d, repeats); }
-        finally { layer.Module.Dispose(); }
+        try
+        {
+            return Time(layer, batch, n, d, repeats);
+        }
+        finally
+        {
+            layer.Module.Dispose();
+        }
     }
 
-    /// <summary>Sequential steps of one layer over n positions: counted for recurrence, 1 for attention (no loop over positions).</summary>
+    /// <summary>Sequential steps of one layer over n positions: counted for recurrence, 1 for attention (no loop over
+    /// positions).</summary>
     public static long SequentialSteps(string name, int n, int d = 8)
     {
-        if (name == SelfAttention) return 1;
+        if (name == SelfAttention)
+            return 1;
         var family = Spelling.Parse<RecurrentFamily>("layer", name);
         using var layer = new RecurrentLayer(new RecurrentOptions(family, d, d, Impl: RecurrentImpl.Reference));
         using var scope = NewDisposeScope();
-        using (no_grad()) layer.call(randn(1, n, d), null, null);
+        using (no_grad())
+            layer.call(randn(1, n, d), null, null);
         return layer.SequentialSteps;
     }
 
@@ -73,51 +89,105 @@ public static class ParallelismExperiment
     {
         var lx = x.Select(v => Math.Log(v)).ToArray();
         var ly = y.Select(v => Math.Log(v)).ToArray();
-        double mx = lx.Average(), my = ly.Average();
+        double mx = lx.Average(),
+            my = ly.Average();
         return lx.Zip(ly).Sum(p => (p.First - mx) * (p.Second - my)) / lx.Sum(v => (v - mx) * (v - mx));
     }
 
-    /// <summary>The shapes measured at a scale: width d, batch, heads, repeats, the lengths n, the widths, and the n for the widths.</summary>
+    /// <summary>The shapes measured at a scale: width d, batch, heads, repeats, the lengths n, the widths, and the n
+    /// for the widths.</summary>
     sealed record Sizes(int D, int Batch, int Heads, int Repeats, int[] Ns, int[] Ds, int NForD);
 
-    /// <summary>Per layer: ms at each n, ms at each width, counted sequential steps at each n, the 1→all threads speed-up, the log-log slope.</summary>
-    sealed record Timings(Dictionary<string, double[]> ByN, Dictionary<string, double[]> ByD, Dictionary<string, long[]> Steps,
-        Dictionary<string, double> Speedup, Dictionary<string, double> Slope);
+    /// <summary>Per layer: ms at each n, ms at each width, counted sequential steps at each n, the 1→all threads
+    /// speed-up, the log-log slope.</summary>
+    sealed record Timings(
+        Dictionary<string, double[]> ByN,
+        Dictionary<string, double[]> ByD,
+        Dictionary<string, long[]> Steps,
+        Dictionary<string, double> Speedup,
+        Dictionary<string, double> Slope
+    );
 
     public static LabResult Run(LabSession s)
     {
         var clock = Stopwatch.StartNew();
-        var z = new Sizes(s.Pick(16, 256, 512), s.Pick(2, 8, 16), s.Pick(2, 4, 8), s.Pick(1, 3, 9),
+        var z = new Sizes(
+            s.Pick(16, 256, 512),
+            s.Pick(2, 8, 16),
+            s.Pick(2, 4, 8),
+            s.Pick(1, 3, 9),
             s.Pick<int[]>([4, 8, 16], [16, 32, 64, 128, 256, 512, 1024], [16, 32, 64, 128, 256, 512, 1024, 2048]),
-            s.Pick<int[]>([8, 16], [64, 128, 256, 512], [64, 128, 256, 512, 1024]), s.Pick(8, 128, 256));
+            s.Pick<int[]>([8, 16], [64, 128, 256, 512], [64, 128, 256, 512, 1024]),
+            s.Pick(8, 128, 256)
+        );
         TorchRuntime(s.Threads);
         manual_seed(s.Seed);
         var t = Measure(s, z);
         int[] ns = z.Ns;
         // The n from which on attention stays slower than each recurrent layer (robust to noise at tiny n).
-        var crossover = Layers.Where(n => n != SelfAttention).ToDictionary(r => r, r =>
-        {
-            int lastNotSlower = Enumerable.Range(0, ns.Length).LastOrDefault(k => t.ByN[SelfAttention][k] <= t.ByN[r][k], -1);
-            return lastNotSlower + 1 < ns.Length ? ns[lastNotSlower + 1] : (int?)null;
-        });
-        string Cross(RecurrentFamily f) => crossover[f.Name()] is { } n ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}") : $"no n up to {ns[^1]}";
-        var finding = $"Recurrent layers take n sequential steps (counted: {t.Steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n = {ns[^1]}), attention one. " +
-            "Time grows with n with log-log slope " + string.Join(", ", Layers.Select(name => $"{name} {t.Slope[name]:F2}")) +
-            $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm)}, than the GRU at " +
-            $"{Cross(RecurrentFamily.Gru)} and than the plain RNN at {Cross(RecurrentFamily.Rnn)} (d = {z.D}; the paper: attention is cheaper " +
-            $"while n < d). Going from 1 to {s.Threads} threads speeds up " + string.Join(", ", Layers.Select(name => $"{name} {t.Speedup[name]:F2}×")) + ".";
+        var crossover = Layers
+            .Where(n => n != SelfAttention)
+            .ToDictionary(
+                r => r,
+                r =>
+                {
+                    int lastNotSlower = Enumerable
+                        .Range(0, ns.Length)
+                        .LastOrDefault(k => t.ByN[SelfAttention][k] <= t.ByN[r][k], -1);
+                    return lastNotSlower + 1 < ns.Length ? ns[lastNotSlower + 1] : (int?)null;
+                }
+            );
+        string Cross(RecurrentFamily f) =>
+            crossover[f.Name()] is { } n
+                ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}")
+                : $"no n up to {ns[^1]}";
+        var finding =
+            $"Recurrent layers take n sequential steps (counted: {t.Steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n "
+            + $"= {ns[^1]}), attention one. "
+            + "Time grows with n with log-log slope "
+            + string.Join(", ", Layers.Select(name => $"{name} {t.Slope[name]:F2}"))
+            + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm)}, "
+            + $"than the GRU at "
+            + $"{Cross(RecurrentFamily.Gru)} and than the plain RNN at {Cross(RecurrentFamily.Rnn)} (d = {z.D}; the "
+            + $"paper: attention is cheaper "
+            + $"while n < d). Going from 1 to {s.Threads} threads speeds up "
+            + string.Join(", ", Layers.Select(name => $"{name} {t.Speedup[name]:F2}×"))
+            + ".";
         var assessment = Judge(ns, t.Steps);
         finding += $" Verdict: {assessment.Words}.";
-        return new LabResult("parallelism", "Parallelism: Table 1 of the paper, measured",
-            "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention computes all positions at once " +
-            "(O(1)), and is cheaper than recurrence while n < d.",
-            finding, Figures(s, z, t), Table(s, z, t),
-            new { d = z.D, batch = z.Batch, heads = z.Heads, threads = s.Threads, n = ns, ms_vs_n = t.ByN, widths = z.Ds, n_for_widths = z.NForD,
-                  ms_vs_d = t.ByD, sequential_steps = t.Steps, slope_vs_n = t.Slope, thread_speedup = t.Speedup, speedup_at_n = ns[^2],
-                  crossover_n = crossover }, clock.Elapsed.TotalSeconds, Assessment: assessment);
+        return new LabResult(
+            "parallelism",
+            "Parallelism: Table 1 of the paper, measured",
+            "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention "
+                + "computes all positions at once "
+                + "(O(1)), and is cheaper than recurrence while n < d.",
+            finding,
+            Figures(s, z, t),
+            Table(s, z, t),
+            new
+            {
+                d = z.D,
+                batch = z.Batch,
+                heads = z.Heads,
+                threads = s.Threads,
+                n = ns,
+                ms_vs_n = t.ByN,
+                widths = z.Ds,
+                n_for_widths = z.NForD,
+                ms_vs_d = t.ByD,
+                sequential_steps = t.Steps,
+                slope_vs_n = t.Slope,
+                thread_speedup = t.Speedup,
+                speedup_at_n = ns[^2],
+                crossover_n = crossover,
+            },
+            clock.Elapsed.TotalSeconds,
+            Assessment: assessment
+        );
     }
 
-    /// <summary>Times every layer against n, against d, and with 1 thread against all; counts its sequential steps.</summary>
+    /// <summary>Times every layer against n, against d, and with 1 thread against all; counts its sequential
+    /// steps.</summary>
     static Timings Measure(LabSession s, Sizes z)
     {
         var t = new Timings([], [], [], [], []);
@@ -126,14 +196,23 @@ public static class ParallelismExperiment
             s.Log($"parallelism: {name}");
             var l = Build(name, z.D, z.Heads);
             t.ByN[name] = Array.ConvertAll(z.Ns, n => Time(l, z.Batch, n, z.D, z.Repeats));
-            var fitFrom = z.Ns.Length > 3 ? z.Ns.Length / 2 - 1 : 0;          // the upper range, past fixed per-call costs
+            var fitFrom = z.Ns.Length > 3 ? z.Ns.Length / 2 - 1 : 0; // the upper range, past fixed per-call costs
             t.Slope[name] = LogLogSlope(z.Ns[fitFrom..].Select(n => (double)n).ToList(), t.ByN[name][fitFrom..]);
-            t.ByD[name] = Array.ConvertAll(z.Ds, width =>
-            {
-                var wide = Build(name, width, z.Heads);
-                try { return Time(wide, z.Batch, z.NForD, width, z.Repeats); }
-                finally { wide.Module.Dispose(); }
-            });
+            t.ByD[name] = Array.ConvertAll(
+                z.Ds,
+                width =>
+                {
+                    var wide = Build(name, width, z.Heads);
+                    try
+                    {
+                        return Time(wide, z.Batch, z.NForD, width, z.Repeats);
+                    }
+                    finally
+                    {
+                        wide.Module.Dispose();
+                    }
+                }
+            );
             t.Steps[name] = Array.ConvertAll(z.Ns, n => SequentialSteps(name, n));
             int nThreads = z.Ns[^2];
             TorchRuntime(1);
@@ -151,44 +230,98 @@ public static class ParallelismExperiment
         var xs = z.Ns.Select(n => (double)n).ToArray();
         return
         [
-            Plots.Lines(s.PlotPath("parallelism-time-vs-n"), $"One layer, forward + backward (d = {z.D}, batch {z.Batch}, {s.Threads} threads)",
-                "sequence length n", "milliseconds",
-                Layers.Select(name => new Plots.Series($"{name} (slope {t.Slope[name]:F2})", xs, t.ByN[name])), logX: true, logY: true),
-            Plots.Lines(s.PlotPath("parallelism-time-vs-d"), $"One layer, forward + backward (n = {z.NForD}, batch {z.Batch})", "width d", "milliseconds",
-                Layers.Select(name => new Plots.Series(name, z.Ds.Select(v => (double)v).ToArray(), t.ByD[name])), logX: true, logY: true),
-            Plots.Lines(s.PlotPath("parallelism-sequential-steps"), "Sequential steps per layer", "sequence length n",
+            Plots.Lines(
+                s.PlotPath("parallelism-time-vs-n"),
+                $"One layer, forward + backward (d = {z.D}, batch {z.Batch}, {s.Threads} threads)",
+                "sequence length n",
+                "milliseconds",
+                Layers.Select(name => new Plots.Series($"{name} (slope {t.Slope[name]:F2})", xs, t.ByN[name])),
+                logX: true,
+                logY: true
+            ),
+            Plots.Lines(
+                s.PlotPath("parallelism-time-vs-d"),
+                $"One layer, forward + backward (n = {z.NForD}, batch {z.Batch})",
+                "width d",
+                "milliseconds",
+                Layers.Select(name => new Plots.Series(name, z.Ds.Select(v => (double)v).ToArray(), t.ByD[name])),
+                logX: true,
+                logY: true
+            ),
+            Plots.Lines(
+                s.PlotPath("parallelism-sequential-steps"),
+                "Sequential steps per layer",
+                "sequence length n",
                 "steps that must wait for the previous one",
-                Layers.Select(name => new Plots.Series(name, xs, t.Steps[name].Select(v => (double)v).ToArray())), logX: true, logY: true),
+                Layers.Select(name => new Plots.Series(name, xs, t.Steps[name].Select(v => (double)v).ToArray())),
+                logX: true,
+                logY: true
+            ),
         ];
     }
 
     static List<string[]> Table(LabSession s, Sizes z, Timings t)
     {
-        const string recurrent = "O(n·d²), O(n) sequential, path O(n)", attention = "O(n²·d), O(1) sequential, path O(1)";
+        const string recurrent = "O(n·d²), O(n) sequential, path O(n)",
+            attention = "O(n²·d), O(1) sequential, path O(1)";
         int[] ns = z.Ns;
         var table = new List<string[]>
         {
-            new[] { "layer", "paper (Table 1)", $"ms at n={ns[0]}", $"ms at n={ns[^1]}", "slope vs n", $"sequential steps (n={ns[^1]})",
-                $"speed-up 1→{s.Threads} threads" },
+            new[]
+            {
+                "layer",
+                "paper (Table 1)",
+                $"ms at n={ns[0]}",
+                $"ms at n={ns[^1]}",
+                "slope vs n",
+                $"sequential steps (n={ns[^1]})",
+                $"speed-up 1→{s.Threads} threads",
+            },
         };
         foreach (var name in Layers)
-            table.Add([name, name == SelfAttention ? attention : recurrent, t.ByN[name][0].ToString("F2"), t.ByN[name][^1].ToString("F1"),
-                t.Slope[name].ToString("F2"), t.Steps[name][^1].ToString("N0"), t.Speedup[name].ToString("F2") + "×"]);
+            table.Add([
+                name,
+                name == SelfAttention ? attention : recurrent,
+                t.ByN[name][0].ToString("F2"),
+                t.ByN[name][^1].ToString("F1"),
+                t.Slope[name].ToString("F2"),
+                t.Steps[name][^1].ToString("N0"),
+                t.Speedup[name].ToString("F2") + "×",
+            ]);
         return table;
     }
 
-    public const string Rule = "Supported when, counted by running the layers (the reference recurrent loop and the attention layer), every " +
-        "recurrent layer takes exactly n sequential steps at every n measured and attention takes 1; not supported otherwise. Times are reported, " +
-        "not judged: they depend on the machine.";
+    public const string Rule =
+        "Supported when, counted by running the layers (the reference recurrent loop and the attention layer), every "
+        + "recurrent layer takes exactly n sequential steps at every n measured and attention takes 1; not supported "
+        + "otherwise. Times are reported, "
+        + "not judged: they depend on the machine.";
 
     /// <summary>The rule on the counted sequential steps per layer (layer → one count per n).</summary>
     public static Assessment Judge(IReadOnlyList<int> ns, IReadOnlyDictionary<string, long[]> steps)
     {
-        var wrong = steps.SelectMany(p => p.Value.Select((count, i) => (layer: p.Key, n: ns[i], count, expected: p.Key == SelfAttention ? 1L : ns[i])))
-            .Where(x => x.count != x.expected).ToList();
+        var wrong = steps
+            .SelectMany(p =>
+                p.Value.Select(
+                    (count, i) => (layer: p.Key, n: ns[i], count, expected: p.Key == SelfAttention ? 1L : ns[i])
+                )
+            )
+            .Where(x => x.count != x.expected)
+            .ToList();
         return wrong.Count == 0
-            ? new(Verdict.Supported, Rule, $"recurrent layers took n sequential steps for n = {string.Join(", ", ns)}; attention took 1")
-            : new(Verdict.NotSupported, Rule, string.Join("; ", wrong.Select(w => $"{w.layer} took {w.count} steps at n = {w.n}, expected {w.expected}")));
+            ? new(
+                Verdict.Supported,
+                Rule,
+                $"recurrent layers took n sequential steps for n = {string.Join(", ", ns)}; attention took 1"
+            )
+            : new(
+                Verdict.NotSupported,
+                Rule,
+                string.Join(
+                    "; ",
+                    wrong.Select(w => $"{w.layer} took {w.count} steps at n = {w.n}, expected {w.expected}")
+                )
+            );
     }
 
     static void TorchRuntime(int threads) => Native.TorchRuntime.SetThreads(threads);

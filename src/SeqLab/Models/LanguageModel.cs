@@ -4,8 +4,8 @@ using TorchSharp.Modules;
 namespace SeqLab.Models;
 
 /// <summary>
-/// Next-token prediction: embedding → sequence encoder (recurrent or Transformer) → linear over the vocabulary. With weight
-/// tying the output layer reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
+/// Next-token prediction: embedding → sequence encoder (recurrent or Transformer) → linear over the vocabulary. With
+/// weight tying the output layer reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
 /// </summary>
 public sealed class LanguageModel : SequenceModel
 {
@@ -13,36 +13,48 @@ public sealed class LanguageModel : SequenceModel
     readonly Linear? projection;
     readonly Linear decoder;
 
-    public LanguageModel(ModelConfig c) : base(nameof(LanguageModel), c)
+    public LanguageModel(ModelConfig c)
+        : base(nameof(LanguageModel), c)
     {
         dropout = nn.Dropout(c.Dropout);
         int outSize = Encoder.OutputSize;
         if (c.TieWeights)
         {
-            if (outSize != c.EmbedDim) projection = nn.Linear(outSize, c.EmbedDim);
+            if (outSize != c.EmbedDim)
+                projection = nn.Linear(outSize, c.EmbedDim);
             decoder = nn.Linear(c.EmbedDim, c.VocabSize);
-            decoder.weight = Embedding.weight!;                    // (V, E), shared
+            decoder.weight = Embedding.weight!; // (V, E), shared
         }
-        else decoder = nn.Linear(outSize, c.VocabSize);
+        else
+            decoder = nn.Linear(outSize, c.VocabSize);
         RegisterComponents();
         // Small embeddings (as in PyTorch's word_language_model): N(0, 1) rows, shared with the output
         // layer, would start with huge logits and a loss far above ln V.
-        using (no_grad()) Embedding.weight!.uniform_(-0.1, 0.1);
+        using (no_grad())
+            Embedding.weight!.uniform_(-0.1, 0.1);
     }
 
     /// <summary>ids (B, T) → logits (B, T, V).</summary>
     public override Tensor forward(Tensor ids, Tensor? lengths)
     {
-        var x = dropout.call(Embedding.call(ids));                 // (B, T, E)
-        var (h, _) = Encoder.call(x, lengths);                    // (B, T, H)
+        var x = dropout.call(Embedding.call(ids)); // (B, T, E)
+        var (h, _) = Encoder.call(x, lengths); // (B, T, H)
         h = dropout.call(h);
-        if (projection is not null) h = projection.call(h);       // (B, T, E)
-        return decoder.call(h);                                    // (B, T, V)
+        if (projection is not null)
+            h = projection.call(h); // (B, T, E)
+        return decoder.call(h); // (B, T, V)
     }
 
     public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
-        TokenLoss(call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1), labelSmoothing);
+        TokenLoss(
+            call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize),
+            batch.TargetTensor().reshape(-1),
+            labelSmoothing
+        );
 
     public override (double Sum, long Count, long Correct) Score(Batch batch) =>
-        TokenScore(call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize), batch.TargetTensor().reshape(-1));
+        TokenScore(
+            call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize),
+            batch.TargetTensor().reshape(-1)
+        );
 }

@@ -8,7 +8,10 @@ public static class ModelFactory
     public static SequenceModel Create(ModelConfig config)
     {
         config.Validate();
-        if (config.VocabSize < 5) throw new SeqLabInputException($"the vocabulary has {config.VocabSize} entries; the training text is too small.");
+        if (config.VocabSize < 5)
+            throw new SeqLabInputException(
+                $"the vocabulary has {config.VocabSize} entries; the training text is too small."
+            );
         return config.Task switch
         {
             TaskKind.Classify => new SequenceClassifier(config),

@@ -1,4 +1,10 @@
 namespace SeqLab.Models;
 
 /// <summary>The lecture's architectures (`--model`).</summary>
-public enum ModelFamily { Rnn, Lstm, Gru, Transformer }
+public enum ModelFamily
+{
+    Rnn,
+    Lstm,
+    Gru,
+    Transformer,
+}

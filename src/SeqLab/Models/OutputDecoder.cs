@@ -1,4 +1,3 @@
-
 namespace SeqLab.Models;
 
 /// <summary>
@@ -13,7 +12,17 @@ public abstract class OutputDecoder(string name) : nn.Module(name)
 
     public abstract Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding);
 
-    public static OutputDecoder Create(ModelConfig c, int memorySize) => c.Family == ModelFamily.Transformer
-        ? new TransformerDecoder(c.HiddenSize, c.NumLayers, c.Heads, c.FfDim, c.Dropout, c.NormFirst, c.MaxLength, c.LearnedPositions)
-        : new RecurrentDecoder(c, memorySize);
+    public static OutputDecoder Create(ModelConfig c, int memorySize) =>
+        c.Family == ModelFamily.Transformer
+            ? new TransformerDecoder(
+                c.HiddenSize,
+                c.NumLayers,
+                c.Heads,
+                c.FfDim,
+                c.Dropout,
+                c.NormFirst,
+                c.MaxLength,
+                c.LearnedPositions
+            )
+            : new RecurrentDecoder(c, memorySize);
 }

@@ -14,16 +14,27 @@ namespace SeqLab.Models;
 public sealed class RecurrentDecoder : OutputDecoder
 {
     readonly RecurrentLayer rnn;
-    readonly Linear key;          // W_k: memory (D) → the decoder's state size (H)
-    readonly Linear combine;      // W_c: [c_t; h_t] → H
+    readonly Linear key; // W_k: memory (D) → the decoder's state size (H)
+    readonly Linear combine; // W_c: [c_t; h_t] → H
     readonly Dropout dropout;
     readonly int hidden;
 
-    public RecurrentDecoder(ModelConfig c, int memorySize) : base(nameof(RecurrentDecoder))
+    public RecurrentDecoder(ModelConfig c, int memorySize)
+        : base(nameof(RecurrentDecoder))
     {
         hidden = c.HiddenSize;
-        rnn = new RecurrentLayer(new RecurrentOptions(c.RecurrentFamily, c.EmbedDim, c.HiddenSize, c.NumLayers,
-            Bidirectional: false, c.NumLayers > 1 ? c.Dropout : 0.0, c.Relu, c.Impl));
+        rnn = new RecurrentLayer(
+            new RecurrentOptions(
+                c.RecurrentFamily,
+                c.EmbedDim,
+                c.HiddenSize,
+                c.NumLayers,
+                Bidirectional: false,
+                c.NumLayers > 1 ? c.Dropout : 0.0,
+                c.Relu,
+                c.Impl
+            )
+        );
         key = nn.Linear(memorySize, hidden, hasBias: false);
         combine = nn.Linear(memorySize + hidden, hidden);
         dropout = nn.Dropout(c.Dropout);
@@ -34,11 +45,16 @@ public sealed class RecurrentDecoder : OutputDecoder
 
     public override Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding)
     {
-        var (h, _) = rnn.call(dropout.call(output), null, null);                      // (B, T, H)
-        var keys = key.call(memory);                                                  // (B, S, H)
-        var mask = Masks.Combine(null, memoryPadding, h.dtype);                       // (B, 1, 1, S) or null
-        var (context, _) = ScaledDotProductAttention.Forward(h.unsqueeze(1), keys.unsqueeze(1), memory.unsqueeze(1), mask);
-        context = context.squeeze(1);                                                 // (B, T, D)
-        return tanh(combine.call(dropout.call(cat([context, h], -1))));               // (B, T, H)
+        var (h, _) = rnn.call(dropout.call(output), null, null); // (B, T, H)
+        var keys = key.call(memory); // (B, S, H)
+        var mask = Masks.Combine(null, memoryPadding, h.dtype); // (B, 1, 1, S) or null
+        var (context, _) = ScaledDotProductAttention.Forward(
+            h.unsqueeze(1),
+            keys.unsqueeze(1),
+            memory.unsqueeze(1),
+            mask
+        );
+        context = context.squeeze(1); // (B, T, D)
+        return tanh(combine.call(dropout.call(cat([context, h], -1)))); // (B, T, H)
     }
 }

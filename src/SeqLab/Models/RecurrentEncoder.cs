@@ -11,10 +11,21 @@ public sealed class RecurrentEncoder : SequenceEncoder
 {
     readonly RecurrentLayer rnn;
 
-    public RecurrentEncoder(ModelConfig c) : base(nameof(RecurrentEncoder))
+    public RecurrentEncoder(ModelConfig c)
+        : base(nameof(RecurrentEncoder))
     {
-        rnn = new RecurrentLayer(new RecurrentOptions(c.RecurrentFamily, c.EmbedDim, c.HiddenSize, c.NumLayers,
-            c.Bidirectional, c.NumLayers > 1 ? c.Dropout : 0.0, c.Relu, c.Impl));
+        rnn = new RecurrentLayer(
+            new RecurrentOptions(
+                c.RecurrentFamily,
+                c.EmbedDim,
+                c.HiddenSize,
+                c.NumLayers,
+                c.Bidirectional,
+                c.NumLayers > 1 ? c.Dropout : 0.0,
+                c.Relu,
+                c.Impl
+            )
+        );
         RegisterComponents();
     }
 
@@ -22,10 +33,10 @@ public sealed class RecurrentEncoder : SequenceEncoder
 
     public override (Tensor States, Tensor Summary) forward(Tensor x, Tensor? lengths)
     {
-        var (states, final) = rnn.call(x, lengths, null);         // (B, T, D·H), h: (L·D, B, H)
+        var (states, final) = rnn.call(x, lengths, null); // (B, T, D·H), h: (L·D, B, H)
         int d = rnn.Options.Directions;
         var h = final[0];
-        var top = h[(int)(h.shape[0] - d)..];                      // (D, B, H): the top layer's directions
+        var top = h[(int)(h.shape[0] - d)..]; // (D, B, H): the top layer's directions
         var summary = top.permute(1, 0, 2).reshape(x.shape[0], -1); // (B, D·H)
         return (states, summary);
     }

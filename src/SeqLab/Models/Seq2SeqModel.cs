@@ -16,15 +16,18 @@ public sealed class Seq2SeqModel : SequenceModel
     readonly OutputDecoder decoder;
     readonly Linear generator;
 
-    public Seq2SeqModel(ModelConfig c) : base(nameof(Seq2SeqModel), c)
+    public Seq2SeqModel(ModelConfig c)
+        : base(nameof(Seq2SeqModel), c)
     {
         decoder = OutputDecoder.Create(c, Encoder.OutputSize);
         generator = nn.Linear(decoder.OutputSize, c.VocabSize);
-        if (c.TieWeights && decoder.OutputSize == c.EmbedDim) generator.weight = Embedding.weight!;   // (V, E), shared
+        if (c.TieWeights && decoder.OutputSize == c.EmbedDim)
+            generator.weight = Embedding.weight!; // (V, E), shared
         RegisterComponents();
         // With the √d_model input scale, N(0, 1) embeddings would swamp the positional encodings
         // and, tied to the generator, start with huge logits; d^-0.5 keeps both near unit scale.
-        using (no_grad()) nn.init.normal_(Embedding.weight!, 0, Math.Pow(c.HiddenSize, -0.5));
+        using (no_grad())
+            nn.init.normal_(Embedding.weight!, 0, Math.Pow(c.HiddenSize, -0.5));
     }
 
     public OutputDecoder Decoder => decoder;
@@ -40,16 +43,18 @@ public sealed class Seq2SeqModel : SequenceModel
     public Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) =>
         generator.call(decoder.Decode(Embedding.call(output), memory, memoryPadding));
 
-    /// <summary>The encoder's memory (B, S, d) for source ids (B, S); decoding goes through <see cref="Decode"/>.</summary>
+    /// <summary>The encoder's memory (B, S, d) for source ids (B, S); decoding goes through <see
+    /// cref="Decode"/>.</summary>
     public override Tensor forward(Tensor source, Tensor? lengths) => Encode(source, lengths).Memory;
 
-    /// <summary>Teacher forcing: decoder input &lt;bos&gt; y1 … yn, targets y1 … yn &lt;eos&gt;. → (logits (B·T, V), targets (B·T))</summary>
+    /// <summary>Teacher forcing: decoder input &lt;bos&gt; y1 … yn, targets y1 … yn &lt;eos&gt;. → (logits (B·T, V),
+    /// targets (B·T))</summary>
     (Tensor Logits, Tensor Targets) TeacherForced(Batch batch)
     {
         var (memory, padding) = Encode(batch.InputTensor(), batch.LengthTensor());
-        var target = batch.TargetTensor();                                   // (B, T+1)
+        var target = batch.TargetTensor(); // (B, T+1)
         long T = target.shape[1] - 1;
-        var logits = Decode(target[.., ..(int)T], memory, padding);          // (B, T, V)
+        var logits = Decode(target[.., ..(int)T], memory, padding); // (B, T, V)
         return (logits.reshape(-1, Config.VocabSize), target[.., 1..].reshape(-1));
     }
 

@@ -1,4 +1,3 @@
-
 namespace SeqLab.Models;
 
 /// <summary>

@@ -12,6 +12,7 @@ namespace SeqLab.Models;
 public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
 {
     public ModelConfig Config { get; }
+
     // Fields, not auto-properties: the derived class's RegisterComponents names submodules after
     // their fields, and these names ("embedding", "encoder") are the checkpoint's tensor names.
     readonly Embedding embedding;
@@ -19,25 +20,31 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
     public Embedding Embedding => embedding;
     public SequenceEncoder Encoder => encoder;
 
-    protected SequenceModel(string name, ModelConfig config) : base(name)
+    protected SequenceModel(string name, ModelConfig config)
+        : base(name)
     {
         Config = config;
         embedding = nn.Embedding(config.VocabSize, config.EmbedDim, padding_idx: Vocabulary.PadId);
         encoder = SequenceEncoder.Create(config);
         // Pretrained static vectors can be kept as they are (the lecture's Word2Vec → RNN pipeline).
-        if (config.FreezeEmbeddings) embedding.weight!.requires_grad = false;
+        if (config.FreezeEmbeddings)
+            embedding.weight!.requires_grad = false;
     }
 
     /// <summary>Mean loss of a batch (what the optimiser minimises).</summary>
     public abstract Tensor Loss(Batch batch, double labelSmoothing = 0.0);
 
-    /// <summary>Summed loss and the number of items it covers (tokens or examples), for exact averages over a data set.</summary>
+    /// <summary>Summed loss and the number of items it covers (tokens or examples), for exact averages over a data
+    /// set.</summary>
     public abstract (double Sum, long Count, long Correct) Score(Batch batch);
 
-    /// <summary>Summed token cross-entropy, real (non-pad) tokens, and correct argmax predictions: logits (N, V), targets (N).</summary>
+    /// <summary>Summed token cross-entropy, real (non-pad) tokens, and correct argmax predictions: logits (N, V),
+    /// targets (N).</summary>
     protected static (double Sum, long Count, long Correct) TokenScore(Tensor logits, Tensor targets)
     {
-        var sum = nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum).item<float>();
+        var sum = nn
+            .functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum)
+            .item<float>();
         var real = targets.ne(Vocabulary.PadId);
         long correct = logits.argmax(-1).eq(targets).logical_and(real).sum().item<long>();
         return (sum, real.sum().item<long>(), correct);
@@ -47,11 +54,12 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
     protected static Tensor TokenLoss(Tensor logits, Tensor targets, double labelSmoothing) =>
         nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, label_smoothing: labelSmoothing);
 
-    /// <summary>The per-token contextual vectors of one token sequence: (T, D), the encoder's top-layer states.</summary>
+    /// <summary>The per-token contextual vectors of one token sequence: (T, D), the encoder's top-layer
+    /// states.</summary>
     public Tensor ContextualVectors(long[] ids)
     {
-        var x = Embedding.call(tensor(ids, [1, ids.Length]));     // (1, T, E)
-        var (h, _) = Encoder.call(x, null);                        // (1, T, D)
+        var x = Embedding.call(tensor(ids, [1, ids.Length])); // (1, T, E)
+        var (h, _) = Encoder.call(x, null); // (1, T, D)
         return h[0];
     }
 

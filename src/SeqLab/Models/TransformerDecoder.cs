@@ -17,14 +17,29 @@ public sealed class TransformerDecoder : OutputDecoder
     readonly LayerNorm? norm;
     readonly int modelDim;
 
-    public TransformerDecoder(int modelDim, int numLayers, int heads, int ffDim, double dropoutRate, bool normFirst, int maxLength, bool learnedPositions)
+    public TransformerDecoder(
+        int modelDim,
+        int numLayers,
+        int heads,
+        int ffDim,
+        double dropoutRate,
+        bool normFirst,
+        int maxLength,
+        bool learnedPositions
+    )
         : base(nameof(TransformerDecoder))
     {
         this.modelDim = modelDim;
         positions = new PositionalEncoding(modelDim, maxLength, learnedPositions);
         dropout = nn.Dropout(dropoutRate);
-        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new DecoderLayer(modelDim, heads, ffDim, dropoutRate, normFirst)).ToArray());
-        if (normFirst) norm = nn.LayerNorm(modelDim);
+        layers = nn.ModuleList(
+            Enumerable
+                .Range(0, numLayers)
+                .Select(_ => new DecoderLayer(modelDim, heads, ffDim, dropoutRate, normFirst))
+                .ToArray()
+        );
+        if (normFirst)
+            norm = nn.LayerNorm(modelDim);
         RegisterComponents();
     }
 
@@ -32,7 +47,8 @@ public sealed class TransformerDecoder : OutputDecoder
 
     public override int OutputSize => modelDim;
 
-    public override Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) => forward(output, memory, memoryPadding);
+    public override Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) =>
+        forward(output, memory, memoryPadding);
 
     /// <summary>
     /// y (B, T, d) embedded output tokens (starting with &lt;bos&gt;); memory (B, S, d);
@@ -41,11 +57,12 @@ public sealed class TransformerDecoder : OutputDecoder
     public Tensor forward(Tensor y, Tensor memory, Tensor? memoryPadding)
     {
         long T = y.shape[1];
-        var h = dropout.call(positions.call(y * Math.Sqrt(modelDim)));   // (B, T, d)
+        var h = dropout.call(positions.call(y * Math.Sqrt(modelDim))); // (B, T, d)
         // Padded target positions come after the real ones, so the causal mask already keeps every
         // real position from seeing them; no target padding mask is needed.
-        var causal = Masks.Causal(T, y.dtype, y.device);                 // (T, T)
-        foreach (var layer in layers) h = layer.forward(h, memory, causal, null, memoryPadding);
+        var causal = Masks.Causal(T, y.dtype, y.device); // (T, T)
+        foreach (var layer in layers)
+            h = layer.forward(h, memory, causal, null, memoryPadding);
         return norm is null ? h : norm.call(h);
     }
 }

@@ -16,18 +16,25 @@ public sealed class TransformerEncoder : SequenceEncoder
     readonly PositionalEncoding positions;
     readonly Dropout dropout;
     readonly ModuleList<EncoderLayer> layers;
-    readonly LayerNorm? norm;   // pre-LN stacks end with a final normalisation
+    readonly LayerNorm? norm; // pre-LN stacks end with a final normalisation
     readonly bool causal;
     readonly int modelDim;
 
-    public TransformerEncoder(ModelConfig c) : base(nameof(TransformerEncoder))
+    public TransformerEncoder(ModelConfig c)
+        : base(nameof(TransformerEncoder))
     {
         modelDim = c.HiddenSize;
-        causal = c.Task == TaskKind.Lm;  // classify and seq2seq encoders read both ways
+        causal = c.Task == TaskKind.Lm; // classify and seq2seq encoders read both ways
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
-        layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst)).ToArray());
-        if (c.NormFirst) norm = nn.LayerNorm(modelDim);
+        layers = nn.ModuleList(
+            Enumerable
+                .Range(0, c.NumLayers)
+                .Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst))
+                .ToArray()
+        );
+        if (c.NormFirst)
+            norm = nn.LayerNorm(modelDim);
         RegisterComponents();
     }
 
@@ -39,14 +46,19 @@ public sealed class TransformerEncoder : SequenceEncoder
     public override (Tensor States, Tensor Summary) forward(Tensor x, Tensor? lengths)
     {
         long T = x.shape[1];
-        var h = dropout.call(positions.call(x * Math.Sqrt(modelDim)));       // (B, T, d)
+        var h = dropout.call(positions.call(x * Math.Sqrt(modelDim))); // (B, T, d)
         // Full-length rows (every language-model window) need no padding mask.
-        var padding = lengths is null || lengths.min().item<long>() == T ? null : Masks.Padding(lengths.to(x.device), T);   // (B, T)
-        var mask = causal ? Masks.Causal(T, x.dtype, x.device) : null;       // (T, T)
-        foreach (var layer in layers) h = layer.forward(h, padding, mask, isCausal: causal);
-        if (norm is not null) h = norm.call(h);
-        var real = padding is null ? ones(x.shape[0], T, 1, dtype: h.dtype, device: h.device) : padding.logical_not().unsqueeze(-1).to(h.dtype);
-        var summary = (h * real).sum(1) / real.sum(1);                        // (B, d): mean over real tokens
+        bool full = lengths is null || lengths.min().item<long>() == T;
+        var padding = full ? null : Masks.Padding(lengths!.to(x.device), T); // (B, T)
+        var mask = causal ? Masks.Causal(T, x.dtype, x.device) : null; // (T, T)
+        foreach (var layer in layers)
+            h = layer.forward(h, padding, mask, isCausal: causal);
+        if (norm is not null)
+            h = norm.call(h);
+        var real = padding is null
+            ? ones(x.shape[0], T, 1, dtype: h.dtype, device: h.device)
+            : padding.logical_not().unsqueeze(-1).to(h.dtype);
+        var summary = (h * real).sum(1) / real.sum(1); // (B, d): mean over real tokens
         return (h, summary);
     }
 }

@@ -17,13 +17,20 @@ public static class TorchRuntime
     {
         lock (Gate)
         {
-            if (_loaded) return;
+            if (_loaded)
+                return;
             try
             {
                 using var probe = torch.zeros(1);
                 _loaded = true;
             }
-            catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+            catch (Exception e)
+                when (e
+                        is TypeInitializationException
+                            or NotSupportedException
+                            or DllNotFoundException
+                            or EntryPointNotFoundException
+                )
             {
                 throw new NativeLoadException(Diagnose());
             }
@@ -43,7 +50,9 @@ public static class TorchRuntime
     /// <summary>As <see cref="Diagnose()"/>, for the native libraries under <paramref name="baseDir"/>.</summary>
     public static string Diagnose(string baseDir)
     {
-        var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux", StringComparison.Ordinal) ? "linux-x64" : RuntimeInformation.RuntimeIdentifier;
+        var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux", StringComparison.Ordinal)
+            ? "linux-x64"
+            : RuntimeInformation.RuntimeIdentifier;
         string[] candidates =
         [
             Path.Combine(baseDir, "runtimes", rid, "native", "libLibTorchSharp.so"),
@@ -51,21 +60,26 @@ public static class TorchRuntime
         ];
         var shim = candidates.FirstOrDefault(File.Exists);
         if (shim is null)
-            return $"libtorch could not be loaded: libLibTorchSharp.so is not in {baseDir} (runtimes/{rid}/native); rebuild SeqLab with `dotnet build` so the TorchSharp-cpu package copies its native libraries there.";
+            return $"libtorch could not be loaded: libLibTorchSharp.so is not in {baseDir} (runtimes/{rid}/native); "
+                + "rebuild SeqLab with `dotnet build` so the TorchSharp-cpu package copies its native libraries there.";
 
         var nativeDir = Path.GetDirectoryName(shim)!;
         foreach (var dependency in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
         {
             var path = Path.Combine(nativeDir, dependency);
             if (!File.Exists(path))
-                return $"libtorch could not be loaded: {dependency} is missing from {nativeDir}; rebuild SeqLab with `dotnet build` (the libtorch-cpu package provides it).";
+                return $"libtorch could not be loaded: {dependency} is missing from {nativeDir}; rebuild SeqLab with "
+                    + $"`dotnet build` (the libtorch-cpu package provides it).";
             if (!TryLoad(path, out var why))
                 return $"libtorch could not be loaded: the loader refused {path}: {why}";
         }
         if (TryLoad(shim, out var reason))
-            return $"libtorch loaded on a second try from {shim}; if this message repeats, delete the build output and run `dotnet build` again.";
+            return $"libtorch loaded on a second try from {shim}; if this message repeats, delete the build output "
+                + $"and run `dotnet build` again.";
         if (reason.Contains("GLIBCXX", StringComparison.Ordinal))
-            return $"libtorch could not be loaded: {shim} needs a newer C++ runtime than this machine's libstdc++ ({reason}); rebuild with `dotnet build`, which marks TorchSharp's unused GLIBCXX_3.4.32 requirement weak on such machines, or install a libstdc++6 that provides it.";
+            return $"libtorch could not be loaded: {shim} needs a newer C++ runtime than this machine's libstdc++ "
+                + $"({reason}); rebuild with `dotnet build`, which marks TorchSharp's unused GLIBCXX_3.4.32 "
+                + $"requirement weak on such machines, or install a libstdc++6 that provides it.";
         return $"libtorch could not be loaded: the loader refused {shim}: {reason}";
     }
 

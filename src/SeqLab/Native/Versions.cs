@@ -15,14 +15,20 @@ public static class Versions
     public static string TorchSharp { get; } = Informational(typeof(TorchSharp.torch).Assembly);
 
     /// <summary>The libtorch version the TorchSharp-cpu package brings (recorded at build time).</summary>
-    public static string LibTorch { get; } = typeof(Versions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "LibTorchVersion")?.Value ?? "unknown";
+    public static string LibTorch { get; } =
+        typeof(Versions)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LibTorchVersion")
+            ?.Value
+        ?? "unknown";
 
     // The informational version carries "+<commit>" when built from git; the version alone identifies a release.
     static string Informational(Assembly assembly)
     {
-        var v = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        var v =
+            assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "unknown";
         int plus = v.IndexOf('+');
         return plus < 0 ? v : v[..plus];
     }

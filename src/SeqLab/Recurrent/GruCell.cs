@@ -14,9 +14,9 @@ public sealed class GruCell(Parameter weightIh, Parameter weightHh, Parameter bi
 {
     public override Tensor[] Step(Tensor gx, Tensor[] state)
     {
-        var h = state[0];                                        // (B, H)
-        var xs = gx.chunk(3, dim: -1);                           // input side of r, z, n
-        var hs = ProjectHidden(h).chunk(3, dim: -1);             // hidden side of r, z, n
+        var h = state[0]; // (B, H)
+        var xs = gx.chunk(3, dim: -1); // input side of r, z, n
+        var hs = ProjectHidden(h).chunk(3, dim: -1); // hidden side of r, z, n
         var r = (xs[0] + hs[0]).sigmoid();
         var z = (xs[1] + hs[1]).sigmoid();
         var n = (xs[2] + r * hs[2]).tanh();

@@ -17,8 +17,8 @@ public sealed class LstmCell(Parameter weightIh, Parameter weightHh, Parameter b
 
     public override Tensor[] Step(Tensor gx, Tensor[] state)
     {
-        var (h, c) = (state[0], state[1]);                      // (B, H) each
-        var gates = (gx + ProjectHidden(h)).chunk(4, dim: -1);  // 4 × (B, H)
+        var (h, c) = (state[0], state[1]); // (B, H) each
+        var gates = (gx + ProjectHidden(h)).chunk(4, dim: -1); // 4 × (B, H)
         var i = gates[0].sigmoid();
         var f = gates[1].sigmoid();
         var g = gates[2].tanh();

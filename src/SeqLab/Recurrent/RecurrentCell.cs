@@ -28,6 +28,7 @@ public abstract class RecurrentCell(Parameter weightIh, Parameter weightHh, Para
     /// <summary>W_hh·h + b_hh: (B, H) → (B, G·H).</summary>
     protected Tensor ProjectHidden(Tensor h) => nn.functional.linear(h, WeightHh, BiasHh);
 
-    /// <summary>One time step: the projected input gx (B, G·H) and the state at t − 1 give the state at t (h first).</summary>
+    /// <summary>One time step: the projected input gx (B, G·H) and the state at t − 1 give the state at t (h
+    /// first).</summary>
     public abstract Tensor[] Step(Tensor gx, Tensor[] state);
 }

@@ -1,4 +1,9 @@
 namespace SeqLab.Recurrent;
 
 /// <summary>The three recurrent families of the lecture.</summary>
-public enum RecurrentFamily { Rnn, Lstm, Gru }
+public enum RecurrentFamily
+{
+    Rnn,
+    Lstm,
+    Gru,
+}

@@ -4,4 +4,8 @@ namespace SeqLab.Recurrent;
 /// reference = our cells stepping through time in C# (the sequential loop the lecture describes);
 /// fused = libtorch's nn.RNN/LSTM/GRU kernels. Same parameters, same names, same numbers.
 /// </summary>
-public enum RecurrentImpl { Fused, Reference }
+public enum RecurrentImpl
+{
+    Fused,
+    Reference,
+}

@@ -12,46 +12,81 @@ namespace SeqLab.Recurrent;
 public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tensor Output, Tensor[] State)>
 {
     public RecurrentOptions Options { get; }
+
     // The fused module is held through a non-Module wrapper so TorchSharp's field scan never registers
     // it as a submodule: its parameters are registered on this layer directly, under PyTorch's names.
     sealed record Kernel(nn.Module Module);
+
     readonly Kernel _kernel;
     nn.Module FusedModule => _kernel.Module;
-    readonly RecurrentCell[] _cells;         // [layer * directions + direction]
+    readonly RecurrentCell[] _cells; // [layer * directions + direction]
     readonly Dropout _dropout;
 
-    public RecurrentLayer(RecurrentOptions options, ScalarType dtype = ScalarType.Float32, Device? device = null) : base(nameof(RecurrentLayer))
+    public RecurrentLayer(RecurrentOptions options, ScalarType dtype = ScalarType.Float32, Device? device = null)
+        : base(nameof(RecurrentLayer))
     {
         Options = options;
         var o = options;
-        _kernel = new Kernel(o.Family switch
-        {
-            RecurrentFamily.Lstm => nn.LSTM(o.InputSize, o.HiddenSize, o.NumLayers, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
-            RecurrentFamily.Gru => nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
-            _ => nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, o.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, batchFirst: true, dropout: o.Dropout, bidirectional: o.Bidirectional, device: device, dtype: dtype),
-        });
+        _kernel = new Kernel(
+            o.Family switch
+            {
+                RecurrentFamily.Lstm => nn.LSTM(
+                    o.InputSize,
+                    o.HiddenSize,
+                    o.NumLayers,
+                    batchFirst: true,
+                    dropout: o.Dropout,
+                    bidirectional: o.Bidirectional,
+                    device: device,
+                    dtype: dtype
+                ),
+                RecurrentFamily.Gru => nn.GRU(
+                    o.InputSize,
+                    o.HiddenSize,
+                    o.NumLayers,
+                    batchFirst: true,
+                    dropout: o.Dropout,
+                    bidirectional: o.Bidirectional,
+                    device: device,
+                    dtype: dtype
+                ),
+                _ => nn.RNN(
+                    o.InputSize,
+                    o.HiddenSize,
+                    o.NumLayers,
+                    o.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh,
+                    batchFirst: true,
+                    dropout: o.Dropout,
+                    bidirectional: o.Bidirectional,
+                    device: device,
+                    dtype: dtype
+                ),
+            }
+        );
         _dropout = nn.Dropout(o.Dropout);
         register_module("dropout", _dropout);
 
         _cells = new RecurrentCell[o.NumLayers * o.Directions];
         for (int layer = 0; layer < o.NumLayers; layer++)
-            for (int dir = 0; dir < o.Directions; dir++)
+        for (int dir = 0; dir < o.Directions; dir++)
+        {
+            string suffix = $"_l{layer}" + (dir == 1 ? "_reverse" : "");
+            Parameter P(string name)
             {
-                string suffix = $"_l{layer}" + (dir == 1 ? "_reverse" : "");
-                Parameter P(string name)
-                {
-                    var p = FusedModule.get_parameter(name + suffix) ?? throw new InvalidOperationException($"libtorch's module has no {name}{suffix}");
-                    register_parameter(name + suffix, p);
-                    return p;
-                }
-                var (wi, wh, bi, bh) = (P("weight_ih"), P("weight_hh"), P("bias_ih"), P("bias_hh"));
-                _cells[layer * o.Directions + dir] = o.Family switch
-                {
-                    RecurrentFamily.Lstm => new LstmCell(wi, wh, bi, bh),
-                    RecurrentFamily.Gru => new GruCell(wi, wh, bi, bh),
-                    _ => new ElmanCell(wi, wh, bi, bh, o.Relu),
-                };
+                var p =
+                    FusedModule.get_parameter(name + suffix)
+                    ?? throw new InvalidOperationException($"libtorch's module has no {name}{suffix}");
+                register_parameter(name + suffix, p);
+                return p;
             }
+            var (wi, wh, bi, bh) = (P("weight_ih"), P("weight_hh"), P("bias_ih"), P("bias_hh"));
+            _cells[layer * o.Directions + dir] = o.Family switch
+            {
+                RecurrentFamily.Lstm => new LstmCell(wi, wh, bi, bh),
+                RecurrentFamily.Gru => new GruCell(wi, wh, bi, bh),
+                _ => new ElmanCell(wi, wh, bi, bh, o.Relu),
+            };
+        }
     }
 
     public override void train(bool on = true)
@@ -73,7 +108,8 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     /// </summary>
     public override (Tensor Output, Tensor[] State) forward(Tensor x, Tensor? lengths, Tensor[]? initial)
     {
-        if (lengths is not null && lengths.min().item<long>() == x.shape[1]) lengths = null; // nothing to mask
+        if (lengths is not null && lengths.min().item<long>() == x.shape[1])
+            lengths = null; // nothing to mask
         return Options.Impl == RecurrentImpl.Fused ? Fused(x, lengths, initial) : Reference(x, lengths, initial);
     }
 
@@ -88,7 +124,12 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
         var (outPacked, state) = RunPacked(packed, initial);
         using (outPacked)
         {
-            var (output, _) = nn.utils.rnn.pad_packed_sequence(outPacked, batch_first: true, padding_value: 0.0, total_length: T);
+            var (output, _) = nn.utils.rnn.pad_packed_sequence(
+                outPacked,
+                batch_first: true,
+                padding_value: 0.0,
+                total_length: T
+            );
             return (output, state);
         }
     }
@@ -101,30 +142,42 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     (nn.utils.rnn.PackedSequence, Tensor[]) RunPacked(nn.utils.rnn.PackedSequence x, Tensor[]? initial) =>
         CallFused(x, initial, (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s), (m, v, s) => m.call(v, s));
 
-    /// <summary>The fused module on <paramref name="x"/>, with the state in and out as PyTorch lays it out (h, and c for the LSTM).</summary>
-    (T, Tensor[]) CallFused<T>(T x, Tensor[]? initial, Func<LSTM, T, (Tensor, Tensor)?, (T, Tensor, Tensor)> lstm,
-        Func<GRU, T, Tensor?, (T, Tensor)> gru, Func<RNN, T, Tensor?, (T, Tensor)> rnn) => FusedModule switch
-    {
-        LSTM l => lstm(l, x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c) ? (o, [h, c]) : default,
-        GRU g => gru(g, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
-        RNN r => rnn(r, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
-        _ => throw new InvalidOperationException("unknown fused module"),
-    };
+    /// <summary>The fused module on <paramref name="x"/>, with the state in and out as PyTorch lays it out (h, and c
+    /// for the LSTM).</summary>
+    (T, Tensor[]) CallFused<T>(
+        T x,
+        Tensor[]? initial,
+        Func<LSTM, T, (Tensor, Tensor)?, (T, Tensor, Tensor)> lstm,
+        Func<GRU, T, Tensor?, (T, Tensor)> gru,
+        Func<RNN, T, Tensor?, (T, Tensor)> rnn
+    ) =>
+        FusedModule switch
+        {
+            LSTM l => lstm(l, x, initial is null ? null : (initial[0], initial[1])) is var (o, h, c)
+                ? (o, [h, c])
+                : default,
+            GRU g => gru(g, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
+            RNN r => rnn(r, x, initial?[0]) is var (o, h) ? (o, [h]) : default,
+            _ => throw new InvalidOperationException("unknown fused module"),
+        };
 
     /// <summary>The lecture's picture, literally: for each layer and direction, one step after another.</summary>
     (Tensor, Tensor[]) Reference(Tensor x, Tensor? lengths, Tensor[]? initial)
     {
         var o = Options;
-        long B = x.shape[0], T = x.shape[1];
+        long B = x.shape[0],
+            T = x.shape[1];
         int stateCount = _cells[0].StateCount;
         // mask[b, t] = t < length[b]: (B, T, 1), true where the row still has real tokens
-        Tensor? mask = lengths is null ? null
+        Tensor? mask = lengths is null
+            ? null
             : (arange(T, device: x.device).unsqueeze(0) < lengths.to(x.device).unsqueeze(1)).unsqueeze(-1);
 
         var finals = new List<Tensor>[stateCount];
-        for (int s = 0; s < stateCount; s++) finals[s] = new List<Tensor>();
+        for (int s = 0; s < stateCount; s++)
+            finals[s] = new List<Tensor>();
 
-        var input = x;                                                          // (B, T, I)
+        var input = x; // (B, T, I)
         for (int layer = 0; layer < o.NumLayers; layer++)
         {
             var directions = new Tensor[o.Directions];
@@ -132,38 +185,45 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
             {
                 int index = layer * o.Directions + dir;
                 var cell = _cells[index];
-                var gx = cell.ProjectInput(input);                              // (B, T, G·H)
+                var gx = cell.ProjectInput(input); // (B, T, G·H)
                 var state = new Tensor[stateCount];
                 for (int s = 0; s < stateCount; s++)
-                    state[s] = initial is null ? zeros(B, o.HiddenSize, dtype: x.dtype, device: x.device) : initial[s][index];
+                    state[s] = initial is null
+                        ? zeros(B, o.HiddenSize, dtype: x.dtype, device: x.device)
+                        : initial[s][index];
 
                 var outputs = new Tensor[T];
                 for (int step = 0; step < T; step++)
                 {
                     SequentialSteps++;
-                    long t = dir == 0 ? step : T - 1 - step;                    // the reverse direction reads right to left
+                    long t = dir == 0 ? step : T - 1 - step; // the reverse direction reads right to left
                     var next = cell.Step(gx[.., (int)t], state);
                     if (mask is not null)
                     {
-                        var m = mask[.., (int)t];                               // (B, 1)
-                        for (int s = 0; s < stateCount; s++) next[s] = where(m, next[s], state[s]);
-                        outputs[t] = next[0] * m;                               // zero past each row's end
+                        var m = mask[.., (int)t]; // (B, 1)
+                        for (int s = 0; s < stateCount; s++)
+                            next[s] = where(m, next[s], state[s]);
+                        outputs[t] = next[0] * m; // zero past each row's end
                     }
-                    else outputs[t] = next[0];
+                    else
+                        outputs[t] = next[0];
                     state = next;
                 }
-                directions[dir] = stack(outputs, dim: 1);                       // (B, T, H)
-                for (int s = 0; s < stateCount; s++) finals[s].Add(state[s]);
+                directions[dir] = stack(outputs, dim: 1); // (B, T, H)
+                for (int s = 0; s < stateCount; s++)
+                    finals[s].Add(state[s]);
             }
             input = o.Directions == 1 ? directions[0] : cat(directions, dim: -1); // (B, T, D·H)
-            if (layer < o.NumLayers - 1) input = _dropout.call(input);          // between layers only, as in PyTorch
+            if (layer < o.NumLayers - 1)
+                input = _dropout.call(input); // between layers only, as in PyTorch
         }
-        return (input, finals.Select(f => stack(f, dim: 0)).ToArray());        // (L·D, B, H) each
+        return (input, finals.Select(f => stack(f, dim: 0)).ToArray()); // (L·D, B, H) each
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) FusedModule.Dispose();
+        if (disposing)
+            FusedModule.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace SeqLab.Text;
 
-/// <summary>One token per user-perceived character (grapheme), spaces included, so "é" or an emoji is one token.</summary>
+/// <summary>One token per user-perceived character (grapheme), spaces included, so "é" or an emoji is one
+/// token.</summary>
 public sealed class CharTokenizer(bool lowercase = false) : ITokenizer
 {
     public string Name => "char";
@@ -11,7 +12,8 @@ public sealed class CharTokenizer(bool lowercase = false) : ITokenizer
     public IReadOnlyList<string> Tokenize(string text)
     {
         var normalized = WordTokenizer.Normalize(text);
-        if (Lowercase) normalized = normalized.ToLowerInvariant();
+        if (Lowercase)
+            normalized = normalized.ToLowerInvariant();
         var tokens = new List<string>(normalized.Length);
         var e = StringInfo.GetTextElementEnumerator(normalized);
         while (e.MoveNext())

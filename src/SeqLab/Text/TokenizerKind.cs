@@ -1,4 +1,8 @@
 namespace SeqLab.Text;
 
 /// <summary>How text becomes tokens (`--tokenizer`).</summary>
-public enum TokenizerKind { Word, Char }
+public enum TokenizerKind
+{
+    Word,
+    Char,
+}

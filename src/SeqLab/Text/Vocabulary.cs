@@ -9,8 +9,14 @@ namespace SeqLab.Text;
 /// </summary>
 public sealed class Vocabulary
 {
-    public const string Pad = "<pad>", Unk = "<unk>", Bos = "<bos>", Eos = "<eos>";
-    public const int PadId = 0, UnkId = 1, BosId = 2, EosId = 3;
+    public const string Pad = "<pad>",
+        Unk = "<unk>",
+        Bos = "<bos>",
+        Eos = "<eos>";
+    public const int PadId = 0,
+        UnkId = 1,
+        BosId = 2,
+        EosId = 3;
     public static readonly string[] Specials = [Pad, Unk, Bos, Eos];
 
     readonly List<string> _tokens;
@@ -24,46 +30,69 @@ public sealed class Vocabulary
         _ids = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
         for (int i = 0; i < tokens.Count; i++)
             if (!_ids.TryAdd(tokens[i], i))
-                throw new SeqLabInputException($"vocabulary lists '{tokens[i]}' twice; the checkpoint's vocab.json is corrupt, retrain the model.");
+                throw new SeqLabInputException(
+                    $"vocabulary lists '{tokens[i]}' twice; the checkpoint's vocab.json is corrupt, retrain the model."
+                );
     }
 
     public int Count => _tokens.Count;
     public IReadOnlyList<string> Tokens => _tokens;
+
     /// <summary>How often each id was seen in the training text (&lt;unk&gt; counts the words left out).</summary>
     public IReadOnlyList<long> Counts => _counts;
 
     public int this[string token] => _ids.TryGetValue(token, out var id) ? id : UnkId;
     public string this[int id] => _tokens[id];
+
     public bool Contains(string token) => _ids.ContainsKey(token);
+
     public static bool IsSpecial(int id) => id < Specials.Length;
 
-    /// <summary>Keeps tokens seen at least <paramref name="minCount"/> times, most frequent first, up to <paramref name="maxSize"/> entries in all.</summary>
+    /// <summary>Keeps tokens seen at least <paramref name="minCount"/> times, most frequent first, up to <paramref
+    /// name="maxSize"/> entries in all.</summary>
     public static Vocabulary Build(IEnumerable<string> tokens, int minCount = 1, int maxSize = int.MaxValue)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var t in tokens) counts[t] = counts.GetValueOrDefault(t) + 1;
+        foreach (var t in tokens)
+            counts[t] = counts.GetValueOrDefault(t) + 1;
         return FromCounts(counts, minCount, maxSize);
     }
 
-    public static Vocabulary FromCounts(IReadOnlyDictionary<string, long> counts, int minCount = 1, int maxSize = int.MaxValue)
+    public static Vocabulary FromCounts(
+        IReadOnlyDictionary<string, long> counts,
+        int minCount = 1,
+        int maxSize = int.MaxValue
+    )
     {
-        if (minCount < 1) throw new SeqLabInputException($"min-count must be at least 1 (got {minCount}).");
-        if (maxSize < Specials.Length + 1) throw new SeqLabInputException($"max vocabulary size must be at least {Specials.Length + 1} (got {maxSize}).");
+        if (minCount < 1)
+            throw new SeqLabInputException($"min-count must be at least 1 (got {minCount}).");
+        if (maxSize < Specials.Length + 1)
+            throw new SeqLabInputException(
+                $"max vocabulary size must be at least {Specials.Length + 1} (got {maxSize})."
+            );
         var tokens = new List<string>(Specials);
         var kept = new List<long> { 0, 0, 0, counts.GetValueOrDefault(Eos) };
         long unknown = counts.GetValueOrDefault(Unk);
-        var ranked = counts.Where(kv => Array.IndexOf(Specials, kv.Key) < 0)
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal);
+        var ranked = counts
+            .Where(kv => Array.IndexOf(Specials, kv.Key) < 0)
+            .OrderByDescending(kv => kv.Value)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal);
         foreach (var (token, count) in ranked)
         {
-            if (count >= minCount && tokens.Count < maxSize) { tokens.Add(token); kept.Add(count); }
-            else unknown += count;
+            if (count >= minCount && tokens.Count < maxSize)
+            {
+                tokens.Add(token);
+                kept.Add(count);
+            }
+            else
+                unknown += count;
         }
         kept[UnkId] = unknown;
         return new Vocabulary(tokens, kept);
     }
 
     public long[] Encode(IEnumerable<string> tokens) => tokens.Select(t => (long)this[t]).ToArray();
+
     public IEnumerable<string> Decode(IEnumerable<long> ids) => ids.Select(i => _tokens[(int)i]);
 
     record Stored(List<string> Tokens, List<long> Counts);
@@ -77,24 +106,45 @@ public sealed class Vocabulary
     /// </summary>
     public static Vocabulary LoadAny(string path)
     {
-        if (!File.Exists(path)) throw new SeqLabInputException($"{path} does not exist; check --vocab.");
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return Load(path);
+        if (!File.Exists(path))
+            throw new SeqLabInputException($"{path} does not exist; check --vocab.");
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return Load(path);
         var tokens = File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
         if (tokens.Count <= Specials.Length || !tokens.Take(Specials.Length).SequenceEqual(Specials))
-            throw new SeqLabInputException($"{path}: a token list must start with {string.Join(", ", Specials)} (ids 0–3), one token per line.");
+            throw new SeqLabInputException(
+                $"{path}: a token list must start with {string.Join(", ", Specials)} (ids 0–3), one token per line."
+            );
         var duplicate = tokens.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new SeqLabInputException($"{path}: '{duplicate.Key}' is listed twice; each token needs one id.");
+        if (duplicate is not null)
+            throw new SeqLabInputException($"{path}: '{duplicate.Key}' is listed twice; each token needs one id.");
         return new Vocabulary(tokens, tokens.Select(_ => 0L).ToList());
     }
 
     public static Vocabulary Load(string path)
     {
         Stored? stored;
-        try { stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json.Options); }
-        catch (JsonException e) { throw new SeqLabInputException($"{path} is not a valid vocabulary file ({e.Message}); retrain the model or restore the file."); }
-        if (stored?.Tokens is null || stored.Counts is null || stored.Tokens.Count != stored.Counts.Count || stored.Tokens.Count < Specials.Length
-            || !stored.Tokens.Take(Specials.Length).SequenceEqual(Specials))
-            throw new SeqLabInputException($"{path} is not a valid vocabulary file (tokens, counts and the four special tokens are required); retrain the model.");
+        try
+        {
+            stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new SeqLabInputException(
+                $"{path} is not a valid vocabulary file ({e.Message}); retrain the model or restore the file."
+            );
+        }
+        if (
+            stored?.Tokens is null
+            || stored.Counts is null
+            || stored.Tokens.Count != stored.Counts.Count
+            || stored.Tokens.Count < Specials.Length
+            || !stored.Tokens.Take(Specials.Length).SequenceEqual(Specials)
+        )
+            throw new SeqLabInputException(
+                $"{path} is not a valid vocabulary file (tokens, counts and the four special tokens are required); "
+                    + $"retrain the model."
+            );
         return new Vocabulary(stored.Tokens, stored.Counts);
     }
 }

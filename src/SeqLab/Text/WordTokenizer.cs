@@ -13,16 +13,20 @@ public sealed partial class WordTokenizer(bool lowercase = true) : ITokenizer
     public string Name => "word";
     public bool Lowercase { get; } = lowercase;
 
-    [GeneratedRegex(@"\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*|[\uD800-\uDBFF][\uDC00-\uDFFF]|\S")]
+    [GeneratedRegex(
+        @"\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*|[\uD800-\uDBFF][\uDC00-\uDFFF]|\S"
+    )]
     private static partial Regex TokenPattern();
 
     public IReadOnlyList<string> Tokenize(string text)
     {
         var normalized = Normalize(text);
-        if (Lowercase) normalized = normalized.ToLowerInvariant();
+        if (Lowercase)
+            normalized = normalized.ToLowerInvariant();
         var matches = TokenPattern().Matches(normalized);
         var tokens = new List<string>(matches.Count);
-        foreach (Match m in matches) tokens.Add(m.Value);
+        foreach (Match m in matches)
+            tokens.Add(m.Value);
         return tokens;
     }
 
@@ -36,10 +40,12 @@ public sealed partial class WordTokenizer(bool lowercase = true) : ITokenizer
         string? previous = null;
         foreach (var token in tokens)
         {
-            bool glue = previous is null
+            bool glue =
+                previous is null
                 || (token.Length == 1 && NoSpaceBefore.Contains(token[0]))
                 || (previous.Length == 1 && NoSpaceAfter.Contains(previous[0]));
-            if (!glue) sb.Append(' ');
+            if (!glue)
+                sb.Append(' ');
             sb.Append(token);
             previous = token;
         }
@@ -48,7 +54,13 @@ public sealed partial class WordTokenizer(bool lowercase = true) : ITokenizer
 
     internal static string Normalize(string text)
     {
-        try { return text.Normalize(NormalizationForm.FormC); }
-        catch (ArgumentException) { return text; } // lone surrogates: leave the text as it is
+        try
+        {
+            return text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        } // lone surrogates: leave the text as it is
     }
 }

@@ -15,8 +15,11 @@ namespace SeqLab.Training;
 /// </summary>
 public static class Checkpoint
 {
-    public const string ConfigFile = "config.json", TrainingFile = "training.json", VocabFile = "vocab.json",
-        ManifestFile = "manifest.json", MetricsFile = "metrics.jsonl";
+    public const string ConfigFile = "config.json",
+        TrainingFile = "training.json",
+        VocabFile = "vocab.json",
+        ManifestFile = "manifest.json",
+        MetricsFile = "metrics.jsonl";
 
     public static void Begin(string dir, ModelConfig config, TrainingOptions training, Vocabulary vocab)
     {
@@ -26,18 +29,28 @@ public static class Checkpoint
         vocab.Save(Path.Combine(dir, VocabFile));
     }
 
-    public static void Save(string dir, SequenceModel model, OptimizerHelper? optimizer, TrainingState state, bool isBest)
+    public static void Save(
+        string dir,
+        SequenceModel model,
+        OptimizerHelper? optimizer,
+        TrainingState state,
+        bool isBest
+    )
     {
         var previous = TryReadManifest(dir);
         string weights = $"weights-{state.Step:D8}.safetensors";
-        AtomicFile.Write(Path.Combine(dir, weights), s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value))));
+        AtomicFile.Write(
+            Path.Combine(dir, weights),
+            s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value)))
+        );
         string? optimizerFile = null;
         if (optimizer is not null)
         {
             optimizerFile = $"optimizer-{state.Step:D8}.bin";
             var tmp = Path.Combine(dir, $".{optimizerFile}.tmp");
             optimizer.save_state_dict(tmp);
-            using (var f = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) f.Flush(flushToDisk: true);
+            using (var f = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite))
+                f.Flush(flushToDisk: true);
             File.Move(tmp, Path.Combine(dir, optimizerFile), overwrite: true);
         }
         var manifest = new Manifest
@@ -51,20 +64,45 @@ public static class Checkpoint
             Optimizer = optimizerFile,
             State = state,
         };
-        foreach (var f in new[] { ConfigFile, TrainingFile, VocabFile, manifest.Weights, manifest.BestWeights, optimizerFile })
-            if (f is not null) manifest.Sha256[f] = Sha(Path.Combine(dir, f));
+        foreach (
+            var f in new[]
+            {
+                ConfigFile,
+                TrainingFile,
+                VocabFile,
+                manifest.Weights,
+                manifest.BestWeights,
+                optimizerFile,
+            }
+        )
+            if (f is not null)
+                manifest.Sha256[f] = Sha(Path.Combine(dir, f));
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(manifest, Json.Options));
 
         // Only now may files that the new manifest no longer names go.
         var keep = new HashSet<string>(manifest.Sha256.Keys);
-        foreach (var stale in Directory.GetFiles(dir, "weights-*.safetensors").Concat(Directory.GetFiles(dir, "optimizer-*.bin")))
-            if (!keep.Contains(Path.GetFileName(stale))) File.Delete(stale);
+        foreach (
+            var stale in Directory
+                .GetFiles(dir, "weights-*.safetensors")
+                .Concat(Directory.GetFiles(dir, "optimizer-*.bin"))
+        )
+            if (!keep.Contains(Path.GetFileName(stale)))
+                File.Delete(stale);
     }
 
     static Manifest? TryReadManifest(string dir)
     {
-        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(dir, ManifestFile)), Json.Options); }
-        catch (Exception e) when (e is IOException or JsonException) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize<Manifest>(
+                File.ReadAllText(Path.Combine(dir, ManifestFile)),
+                Json.Options
+            );
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
     }
 
     static string Sha(string path)
@@ -73,47 +111,103 @@ public static class Checkpoint
         return Convert.ToHexStringLower(SHA256.HashData(s));
     }
 
-    /// <summary>Loads and verifies a checkpoint. <paramref name="best"/> picks the best-validation weights rather than the latest.</summary>
+    /// <summary>Loads and verifies a checkpoint. <paramref name="best"/> picks the best-validation weights rather than
+    /// the latest.</summary>
     public static LoadedModel Load(string dir, bool best = true, ModelFamily? expectedFamily = null)
     {
-        if (!Directory.Exists(dir)) throw new SeqLabInputException($"{dir} is not a model directory (it does not exist); pass the --out folder of `seqlab train`.");
+        if (!Directory.Exists(dir))
+            throw new SeqLabInputException(
+                $"{dir} is not a model directory (it does not exist); pass the --out folder of `seqlab train`."
+            );
         var manifestPath = Path.Combine(dir, ManifestFile);
-        if (!File.Exists(manifestPath)) throw new SeqLabInputException($"{dir} has no {ManifestFile}; it is not a finished SeqLab checkpoint (train into it with `seqlab train --out {dir}`).");
+        if (!File.Exists(manifestPath))
+            throw new SeqLabInputException(
+                $"{dir} has no {ManifestFile}; it is not a finished SeqLab checkpoint (train into it with `seqlab "
+                    + $"train --out {dir}`)."
+            );
         Manifest manifest;
-        try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json.Options) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new SeqLabInputException($"{manifestPath} is damaged ({e.Message.Split('.')[0]}); restore it or retrain."); }
+        try
+        {
+            manifest =
+                JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json.Options)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new SeqLabInputException(
+                $"{manifestPath} is damaged ({e.Message.Split('.')[0]}); restore it or retrain."
+            );
+        }
 
         foreach (var (file, sha) in manifest.Sha256)
         {
             var path = Path.Combine(dir, file);
-            if (!File.Exists(path)) throw new SeqLabInputException($"{dir} is missing {file}, which its manifest lists; restore the file or retrain.");
-            if (Sha(path) != sha) throw new SeqLabInputException($"{path} does not match its checksum (truncated or changed since it was saved); restore it or retrain.");
+            if (!File.Exists(path))
+                throw new SeqLabInputException(
+                    $"{dir} is missing {file}, which its manifest lists; restore the file or retrain."
+                );
+            if (Sha(path) != sha)
+                throw new SeqLabInputException(
+                    $"{path} does not match its checksum (truncated or changed since it was saved); restore it or "
+                        + $"retrain."
+                );
         }
         var config = ReadJson<ModelConfig>(Path.Combine(dir, ConfigFile));
         var training = ReadJson<TrainingOptions>(Path.Combine(dir, TrainingFile));
         if (config.Family != manifest.Family || config.Task != manifest.Task)
-            throw new SeqLabInputException($"{dir}: config.json says {config.Family.Name()}/{config.Task.Name()} but the weights are {manifest.Family.Name()}/{manifest.Task.Name()}; the folder mixes two runs, retrain.");
+            throw new SeqLabInputException(
+                $"{dir}: config.json says {config.Family.Name()}/{config.Task.Name()} but the weights are "
+                    + $"{manifest.Family.Name()}/{manifest.Task.Name()}; the folder mixes two runs, retrain."
+            );
         if (expectedFamily is not null && expectedFamily != config.Family)
-            throw new SeqLabInputException($"{dir} holds a {config.Family.Name()} model, not {expectedFamily.Value.Name()}; pass a {expectedFamily.Value.Name()} checkpoint or change --model.");
+            throw new SeqLabInputException(
+                $"{dir} holds a {config.Family.Name()} model, not {expectedFamily.Value.Name()}; pass a "
+                    + $"{expectedFamily.Value.Name()} checkpoint or change --model."
+            );
         var vocab = Vocabulary.Load(Path.Combine(dir, VocabFile));
         if (vocab.Count != config.VocabSize)
-            throw new SeqLabInputException($"{dir}: vocab.json has {vocab.Count} tokens but the model was built for {config.VocabSize}; the vocabulary does not belong to these weights, retrain.");
+            throw new SeqLabInputException(
+                $"{dir}: vocab.json has {vocab.Count} tokens but the model was built for {config.VocabSize}; the "
+                    + $"vocabulary does not belong to these weights, retrain."
+            );
 
         var model = ModelFactory.Create(config);
         var weightsFile = best && manifest.BestWeights is not null ? manifest.BestWeights : manifest.Weights;
         LoadWeights(model, Path.Combine(dir, weightsFile));
         model.eval();
-        return new LoadedModel(dir, config, training, vocab, Tokenizers.Create(config.Tokenizer, config.Lowercase), model, manifest);
+        return new LoadedModel(
+            dir,
+            config,
+            training,
+            vocab,
+            Tokenizers.Create(config.Tokenizer, config.Lowercase),
+            model,
+            manifest
+        );
     }
 
-    public static T ReadJson<T>(string path) where T : class
+    public static T ReadJson<T>(string path)
+        where T : class
     {
-        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json.Options) ?? throw new JsonException("empty document"); }
-        catch (JsonException e) { throw new SeqLabInputException($"{path}: {e.Message.Split(". Path")[0].TrimEnd('.')}; fix or restore the file."); }
-        catch (FileNotFoundException) { throw new SeqLabInputException($"{path} is missing; restore it or retrain."); }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json.Options)
+                ?? throw new JsonException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new SeqLabInputException(
+                $"{path}: {e.Message.Split(". Path")[0].TrimEnd('.')}; fix or restore the file."
+            );
+        }
+        catch (FileNotFoundException)
+        {
+            throw new SeqLabInputException($"{path} is missing; restore it or retrain.");
+        }
     }
 
-    /// <summary>Copies weights by name into the model, refusing unknown, missing or mis-shaped tensors by name.</summary>
+    /// <summary>Copies weights by name into the model, refusing unknown, missing or mis-shaped tensors by
+    /// name.</summary>
     public static void LoadWeights(nn.Module model, string path)
     {
         var tensors = SafeTensors.Read(File.ReadAllBytes(path), path);
@@ -121,26 +215,40 @@ public static class Checkpoint
         {
             var expected = model.state_dict();
             foreach (var name in tensors.Keys)
-                if (!expected.ContainsKey(name)) throw new SeqLabInputException($"{path}: unexpected tensor '{name}' (this model has no such parameter); the weights are for another architecture.");
+                if (!expected.ContainsKey(name))
+                    throw new SeqLabInputException(
+                        $"{path}: unexpected tensor '{name}' (this model has no such parameter); the weights are for "
+                            + $"another architecture."
+                    );
             using var _ = no_grad();
             foreach (var (name, target) in expected)
             {
-                if (!tensors.TryGetValue(name, out var source)) throw new SeqLabInputException($"{path}: tensor '{name}' is missing; the weights are for another architecture.");
+                if (!tensors.TryGetValue(name, out var source))
+                    throw new SeqLabInputException(
+                        $"{path}: tensor '{name}' is missing; the weights are for another architecture."
+                    );
                 if (!source.shape.SequenceEqual(target.shape))
-                    throw new SeqLabInputException($"{path}: tensor '{name}' has shape [{string.Join(", ", source.shape)}], the model expects [{string.Join(", ", target.shape)}].");
+                    throw new SeqLabInputException(
+                        $"{path}: tensor '{name}' has shape [{string.Join(", ", source.shape)}], the model expects "
+                            + $"[{string.Join(", ", target.shape)}]."
+                    );
                 target.copy_(source);
             }
         }
         finally
         {
-            foreach (var t in tensors.Values) t.Dispose();
+            foreach (var t in tensors.Values)
+                t.Dispose();
         }
     }
 
     /// <summary>Restores the optimiser state saved with the manifest's latest weights (for --resume).</summary>
     public static void LoadOptimizer(string dir, Manifest manifest, OptimizerHelper optimizer)
     {
-        if (manifest.Optimizer is null) throw new SeqLabInputException($"{dir} has no optimizer state; it cannot be resumed (train a new run instead).");
+        if (manifest.Optimizer is null)
+            throw new SeqLabInputException(
+                $"{dir} has no optimizer state; it cannot be resumed (train a new run instead)."
+            );
         optimizer.load_state_dict(Path.Combine(dir, manifest.Optimizer));
     }
 }

@@ -21,8 +21,10 @@ public sealed record ConfigFile(ModelConfig Model, TrainingOptions Training, IRe
     /// <summary>The file's settings, or SeqLab's defaults when <paramref name="path"/> is null.</summary>
     public static ConfigFile Read(string? path)
     {
-        if (path is null) return new ConfigFile(new ModelConfig(), new TrainingOptions(), new HashSet<string>());
-        if (!File.Exists(path)) throw new SeqLabInputException($"{path} does not exist; check --config.");
+        if (path is null)
+            return new ConfigFile(new ModelConfig(), new TrainingOptions(), new HashSet<string>());
+        if (!File.Exists(path))
+            throw new SeqLabInputException($"{path} does not exist; check --config.");
         var text = File.ReadAllText(path);
         try
         {
@@ -34,11 +36,17 @@ public sealed record ConfigFile(ModelConfig Model, TrainingOptions Training, IRe
             var line = e.LineNumber is { } l ? $" (line {l + 1})" : "";
             var unknown = Regex.Match(e.Message, "property '([^']+)' could not be mapped");
             if (unknown.Success)
-                throw new SeqLabInputException($"{path}: unknown key '{unknown.Groups[1].Value}' at {e.Path}{line}; the keys are those of " +
-                    "config.json (\"model\") and training.json (\"training\") in a checkpoint.");
-            if (e.Message.StartsWith('\''))      // a spelled value (family, task, …) that is not one of the allowed
-                throw new SeqLabInputException($"{path}: invalid value at {e.Path}{line}: {e.Message.Split(". Path")[0]}.");
-            throw new SeqLabInputException($"{path}: invalid value at {e.Path}{line}; check its type (numbers unquoted, true/false for flags).");
+                throw new SeqLabInputException(
+                    $"{path}: unknown key '{unknown.Groups[1].Value}' at {e.Path}{line}; the keys are those of "
+                        + "config.json (\"model\") and training.json (\"training\") in a checkpoint."
+                );
+            if (e.Message.StartsWith('\'')) // a spelled value (family, task, …) that is not one of the allowed
+                throw new SeqLabInputException(
+                    $"{path}: invalid value at {e.Path}{line}: {e.Message.Split(". Path")[0]}."
+                );
+            throw new SeqLabInputException(
+                $"{path}: invalid value at {e.Path}{line}; check its type (numbers unquoted, true/false for flags)."
+            );
         }
     }
 
@@ -49,7 +57,8 @@ public sealed record ConfigFile(ModelConfig Model, TrainingOptions Training, IRe
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var section in new[] { "model", "training" })
             if (doc.RootElement.TryGetProperty(section, out var o) && o.ValueKind == JsonValueKind.Object)
-                foreach (var p in o.EnumerateObject()) keys.Add(p.Name);
+                foreach (var p in o.EnumerateObject())
+                    keys.Add(p.Name);
         return keys;
     }
 }

@@ -11,7 +11,8 @@ namespace SeqLab.Training;
 /// </summary>
 public static class Interop
 {
-    /// <summary>Writes the checkpoint's best (or latest) weights to <paramref name="outPath"/>; returns the tensor names.</summary>
+    /// <summary>Writes the checkpoint's best (or latest) weights to <paramref name="outPath"/>; returns the tensor
+    /// names.</summary>
     public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
     {
         var loaded = Checkpoint.Load(modelDir, best: !latest);
@@ -27,18 +28,36 @@ public static class Interop
     /// </summary>
     public static LoadedModel Import(string weightsPath, string configPath, string vocabPath, string outDir)
     {
-        if (!File.Exists(weightsPath)) throw new SeqLabInputException($"{weightsPath} does not exist; check --weights.");
-        if (!File.Exists(configPath)) throw new SeqLabInputException($"{configPath} does not exist; check --config.");
-        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile))) throw new SeqLabInputException($"{outDir} already holds a checkpoint; choose another --out.");
+        if (!File.Exists(weightsPath))
+            throw new SeqLabInputException($"{weightsPath} does not exist; check --weights.");
+        if (!File.Exists(configPath))
+            throw new SeqLabInputException($"{configPath} does not exist; check --config.");
+        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
+            throw new SeqLabInputException($"{outDir} already holds a checkpoint; choose another --out.");
         ModelConfig config;
-        try { config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), Json.Options) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new SeqLabInputException($"{configPath}: not a SeqLab model config ({e.Message.Split(". Path")[0]}); use the keys of a checkpoint's config.json."); }
+        try
+        {
+            config =
+                JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), Json.Options)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new SeqLabInputException(
+                $"{configPath}: not a SeqLab model config ({e.Message.Split(". Path")[0]}); use the keys of a "
+                    + $"checkpoint's config.json."
+            );
+        }
         var vocab = Vocabulary.LoadAny(vocabPath);
-        if (config.VocabSize == 0) config.VocabSize = vocab.Count;
+        if (config.VocabSize == 0)
+            config.VocabSize = vocab.Count;
         if (config.VocabSize != vocab.Count)
-            throw new SeqLabInputException($"{configPath} says vocab_size {config.VocabSize} but {vocabPath} lists {vocab.Count} tokens; they must describe the same model.");
+            throw new SeqLabInputException(
+                $"{configPath} says vocab_size {config.VocabSize} but {vocabPath} lists {vocab.Count} tokens; they "
+                    + $"must describe the same model."
+            );
         var model = ModelFactory.Create(config);
-        Checkpoint.LoadWeights(model, weightsPath);                 // before anything is written: refusals leave no folder behind
+        Checkpoint.LoadWeights(model, weightsPath); // before anything is written: refusals leave no folder behind
         Checkpoint.Begin(outDir, config, new TrainingOptions(), vocab);
         Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
         model.Dispose();

@@ -7,9 +7,13 @@ namespace SeqLab.Training;
 public sealed class Manifest
 {
     public int FormatVersion { get; set; } = 1;
+
     /// <summary>The SeqLab and TorchSharp versions that wrote this checkpoint (absent before 0.2.0).</summary>
-    [System.Text.Json.Serialization.JsonPropertyName("seqlab_version")] public string? SeqLabVersion { get; set; }
-    [System.Text.Json.Serialization.JsonPropertyName("torchsharp_version")] public string? TorchSharpVersion { get; set; }
+    [System.Text.Json.Serialization.JsonPropertyName("seqlab_version")]
+    public string? SeqLabVersion { get; set; }
+
+    [System.Text.Json.Serialization.JsonPropertyName("torchsharp_version")]
+    public string? TorchSharpVersion { get; set; }
     public ModelFamily Family { get; set; }
     public TaskKind Task { get; set; }
     public string Weights { get; set; } = "";
@@ -27,7 +31,9 @@ public sealed class Manifest
         string here = $"SeqLab {Native.Versions.SeqLab} with TorchSharp {Native.Versions.TorchSharp}";
         if (SeqLabVersion is null || TorchSharpVersion is null)
             return $"this checkpoint records no versions (written before SeqLab 0.2.0); it is read by {here}";
-        if (SeqLabVersion == Native.Versions.SeqLab && TorchSharpVersion == Native.Versions.TorchSharp) return null;
-        return $"this checkpoint was written by SeqLab {SeqLabVersion} with TorchSharp {TorchSharpVersion}; it is read by {here}";
+        if (SeqLabVersion == Native.Versions.SeqLab && TorchSharpVersion == Native.Versions.TorchSharp)
+            return null;
+        return $"this checkpoint was written by SeqLab {SeqLabVersion} with TorchSharp {TorchSharpVersion}; it is "
+            + $"read by {here}";
     }
 }

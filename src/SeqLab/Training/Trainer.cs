@@ -16,7 +16,8 @@ public sealed class Trainer(TrainingOptions options)
 {
     public event Action<TrainingProgress>? Progress;
 
-    /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a saved run.</summary>
+    /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a
+    /// saved run.</summary>
     public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
     {
         var o = options;
@@ -39,7 +40,8 @@ public sealed class Trainer(TrainingOptions options)
         double startElapsed = state.ElapsedSeconds;
         double Elapsed() => startElapsed + clock.Elapsed.TotalSeconds;
         long tokensThisSession = 0;
-        bool stop = false, evaluatedLast = false;
+        bool stop = false,
+            evaluatedLast = false;
         model.train();
 
         while (!stop && (totalSteps is null || state.Step < totalSteps))
@@ -47,71 +49,170 @@ public sealed class Trainer(TrainingOptions options)
             foreach (var batch in data.Epoch(state.Epoch).Skip(state.BatchInEpoch))
             {
                 double lr = LearningRateSchedule.At(o, state.Step + 1, totalSteps, modelDim);
-                double loss, gradNorm;
+                double loss,
+                    gradNorm;
                 using (var scope = NewDisposeScope())
                 {
                     random.manual_seed(Seeds.Mix(o.Seed, state.Step));
                     (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o);
                 }
-                if (!double.IsFinite(loss)) Diverged(state.Step + 1, $"the loss is {loss}", outDir);
-                if (o.ClipNorm > 0 && !double.IsFinite(gradNorm)) Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
+                if (!double.IsFinite(loss))
+                    Diverged(state.Step + 1, $"the loss is {loss}", outDir);
+                if (o.ClipNorm > 0 && !double.IsFinite(gradNorm))
+                    Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
                 state.Step++;
                 state.BatchInEpoch++;
                 tokensThisSession += batch.Tokens;
                 evaluatedLast = false;
                 double tps = tokensThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                metrics.WriteLine(JsonSerializer.Serialize(new { step = state.Step, epoch = state.Epoch, loss, lr, grad_norm = double.IsFinite(gradNorm) ? gradNorm : (double?)null, clipped = gradNorm > o.ClipNorm, tokens_per_s = tps, elapsed_s = Elapsed() }));
-                Progress?.Invoke(new TrainingProgress(state.Step, totalSteps, state.Epoch, loss, lr, tps, Elapsed(), o.TimeBudgetSeconds));
+                metrics.WriteLine(
+                    JsonSerializer.Serialize(
+                        new
+                        {
+                            step = state.Step,
+                            epoch = state.Epoch,
+                            loss,
+                            lr,
+                            grad_norm = double.IsFinite(gradNorm) ? gradNorm : (double?)null,
+                            clipped = gradNorm > o.ClipNorm,
+                            tokens_per_s = tps,
+                            elapsed_s = Elapsed(),
+                        }
+                    )
+                );
+                Progress?.Invoke(
+                    new TrainingProgress(
+                        state.Step,
+                        totalSteps,
+                        state.Epoch,
+                        loss,
+                        lr,
+                        tps,
+                        Elapsed(),
+                        o.TimeBudgetSeconds
+                    )
+                );
 
                 bool outOfTime = o.TimeBudgetSeconds is { } budget && Elapsed() >= budget;
                 bool done = totalSteps is { } t && state.Step >= t;
                 if (state.Step % o.EvalInterval == 0 || outOfTime || done)
                 {
-                    stop |= EvaluateAndSave(model, data, optimizer, state, outDir, metrics, Elapsed(), totalSteps, lr, tps);
+                    stop |= EvaluateAndSave(
+                        model,
+                        data,
+                        optimizer,
+                        state,
+                        outDir,
+                        metrics,
+                        Elapsed(),
+                        totalSteps,
+                        lr,
+                        tps
+                    );
                     evaluatedLast = true;
                 }
-                if (stop || outOfTime || done) { stop = true; break; }
+                if (stop || outOfTime || done)
+                {
+                    stop = true;
+                    break;
+                }
             }
-            if (!stop) { state.Epoch++; state.BatchInEpoch = 0; }
+            if (!stop)
+            {
+                state.Epoch++;
+                state.BatchInEpoch = 0;
+            }
         }
-        if (!evaluatedLast) EvaluateAndSave(model, data, optimizer, state, outDir, metrics, Elapsed(), totalSteps, 0, 0);
+        if (!evaluatedLast)
+            EvaluateAndSave(model, data, optimizer, state, outDir, metrics, Elapsed(), totalSteps, 0, 0);
         return state;
     }
 
     /// <summary>Validates, checkpoints, and says whether early stopping should end the run.</summary>
-    bool EvaluateAndSave(SequenceModel model, TaskData data, OptimizerHelper optimizer, TrainingState state, string outDir,
-        StreamWriter metrics, double elapsed, long? totalSteps, double lr, double tps)
+    bool EvaluateAndSave(
+        SequenceModel model,
+        TaskData data,
+        OptimizerHelper optimizer,
+        TrainingState state,
+        string outDir,
+        StreamWriter metrics,
+        double elapsed,
+        long? totalSteps,
+        double lr,
+        double tps
+    )
     {
         var result = Validation.Evaluate(model, data.Valid);
         // Weights that give a non-finite validation loss are not worth a checkpoint: keep the last good one.
-        if (!double.IsFinite(result.Loss)) Diverged(state.Step, $"the validation loss is {result.Loss}", outDir);
+        if (!double.IsFinite(result.Loss))
+            Diverged(state.Step, $"the validation loss is {result.Loss}", outDir);
         bool better = result.Loss < state.BestValidLoss;
-        if (better) { state.BestValidLoss = result.Loss; state.BestStep = state.Step; state.EvalsWithoutImprovement = 0; }
-        else state.EvalsWithoutImprovement++;
+        if (better)
+        {
+            state.BestValidLoss = result.Loss;
+            state.BestStep = state.Step;
+            state.EvalsWithoutImprovement = 0;
+        }
+        else
+            state.EvalsWithoutImprovement++;
         state.ElapsedSeconds = elapsed;
         Checkpoint.Save(outDir, model, optimizer, state, better);
-        metrics.WriteLine(JsonSerializer.Serialize(new { step = state.Step, valid_loss = result.Loss, valid_perplexity = result.Perplexity, valid_accuracy = result.Accuracy, best = better }));
+        metrics.WriteLine(
+            JsonSerializer.Serialize(
+                new
+                {
+                    step = state.Step,
+                    valid_loss = result.Loss,
+                    valid_perplexity = result.Perplexity,
+                    valid_accuracy = result.Accuracy,
+                    best = better,
+                }
+            )
+        );
         metrics.Flush();
-        Progress?.Invoke(new TrainingProgress(state.Step, totalSteps, state.Epoch, double.NaN, lr, tps, elapsed, options.TimeBudgetSeconds, result.Loss, result.Accuracy));
+        Progress?.Invoke(
+            new TrainingProgress(
+                state.Step,
+                totalSteps,
+                state.Epoch,
+                double.NaN,
+                lr,
+                tps,
+                elapsed,
+                options.TimeBudgetSeconds,
+                result.Loss,
+                result.Accuracy
+            )
+        );
         return options.Patience > 0 && state.EvalsWithoutImprovement >= options.Patience;
     }
 
     static void Diverged(long step, string what, string outDir) =>
-        throw new TrainingDivergedException($"training diverged at step {step} ({what}); the last good checkpoint in {outDir} is kept. Lower the learning rate (--lr) or set clip_norm in --config, then retrain or --resume.");
+        throw new TrainingDivergedException(
+            $"training diverged at step {step} ({what}); the last good checkpoint in {outDir} is kept. Lower the "
+                + $"learning rate (--lr) or set clip_norm in --config, then retrain or --resume."
+        );
 
-    /// <summary>A resumed run rewrites history from its checkpoint on: lines after that step came from the interrupted run.</summary>
+    /// <summary>A resumed run rewrites history from its checkpoint on: lines after that step came from the interrupted
+    /// run.</summary>
     static void TrimMetrics(string path, long step)
     {
-        if (!File.Exists(path)) return;
-        var kept = File.ReadAllLines(path).Where(line =>
-        {
-            try
+        if (!File.Exists(path))
+            return;
+        var kept = File.ReadAllLines(path)
+            .Where(line =>
             {
-                using var doc = JsonDocument.Parse(line);
-                return doc.RootElement.TryGetProperty("step", out var s) && s.GetInt64() <= step;
-            }
-            catch (JsonException) { return false; }
-        }).ToList();
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    return doc.RootElement.TryGetProperty("step", out var s) && s.GetInt64() <= step;
+                }
+                catch (JsonException)
+                {
+                    return false;
+                }
+            })
+            .ToList();
         AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 }

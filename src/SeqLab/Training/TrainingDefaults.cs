@@ -25,17 +25,22 @@ public static class TrainingDefaults
     public static WordVectors? Apply(ModelConfig config, TrainingOptions options, IReadOnlySet<string> given)
     {
         // seq2seq is the Transformer encoder–decoder unless another family is asked for.
-        if (config.Task == TaskKind.Seq2Seq && !given.Contains("family")) config.Family = ModelFamily.Transformer;
-        if (config.IsTransformer && !given.Contains("learning_rate")) options.LearningRate = TransformerLearningRate;
+        if (config.Task == TaskKind.Seq2Seq && !given.Contains("family"))
+            config.Family = ModelFamily.Transformer;
+        if (config.IsTransformer && !given.Contains("learning_rate"))
+            options.LearningRate = TransformerLearningRate;
         if (options.Steps is null && options.Epochs is null && options.TimeBudgetSeconds is null)
             (options.TimeBudgetSeconds, options.Epochs) = (TimeBudgetSeconds, Epochs);
 
-        if (config.PretrainedEmbeddings is not { } path) return null;
+        if (config.PretrainedEmbeddings is not { } path)
+            return null;
         var vectors = WordVectors.Load(path);
         config.PretrainedEmbeddings = Path.GetFullPath(path);
         // The embedding takes the vectors' size (and so does a Transformer's d_model) unless a size is given.
-        if (!given.Contains("embed_dim")) config.EmbedDim = vectors.Dim;
-        if (config.IsTransformer && !given.Contains("hidden_size")) config.HiddenSize = vectors.Dim;
+        if (!given.Contains("embed_dim"))
+            config.EmbedDim = vectors.Dim;
+        if (config.IsTransformer && !given.Contains("hidden_size"))
+            config.HiddenSize = vectors.Dim;
         return vectors;
     }
 }

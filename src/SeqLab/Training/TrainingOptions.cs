@@ -14,24 +14,30 @@ public sealed class TrainingOptions
     public double Beta2 { get; set; } = 0.999;
     public double Eps { get; set; } = 1e-8;
     public double WeightDecay { get; set; } = 0.01;
+
     /// <summary>Gradients are rescaled so their global L2 norm is at most this (0 = no clipping).</summary>
     public double ClipNorm { get; set; } = 1.0;
     public Schedule Schedule { get; set; } = Schedule.Constant;
     public int WarmupSteps { get; set; } = 100;
     public double LabelSmoothing { get; set; }
     public int BatchSize { get; set; } = 32;
+
     /// <summary>classify/seq2seq: batch examples of similar length together (less padding, faster steps).</summary>
     public bool LengthBuckets { get; set; }
+
     /// <summary>classify/seq2seq: the first epoch from the shortest examples to the longest (a curriculum).</summary>
     public bool Curriculum { get; set; }
+
     /// <summary>lm: tokens per training window.</summary>
     public int SeqLen { get; set; } = 64;
     public long? Steps { get; set; }
     public int? Epochs { get; set; }
     public double? TimeBudgetSeconds { get; set; }
     public int EvalInterval { get; set; } = 200;
+
     /// <summary>Stop after this many evaluations without a better validation loss (0 = never stop early).</summary>
     public int Patience { get; set; } = 5;
+
     /// <summary>Share of the training data held out for validation when no --valid is given.</summary>
     public double ValidFraction { get; set; } = 0.1;
     public int Seed { get; set; } = 1;
@@ -56,22 +62,30 @@ public sealed class TrainingOptions
     public void Validate()
     {
         Positive("learning_rate", LearningRate);
-        if (Beta1 < 0 || Beta1 >= 1 || Beta2 < 0 || Beta2 >= 1) throw new SeqLabInputException($"beta1 and beta2 must be in [0, 1) (got {Beta1}, {Beta2}).");
+        if (Beta1 < 0 || Beta1 >= 1 || Beta2 < 0 || Beta2 >= 1)
+            throw new SeqLabInputException($"beta1 and beta2 must be in [0, 1) (got {Beta1}, {Beta2}).");
         Positive("eps", Eps);
         ModelConfig.AtLeast("weight_decay", WeightDecay, 0);
         ModelConfig.AtLeast("clip_norm", ClipNorm, 0);
         ModelConfig.AtLeast("warmup_steps", WarmupSteps, 0);
-        if (LabelSmoothing < 0 || LabelSmoothing >= 1) throw new SeqLabInputException($"label_smoothing must be in [0, 1) (got {LabelSmoothing}).");
+        if (LabelSmoothing < 0 || LabelSmoothing >= 1)
+            throw new SeqLabInputException($"label_smoothing must be in [0, 1) (got {LabelSmoothing}).");
         ModelConfig.AtLeast("batch_size", BatchSize, 1);
         ModelConfig.AtLeast("seq_len", SeqLen, 1);
-        if (Steps is { } s) ModelConfig.AtLeast("steps", s, 1);
-        if (Epochs is { } e) ModelConfig.AtLeast("epochs", e, 1);
-        if (TimeBudgetSeconds is { } t) Positive("time_budget", t);
+        if (Steps is { } s)
+            ModelConfig.AtLeast("steps", s, 1);
+        if (Epochs is { } e)
+            ModelConfig.AtLeast("epochs", e, 1);
+        if (TimeBudgetSeconds is { } t)
+            Positive("time_budget", t);
         ModelConfig.AtLeast("eval_interval", EvalInterval, 1);
         ModelConfig.AtLeast("patience", Patience, 0);
-        if (ValidFraction <= 0 || ValidFraction >= 1) throw new SeqLabInputException($"valid_fraction must be in (0, 1) (got {ValidFraction}).");
-        if (Threads is { } n) ModelConfig.AtLeast("threads", n, 1);
-        if (Schedule == Schedule.Noam && WarmupSteps < 1) throw new SeqLabInputException("the noam schedule needs warmup_steps ≥ 1.");
+        if (ValidFraction <= 0 || ValidFraction >= 1)
+            throw new SeqLabInputException($"valid_fraction must be in (0, 1) (got {ValidFraction}).");
+        if (Threads is { } n)
+            ModelConfig.AtLeast("threads", n, 1);
+        if (Schedule == Schedule.Noam && WarmupSteps < 1)
+            throw new SeqLabInputException("the noam schedule needs warmup_steps ≥ 1.");
     }
 
     static void Positive(string key, double value)

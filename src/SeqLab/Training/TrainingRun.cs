@@ -17,10 +17,13 @@ public sealed class TrainingRun
     public TrainingOptions Options { get; }
     public TaskData Data { get; }
     public SequenceModel Model { get; }
+
     /// <summary>The checkpoint folder.</summary>
     public string Directory { get; }
+
     /// <summary>The saved run this one continues, or null for a new run.</summary>
     public LoadedModel? Resumed { get; }
+
     /// <summary>How many vocabulary words started from pretrained vectors (0 without them).</summary>
     public int PretrainedWords { get; }
     public long Parameters => Model.UniqueParameters().Sum(p => p.numel());
@@ -28,25 +31,48 @@ public sealed class TrainingRun
     /// <summary>After each step, and after each validation with its numbers.</summary>
     public event Action<TrainingProgress>? Progress;
 
-    TrainingRun(ModelConfig config, TrainingOptions options, TaskData data, SequenceModel model, string dir,
-        LoadedModel? resumed, int pretrainedWords)
+    TrainingRun(
+        ModelConfig config,
+        TrainingOptions options,
+        TaskData data,
+        SequenceModel model,
+        string dir,
+        LoadedModel? resumed,
+        int pretrainedWords
+    )
     {
-        (Config, Options, Data, Model, Directory, Resumed, PretrainedWords) =
-            (config, options, data, model, dir, resumed, pretrainedWords);
+        (Config, Options, Data, Model, Directory, Resumed, PretrainedWords) = (
+            config,
+            options,
+            data,
+            model,
+            dir,
+            resumed,
+            pretrainedWords
+        );
     }
 
     /// <summary>
     /// A new run into <paramref name="outDir"/>, which must not hold a checkpoint. The config and options
     /// are used as they are; <see cref="TrainingDefaults.Apply"/> fills what a user left unset.
     /// </summary>
-    public static TrainingRun Start(ModelConfig config, TrainingOptions options, string data, string? valid, string outDir,
-        WordVectors? pretrained = null)
+    public static TrainingRun Start(
+        ModelConfig config,
+        TrainingOptions options,
+        string data,
+        string? valid,
+        string outDir,
+        WordVectors? pretrained = null
+    )
     {
         if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
-            throw new SeqLabInputException($"{outDir} already holds a checkpoint; continue it with --resume {outDir} or choose another --out.");
+            throw new SeqLabInputException(
+                $"{outDir} already holds a checkpoint; continue it with --resume {outDir} or choose another --out."
+            );
         config.Validate();
         options.Validate();
-        if (pretrained is null && config.PretrainedEmbeddings is { } path) pretrained = WordVectors.Load(path);
+        if (pretrained is null && config.PretrainedEmbeddings is { } path)
+            pretrained = WordVectors.Load(path);
         Seed(options);
         var taskData = PrepareData(config, options, data, valid);
         var model = ModelFactory.Create(config);
@@ -71,7 +97,8 @@ public sealed class TrainingRun
         return new TrainingRun(saved.Config, options, taskData, saved.Model, dir, saved, 0);
     }
 
-    /// <summary>Trains until the budget, early stopping or divergence ends the run; the checkpoint is current after each validation.</summary>
+    /// <summary>Trains until the budget, early stopping or divergence ends the run; the checkpoint is current after
+    /// each validation.</summary>
     public TrainingState Run()
     {
         var trainer = new Trainer(Options);
@@ -87,20 +114,34 @@ public sealed class TrainingRun
     /// (and label set) is built from the training part unless <paramref name="vocab"/> is given; the
     /// config learns its vocabulary size and labels.
     /// </summary>
-    public static TaskData PrepareData(ModelConfig config, TrainingOptions options, string data, string? valid,
-        Vocabulary? vocab = null)
+    public static TaskData PrepareData(
+        ModelConfig config,
+        TrainingOptions options,
+        string data,
+        string? valid,
+        Vocabulary? vocab = null
+    )
     {
         var dataOptions = new DataOptions
         {
-            Task = config.Task, Tokenizer = config.Tokenizer, Lowercase = config.Lowercase, MinCount = config.MinCount,
-            MaxVocab = config.MaxVocab, MaxLength = config.MaxLength, SeqLen = options.SeqLen, BatchSize = options.BatchSize,
-            Seed = options.Seed, ValidFraction = options.ValidFraction, LengthBuckets = options.LengthBuckets,
+            Task = config.Task,
+            Tokenizer = config.Tokenizer,
+            Lowercase = config.Lowercase,
+            MinCount = config.MinCount,
+            MaxVocab = config.MaxVocab,
+            MaxLength = config.MaxLength,
+            SeqLen = options.SeqLen,
+            BatchSize = options.BatchSize,
+            Seed = options.Seed,
+            ValidFraction = options.ValidFraction,
+            LengthBuckets = options.LengthBuckets,
             Curriculum = options.Curriculum,
         };
         var labels = vocab is not null && config.Task == TaskKind.Classify ? config.Labels : null;
         var taskData = TaskData.Prepare(dataOptions, data, valid, vocab, labels);
         config.VocabSize = taskData.Vocabulary.Count;
-        if (config.Task == TaskKind.Classify) config.Labels = [.. taskData.Labels];
+        if (config.Task == TaskKind.Classify)
+            config.Labels = [.. taskData.Labels];
         return taskData;
     }
 

@@ -3,7 +3,8 @@ using SeqLab.Models;
 
 namespace SeqLab.Training;
 
-/// <summary>Loss, perplexity and accuracy of a model over batches (no gradients, eval mode): the trainer's validation.</summary>
+/// <summary>Loss, perplexity and accuracy of a model over batches (no gradients, eval mode): the trainer's
+/// validation.</summary>
 public static class Validation
 {
     public sealed record Result(double Loss, long Count, double Accuracy)
@@ -16,7 +17,8 @@ public static class Validation
         bool wasTraining = model.training;
         model.eval();
         double sum = 0;
-        long count = 0, correct = 0;
+        long count = 0,
+            correct = 0;
         using (no_grad())
             foreach (var batch in batches)
             {
@@ -27,6 +29,8 @@ public static class Validation
                 correct += c;
             }
         model.train(wasTraining);
-        return count == 0 ? new Result(double.NaN, 0, double.NaN) : new Result(sum / count, count, (double)correct / count);
+        return count == 0
+            ? new Result(double.NaN, 0, double.NaN)
+            : new Result(sum / count, count, (double)correct / count);
     }
 }

@@ -24,7 +24,6 @@ public sealed class DecoderLayer : TransformerLayer
         RegisterComponents();
     }
 
-
     /// <summary>
     /// x (B, T, d) the shifted output; memory (B, S, d) the encoder's states; causal (T, T);
     /// targetPadding (B, T) and memoryPadding (B, S), true = padded. → (B, T, d)

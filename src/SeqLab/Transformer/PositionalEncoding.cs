@@ -9,17 +9,20 @@ namespace SeqLab.Transformer;
 /// </summary>
 public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
 {
-    readonly Embedding? learned;   // for the learned kind
+    readonly Embedding? learned; // for the learned kind
     public int MaxLength { get; }
 
-    public PositionalEncoding(int modelDim, int maxLength, bool learnedPositions = false) : base(nameof(PositionalEncoding))
+    public PositionalEncoding(int modelDim, int maxLength, bool learnedPositions = false)
+        : base(nameof(PositionalEncoding))
     {
         MaxLength = maxLength;
-        if (learnedPositions) learned = nn.Embedding(maxLength, modelDim);
+        if (learnedPositions)
+            learned = nn.Embedding(maxLength, modelDim);
         else
         {
-            var position = arange(maxLength, dtype: ScalarType.Float32).unsqueeze(1);                              // (L, 1)
-            var frequency = exp(arange(0, modelDim, 2, dtype: ScalarType.Float32) * (-Math.Log(10000.0) / modelDim)); // (⌈d/2⌉)
+            var position = arange(maxLength, dtype: ScalarType.Float32).unsqueeze(1); // (L, 1)
+            // 1 / 10000^(2i/d) for i = 0 … ⌈d/2⌉ − 1
+            var frequency = exp(arange(0, modelDim, 2, dtype: ScalarType.Float32) * (-Math.Log(10000.0) / modelDim));
             var pe = zeros(maxLength, modelDim);
             pe[.., TensorIndex.Slice(0, null, 2)] = sin(position * frequency);
             pe[.., TensorIndex.Slice(1, null, 2)] = cos(position * frequency)[.., ..(modelDim / 2)];
@@ -33,7 +36,10 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long t = x.shape[1];
-        if (t > MaxLength) throw new SeqLabInputException($"the input has {t} tokens but the model handles at most {MaxLength} (max_length); shorten it.");
+        if (t > MaxLength)
+            throw new SeqLabInputException(
+                $"the input has {t} tokens but the model handles at most {MaxLength} (max_length); shorten it."
+            );
         return learned is not null
             ? x + learned.call(arange(t, device: x.device)).unsqueeze(0)
             : x + get_buffer("pe")![..(int)t].to(x.dtype).unsqueeze(0);

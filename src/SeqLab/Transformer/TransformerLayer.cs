@@ -12,14 +12,19 @@ namespace SeqLab.Transformer;
 public abstract class TransformerLayer : nn.Module
 {
     readonly MultiHeadAttention self_attn;
-    readonly Linear linear1, linear2;
-    readonly LayerNorm norm1, norm2;
-    readonly Dropout dropout, dropout1, dropout2;
+    readonly Linear linear1,
+        linear2;
+    readonly LayerNorm norm1,
+        norm2;
+    readonly Dropout dropout,
+        dropout1,
+        dropout2;
 
     /// <summary>Pre-LN, x + Sublayer(LN(x)), instead of the paper's post-LN, LN(x + Sublayer(x)).</summary>
     public bool NormFirst { get; }
 
-    protected TransformerLayer(string name, int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst) : base(name)
+    protected TransformerLayer(string name, int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst)
+        : base(name)
     {
         NormFirst = normFirst;
         self_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
@@ -38,11 +43,13 @@ public abstract class TransformerLayer : nn.Module
     protected Tensor Residual(Tensor x, LayerNorm norm, Dropout drop, Func<Tensor, Tensor> sublayer) =>
         NormFirst ? x + drop.call(sublayer(norm.call(x))) : norm.call(x + drop.call(sublayer(x)));
 
-    /// <summary>Masked (or not) self-attention over x (B, T, d); keyPadding (B, T), attnMask (T, T); isCausal: attnMask is the causal mask.</summary>
+    /// <summary>Masked (or not) self-attention over x (B, T, d); keyPadding (B, T), attnMask (T, T); isCausal: attnMask
+    /// is the causal mask.</summary>
     protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal) =>
         Residual(x, norm1, dropout1, y => self_attn.Forward(y, y, y, keyPadding, attnMask, isCausal).Output);
 
-    /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's last.</summary>
+    /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's
+    /// last.</summary>
     protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>
         Residual(x, norm, drop, y => linear2.call(dropout.call(nn.functional.relu(linear1.call(y)))));
 

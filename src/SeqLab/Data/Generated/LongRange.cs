@@ -13,30 +13,134 @@ public static class LongRange
 {
     public static readonly (string Language, string[] Cues)[] Languages =
     [
-        ("alemán", ["en los Alpes suizos", "en Baviera", "en la Selva Negra", "en los Alpes bávaros", "en Sajonia", "cerca de Múnich"]),
-        ("francés", ["en la Provenza", "en Normandía", "en los Alpes franceses", "en Bretaña", "cerca de Lyon", "en la Borgoña"]),
-        ("italiano", ["en la Toscana", "en Sicilia", "en los Alpes italianos", "en Cerdeña", "cerca de Florencia", "en la Umbría"]),
-        ("portugués", ["en el Algarve", "cerca de Oporto", "en las Azores", "en el Alentejo", "cerca de Lisboa", "en Madeira"]),
+        (
+            "alemán",
+            [
+                "en los Alpes suizos",
+                "en Baviera",
+                "en la Selva Negra",
+                "en los Alpes bávaros",
+                "en Sajonia",
+                "cerca de Múnich",
+            ]
+        ),
+        (
+            "francés",
+            ["en la Provenza", "en Normandía", "en los Alpes franceses", "en Bretaña", "cerca de Lyon", "en la Borgoña"]
+        ),
+        (
+            "italiano",
+            [
+                "en la Toscana",
+                "en Sicilia",
+                "en los Alpes italianos",
+                "en Cerdeña",
+                "cerca de Florencia",
+                "en la Umbría",
+            ]
+        ),
+        (
+            "portugués",
+            ["en el Algarve", "cerca de Oporto", "en las Azores", "en el Alentejo", "cerca de Lisboa", "en Madeira"]
+        ),
         ("griego", ["en Creta", "en el Peloponeso", "cerca de Atenas", "en las Cícladas", "en Tesalia", "en Rodas"]),
-        ("japonés", ["en Hokkaido", "cerca de Kioto", "en Okinawa", "en los Alpes japoneses", "cerca de Osaka", "en Kyushu"]),
+        (
+            "japonés",
+            ["en Hokkaido", "cerca de Kioto", "en Okinawa", "en los Alpes japoneses", "cerca de Osaka", "en Kyushu"]
+        ),
     ];
 
     /// <summary>The lecture's own sentence, with its blank.</summary>
-    public const string LectureSentence = "Crecí en un pequeño pueblo en los Alpes suizos, rodeado de montañas y lagos. Disfruté de la naturaleza y aprendí mucho de mis abuelos, quienes me enseñaron sobre la flora y fauna local. Después de muchos años viajando por el mundo y viviendo en diferentes países, todavía puedo hablar fluidamente [???].";
+    public const string LectureSentence =
+        "Crecí en un pequeño pueblo en los Alpes suizos, rodeado de montañas y lagos. Disfruté de la naturaleza y "
+        + "aprendí mucho de mis abuelos, quienes me enseñaron sobre la flora y fauna local. Después de muchos años "
+        + "viajando por el mundo y viviendo en diferentes países, todavía puedo hablar fluidamente [???].";
 
-    static readonly string[] CueTemplates = ["Crecí en un pequeño pueblo {0}.", "Nací {0} y allí pasé mi infancia.", "De niño vivía en una aldea {0}.", "Mis primeros años transcurrieron {0}."];
-    static readonly string[] Subjects = ["Mi abuelo", "Mi abuela", "Mi hermano mayor", "Mi madre", "El vecino de enfrente", "La maestra del pueblo", "Mi mejor amigo", "Un viejo pescador", "La panadera", "Mi tío", "El cartero", "Una vecina anciana"];
-    static readonly string[] Actions = ["me enseñó a pescar en el río", "cuidaba un huerto enorme", "contaba historias por la noche", "reparaba bicicletas viejas", "cocinaba sopa de verduras", "tocaba la guitarra en la plaza", "leía novelas de aventuras", "pintaba paisajes de montaña", "criaba gallinas y cabras", "vendía pan en el mercado", "recogía setas en el bosque", "construía barcos de madera", "me regaló un perro pequeño", "arreglaba los tejados de las casas"];
-    static readonly string[] When = ["", " cada verano", " durante el invierno", " con mucha paciencia", " cuando yo era pequeño", " todas las tardes", " sin descanso", " junto al lago", " los domingos", " después de la escuela"];
-    static readonly string[] Scenes = ["El pueblo estaba rodeado de montañas y lagos.", "Disfruté mucho de la naturaleza.", "Aprendí mucho sobre la flora y la fauna local.", "En invierno la nieve cubría todos los caminos.", "Los veranos eran largos y tranquilos.", "Íbamos al colegio caminando por el bosque.", "Por las noches se veían miles de estrellas.", "La casa de mis padres tenía un jardín con manzanos.", "Había una fiesta enorme al final de cada cosecha.", "Más tarde estudié en una universidad lejana.", "Trabajé muchos años como ingeniero y como profesor.", "Viví en diferentes ciudades y conocí a mucha gente.", "Viajé por el mundo durante mucho tiempo.", "Aprendí a cocinar, a nadar y a tocar el piano."];
-    static readonly string[] Finals = ["Después de muchos años, todavía puedo hablar fluidamente", "Hoy, tantos años después, aún puedo hablar fluidamente", "A pesar del tiempo, todavía puedo hablar fluidamente", "Después de viajar tanto, sigo hablando fluidamente"];
+    static readonly string[] CueTemplates =
+    [
+        "Crecí en un pequeño pueblo {0}.",
+        "Nací {0} y allí pasé mi infancia.",
+        "De niño vivía en una aldea {0}.",
+        "Mis primeros años transcurrieron {0}.",
+    ];
+    static readonly string[] Subjects =
+    [
+        "Mi abuelo",
+        "Mi abuela",
+        "Mi hermano mayor",
+        "Mi madre",
+        "El vecino de enfrente",
+        "La maestra del pueblo",
+        "Mi mejor amigo",
+        "Un viejo pescador",
+        "La panadera",
+        "Mi tío",
+        "El cartero",
+        "Una vecina anciana",
+    ];
+    static readonly string[] Actions =
+    [
+        "me enseñó a pescar en el río",
+        "cuidaba un huerto enorme",
+        "contaba historias por la noche",
+        "reparaba bicicletas viejas",
+        "cocinaba sopa de verduras",
+        "tocaba la guitarra en la plaza",
+        "leía novelas de aventuras",
+        "pintaba paisajes de montaña",
+        "criaba gallinas y cabras",
+        "vendía pan en el mercado",
+        "recogía setas en el bosque",
+        "construía barcos de madera",
+        "me regaló un perro pequeño",
+        "arreglaba los tejados de las casas",
+    ];
+    static readonly string[] When =
+    [
+        "",
+        " cada verano",
+        " durante el invierno",
+        " con mucha paciencia",
+        " cuando yo era pequeño",
+        " todas las tardes",
+        " sin descanso",
+        " junto al lago",
+        " los domingos",
+        " después de la escuela",
+    ];
+    static readonly string[] Scenes =
+    [
+        "El pueblo estaba rodeado de montañas y lagos.",
+        "Disfruté mucho de la naturaleza.",
+        "Aprendí mucho sobre la flora y la fauna local.",
+        "En invierno la nieve cubría todos los caminos.",
+        "Los veranos eran largos y tranquilos.",
+        "Íbamos al colegio caminando por el bosque.",
+        "Por las noches se veían miles de estrellas.",
+        "La casa de mis padres tenía un jardín con manzanos.",
+        "Había una fiesta enorme al final de cada cosecha.",
+        "Más tarde estudié en una universidad lejana.",
+        "Trabajé muchos años como ingeniero y como profesor.",
+        "Viví en diferentes ciudades y conocí a mucha gente.",
+        "Viajé por el mundo durante mucho tiempo.",
+        "Aprendí a cocinar, a nadar y a tocar el piano.",
+    ];
+    static readonly string[] Finals =
+    [
+        "Después de muchos años, todavía puedo hablar fluidamente",
+        "Hoy, tantos años después, aún puedo hablar fluidamente",
+        "A pesar del tiempo, todavía puedo hablar fluidamente",
+        "Después de viajar tanto, sigo hablando fluidamente",
+    ];
 
     public sealed record Example(string Language, string Cue, string Filler, string Final, int Distance)
     {
         /// <summary>The whole text up to the blank (what a classifier reads).</summary>
         public string Text => $"{Cue} {Filler} {Final}".Replace("  ", " ");
+
         /// <summary>The text without its cue sentence (what the no-shortcut baseline reads).</summary>
         public string TextWithoutCue => $"{Filler} {Final}".Trim();
+
         /// <summary>The text with its answer (one line of a language-model corpus).</summary>
         public string Completed => $"{Text} {Language}.";
     }
@@ -45,7 +149,8 @@ public static class LongRange
     /// Examples whose filler is at least <paramref name="distance"/> tokens (whole sentences, so a few
     /// more); the label is uniform over the languages.
     /// </summary>
-    public static List<Example> Generate(int examples, int distance, int seed) => Generate(examples, distance, distance, seed);
+    public static List<Example> Generate(int examples, int distance, int seed) =>
+        Generate(examples, distance, distance, seed);
 
     /// <summary>
     /// Examples whose distances are drawn uniformly from <paramref name="minDistance"/>…<paramref name="maxDistance"/>
@@ -53,9 +158,14 @@ public static class LongRange
     /// </summary>
     public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed)
     {
-        if (examples < 1) throw new SeqLabInputException($"--examples must be at least 1 (got {examples}).");
-        if (minDistance < 0) throw new SeqLabInputException($"--distance must be at least 0 (got {minDistance}).");
-        if (maxDistance < minDistance) throw new SeqLabInputException($"--max-distance ({maxDistance}) must be at least --distance ({minDistance}).");
+        if (examples < 1)
+            throw new SeqLabInputException($"--examples must be at least 1 (got {examples}).");
+        if (minDistance < 0)
+            throw new SeqLabInputException($"--distance must be at least 0 (got {minDistance}).");
+        if (maxDistance < minDistance)
+            throw new SeqLabInputException(
+                $"--max-distance ({maxDistance}) must be at least --distance ({minDistance})."
+            );
         var rng = new Random(seed);
         var tokenizer = new WordTokenizer();
         var list = new List<Example>(examples);
@@ -69,9 +179,11 @@ public static class LongRange
             int tokens = tokenizer.Tokenize(final).Count;
             while (tokens < distance)
             {
-                var sentence = rng.Next(3) == 0
-                    ? Scenes[rng.Next(Scenes.Length)]
-                    : $"{Subjects[rng.Next(Subjects.Length)]} {Actions[rng.Next(Actions.Length)]}{When[rng.Next(When.Length)]}.";
+                var sentence =
+                    rng.Next(3) == 0
+                        ? Scenes[rng.Next(Scenes.Length)]
+                        : $"{Subjects[rng.Next(Subjects.Length)]} "
+                            + $"{Actions[rng.Next(Actions.Length)]}{When[rng.Next(When.Length)]}.";
                 filler.Add(sentence);
                 tokens += tokenizer.Tokenize(sentence).Count;
             }

@@ -9,20 +9,35 @@ public static class SymbolTasks
 {
     public static readonly string[] Names = ["reverse", "copy"];
 
-    public sealed record Options(int Examples = 10_000, int MinLength = 5, int MaxLength = 20, int Symbols = 10, int Seed = 1)
+    public sealed record Options(
+        int Examples = 10_000,
+        int MinLength = 5,
+        int MaxLength = 20,
+        int Symbols = 10,
+        int Seed = 1
+    )
     {
         public void Validate()
         {
-            if (Examples < 1) throw new SeqLabInputException($"--examples must be at least 1 (got {Examples}).");
-            if (MinLength < 1) throw new SeqLabInputException($"--min-length must be at least 1 (got {MinLength}).");
-            if (MaxLength < MinLength) throw new SeqLabInputException($"--max-length ({MaxLength}) must be at least --min-length ({MinLength}).");
-            if (Symbols is < 2 or > 676) throw new SeqLabInputException($"--symbols must be between 2 and 676 (got {Symbols}).");
+            if (Examples < 1)
+                throw new SeqLabInputException($"--examples must be at least 1 (got {Examples}).");
+            if (MinLength < 1)
+                throw new SeqLabInputException($"--min-length must be at least 1 (got {MinLength}).");
+            if (MaxLength < MinLength)
+                throw new SeqLabInputException(
+                    $"--max-length ({MaxLength}) must be at least --min-length ({MinLength})."
+                );
+            if (Symbols is < 2 or > 676)
+                throw new SeqLabInputException($"--symbols must be between 2 and 676 (got {Symbols}).");
         }
     }
 
     /// <summary>The alphabet: a … z, then aa, ab, … (all single tokens for the word tokenizer).</summary>
-    public static string[] Alphabet(int size) => Enumerable.Range(0, size)
-        .Select(i => i < 26 ? ((char)('a' + i)).ToString() : $"{(char)('a' + i / 26 - 1)}{(char)('a' + i % 26)}").ToArray();
+    public static string[] Alphabet(int size) =>
+        Enumerable
+            .Range(0, size)
+            .Select(i => i < 26 ? ((char)('a' + i)).ToString() : $"{(char)('a' + i / 26 - 1)}{(char)('a' + i % 26)}")
+            .ToArray();
 
     /// <summary>(source, target) pairs, space-separated symbols; lengths uniform in [min, max].</summary>
     public static IEnumerable<(string Source, string Target)> Generate(string task, Options o)
@@ -38,7 +53,10 @@ public static class SymbolTasks
         var rng = new Random(o.Seed);
         for (int i = 0; i < o.Examples; i++)
         {
-            var source = Enumerable.Range(0, rng.Next(o.MinLength, o.MaxLength + 1)).Select(_ => alphabet[rng.Next(alphabet.Length)]).ToArray();
+            var source = Enumerable
+                .Range(0, rng.Next(o.MinLength, o.MaxLength + 1))
+                .Select(_ => alphabet[rng.Next(alphabet.Length)])
+                .ToArray();
             yield return (string.Join(' ', source), string.Join(' ', transform(source)));
         }
     }

@@ -15,16 +15,24 @@ internal static class HtmlReport
         string cpu = "unknown CPU";
         try
         {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            cpu =
+                File.ReadLines("/proc/cpuinfo")
+                    .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                    ?.Split(':', 2)[1]
+                    .Trim()
+                ?? cpu;
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        return $"{cpu}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch CPU)";
+        return $"{cpu}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET "
+            + $"{Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (libtorch CPU)";
     }
 
     /// <summary>The first sentence of a finding, for summary tables.</summary>
-    public static string Headline(LabResult r) => r.Skipped is not null ? $"skipped: {r.Skipped}"
-        : r.Finding.IndexOf(". ", StringComparison.Ordinal) is var i && i > 0 ? r.Finding[..(i + 1)] : r.Finding;
+    public static string Headline(LabResult r) =>
+        r.Skipped is not null ? $"skipped: {r.Skipped}"
+        : r.Finding.IndexOf(". ", StringComparison.Ordinal) is var i && i > 0 ? r.Finding[..(i + 1)]
+        : r.Finding;
 
     /// <summary>The verdict in words, for summary tables ("inconclusive" for a skipped experiment).</summary>
     public static string VerdictWords(LabResult r) => r.Assessment?.Words ?? "inconclusive (did not run)";
@@ -33,39 +41,81 @@ internal static class HtmlReport
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder();
-        html.Append("""
+        html.Append(
+            """
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>SeqLab report</title>
             <style>
-            body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+            body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;
+                line-height:1.45}
             h1{margin-bottom:.2em} h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-            table{border-collapse:collapse;margin:1em 0;font-size:.92em} th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right} th:first-child,td:first-child{text-align:left}
-            th{background:#f3f3f3} .claim{background:#fff8e6;border-left:4px solid #f0b429;padding:.6em 1em} .finding{background:#eef6ff;border-left:4px solid #3b82f6;padding:.6em 1em}
-            .verdict{border-left:4px solid #888;padding:.6em 1em;background:#f6f6f6} .verdict.supported{border-color:#16a34a;background:#effaf2} .verdict.not_supported{border-color:#e11d48;background:#fdecec}
-            .skipped{background:#fdecec;border-left:4px solid #e11d48;padding:.6em 1em} img{max-width:100%;border:1px solid #eee;margin:.5em 0} .meta{color:#666;font-size:.9em}
+            table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+            th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+            th:first-child,td:first-child{text-align:left}
+            th{background:#f3f3f3}
+            .claim{background:#fff8e6;border-left:4px solid #f0b429;padding:.6em 1em}
+            .finding{background:#eef6ff;border-left:4px solid #3b82f6;padding:.6em 1em}
+            .verdict{border-left:4px solid #888;padding:.6em 1em;background:#f6f6f6}
+            .verdict.supported{border-color:#16a34a;background:#effaf2}
+            .verdict.not_supported{border-color:#e11d48;background:#fdecec}
+            .skipped{background:#fdecec;border-left:4px solid #e11d48;padding:.6em 1em}
+            img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+            .meta{color:#666;font-size:.9em}
             </style></head><body>
-            """);
-        html.Append($"<h1>SeqLab: the lecture's claims, measured</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; {seconds:F0} s in all; {DateTime.Now:yyyy-MM-dd HH:mm}</p>");
-        html.Append("<p>Static embeddings give one vector per word; recurrent networks read word by word, so step 100 waits for step 99 and early words fade; the Transformer's self-attention reaches every word in one step. Each section below states the lecture's claim, then what this machine measured.</p>");
-        html.Append("<table><tr><th>experiment</th><th>verdict</th><th style=\"text-align:left\">measured</th><th>seconds</th></tr>");
+            """
+        );
+        html.Append(
+            $"<h1>SeqLab: the lecture's claims, measured</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; "
+                + $"{seconds:F0} s in all; {DateTime.Now:yyyy-MM-dd HH:mm}</p>"
+        );
+        html.Append(
+            "<p>Static embeddings give one vector per word; recurrent networks read word by word, so step 100 waits "
+                + "for step 99 and early words fade; the Transformer's self-attention reaches every word in one step. "
+                + "Each section below states the lecture's claim, then what this machine measured.</p>"
+        );
+        html.Append(
+            "<table><tr><th>experiment</th><th>verdict</th><th "
+                + "style=\"text-align:left\">measured</th><th>seconds</th></tr>"
+        );
         foreach (var r in results)
-            html.Append($"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td>{E(VerdictWords(r))}</td><td style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>");
+            html.Append(
+                $"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td>{E(VerdictWords(r))}</td><td "
+                    + $"style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>"
+            );
         html.Append("</table>");
         foreach (var r in results)
         {
-            html.Append($"<h2 id=\"{r.Name}\">{E(r.Title)}</h2><p class=\"claim\"><b>The lecture:</b> {E(r.Claim)}</p>");
-            if (r.Skipped is not null) { html.Append($"<p class=\"skipped\"><b>Skipped:</b> {E(r.Skipped)}</p>"); continue; }
+            html.Append(
+                $"<h2 id=\"{r.Name}\">{E(r.Title)}</h2><p class=\"claim\"><b>The lecture:</b> {E(r.Claim)}</p>"
+            );
+            if (r.Skipped is not null)
+            {
+                html.Append($"<p class=\"skipped\"><b>Skipped:</b> {E(r.Skipped)}</p>");
+                continue;
+            }
             html.Append($"<p class=\"finding\"><b>Measured:</b> {E(r.Finding)}</p>");
             if (r.Assessment is { } v)
-                html.Append($"<p class=\"verdict {v.Json}\"><b>Verdict: {E(v.Words)}.</b> {E(v.Reason)}.<br><span class=\"meta\">Rule: {E(v.Rule)}</span></p>");
+                html.Append(
+                    $"<p class=\"verdict {v.Json}\"><b>Verdict: {E(v.Words)}.</b> {E(v.Reason)}.<br><span "
+                        + $"class=\"meta\">Rule: {E(v.Rule)}</span></p>"
+                );
             if (r.Table.Count > 0)
             {
-                html.Append("<table><tr>").Append(string.Concat(r.Table[0].Select(h => $"<th>{E(h)}</th>"))).Append("</tr>");
-                foreach (var row in r.Table.Skip(1)) html.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).Append("</tr>");
+                html.Append("<table><tr>")
+                    .Append(string.Concat(r.Table[0].Select(h => $"<th>{E(h)}</th>")))
+                    .Append("</tr>");
+                foreach (var row in r.Table.Skip(1))
+                    html.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).Append("</tr>");
                 html.Append("</table>");
             }
             foreach (var plot in r.Plots.Where(File.Exists))
-                html.Append($"<img alt=\"{E(Path.GetFileNameWithoutExtension(plot))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(plot))}\">");
-            html.Append($"<p class=\"meta\">{r.Seconds:F0} s; plots (PNG and SVG) and numbers (JSON) are in the output folder.</p>");
+                html.Append(
+                    $"<img alt=\"{E(Path.GetFileNameWithoutExtension(plot))}\" "
+                        + $"src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(plot))}\">"
+                );
+            html.Append(
+                $"<p class=\"meta\">{r.Seconds:F0} s; plots (PNG and SVG) and numbers (JSON) are in the output "
+                    + $"folder.</p>"
+            );
         }
         html.Append("</body></html>\n");
         IO.AtomicFile.WriteAllText(path, html.ToString());

@@ -8,24 +8,42 @@ namespace SeqLab.Lab.Report;
 /// </summary>
 internal static class Plots
 {
-    /// <summary>One line; <paramref name="Low"/> and <paramref name="High"/>, when given, are drawn as error bars (e.g. a 95% interval).</summary>
+    /// <summary>One line; <paramref name="Low"/> and <paramref name="High"/>, when given, are drawn as error bars (e.g.
+    /// a 95% interval).</summary>
     public sealed record Series(string Name, double[] X, double[] Y, double[]? Low = null, double[]? High = null);
 
-    public const int Width = 720, Height = 440;
+    public const int Width = 720,
+        Height = 440;
 
-    /// <summary>Line plot of several series; log axes plot log10 of the values with labelled ticks. Returns the PNG path.</summary>
-    public static string Lines(string pathWithoutExtension, string title, string xLabel, string yLabel, IEnumerable<Series> series,
-        bool logX = false, bool logY = false, (double Y, string Label)? reference = null)
+    /// <summary>Line plot of several series; log axes plot log10 of the values with labelled ticks. Returns the PNG
+    /// path.</summary>
+    public static string Lines(
+        string pathWithoutExtension,
+        string title,
+        string xLabel,
+        string yLabel,
+        IEnumerable<Series> series,
+        bool logX = false,
+        bool logY = false,
+        (double Y, string Label)? reference = null
+    )
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         int i = 0;
         foreach (var s in series)
         {
-            var points = s.X.Zip(s.Y).Where(p => (!logX || p.First > 0) && (!logY || p.Second > 0) && double.IsFinite(p.Second)).ToArray();
-            if (points.Length == 0) continue;
-            var line = plot.Add.Scatter(points.Select(p => logX ? Math.Log10(p.First) : p.First).ToArray(),
-                points.Select(p => logY ? Math.Log10(p.Second) : p.Second).ToArray(), palette.GetColor(i++));
+            var points = s
+                .X.Zip(s.Y)
+                .Where(p => (!logX || p.First > 0) && (!logY || p.Second > 0) && double.IsFinite(p.Second))
+                .ToArray();
+            if (points.Length == 0)
+                continue;
+            var line = plot.Add.Scatter(
+                points.Select(p => logX ? Math.Log10(p.First) : p.First).ToArray(),
+                points.Select(p => logY ? Math.Log10(p.Second) : p.Second).ToArray(),
+                palette.GetColor(i++)
+            );
             line.LegendText = s.Name;
             line.LineWidth = 2;
             line.MarkerSize = 6;
@@ -42,48 +60,88 @@ internal static class Plots
             var h = plot.Add.HorizontalLine(logY ? Math.Log10(r.Y) : r.Y, 1.5f, Colors.Gray, LinePattern.Dashed);
             h.LegendText = r.Label;
         }
-        if (logX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Pow10(v), MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator() };
-        if (logY) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Pow10(v), MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator() };
+        if (logX)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Pow10(v),
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            };
+        if (logY)
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Pow10(v),
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            };
         Decorate(plot, title, xLabel + (logX ? " (log)" : ""), yLabel + (logY ? " (log)" : ""));
-        plot.ShowLegend(Edge.Right);          // beside the axes, never over the data
+        plot.ShowLegend(Edge.Right); // beside the axes, never over the data
         return Save(plot, pathWithoutExtension, Width + 180);
     }
 
     /// <summary>One bar per label.</summary>
-    public static string Bars(string pathWithoutExtension, string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values, int highlight = -1)
+    public static string Bars(
+        string pathWithoutExtension,
+        string title,
+        string yLabel,
+        IReadOnlyList<string> labels,
+        IReadOnlyList<double> values,
+        int highlight = -1
+    )
     {
         var plot = new Plot();
-        var bars = labels.Select((l, i) => new Bar { Position = i, Value = values[i], FillColor = i == highlight ? Colors.OrangeRed : Colors.SteelBlue }).ToList();
+        var bars = labels
+            .Select(
+                (l, i) =>
+                    new Bar
+                    {
+                        Position = i,
+                        Value = values[i],
+                        FillColor = i == highlight ? Colors.OrangeRed : Colors.SteelBlue,
+                    }
+            )
+            .ToList();
         plot.Add.Bars(bars);
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = -60;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        plot.Axes.Bottom.MinimumSize = 30 + 7 * labels.Max(l => l.Length);   // room for the rotated labels
+        plot.Axes.Bottom.MinimumSize = 30 + 7 * labels.Max(l => l.Length); // room for the rotated labels
         plot.Axes.Margins(bottom: 0);
         Decorate(plot, title, "", yLabel);
         return Save(plot, pathWithoutExtension, Math.Max(Width, 24 * labels.Count + 120), Height + 80);
     }
 
     /// <summary>A (rows × columns) heatmap with labelled axes (e.g. attention: query rows, key columns).</summary>
-    public static string Heatmap(string pathWithoutExtension, string title, double[,] values, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels)
+    public static string Heatmap(
+        string pathWithoutExtension,
+        string title,
+        double[,] values,
+        IReadOnlyList<string> rowLabels,
+        IReadOnlyList<string> columnLabels
+    )
     {
         var plot = new Plot();
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         plot.Add.ColorBar(map);
-        int rows = values.GetLength(0), cols = values.GetLength(1);
+        int rows = values.GetLength(0),
+            cols = values.GetLength(1);
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, cols).Select(i => (double)i).ToArray(), columnLabels.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = -70;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Axes.Bottom.MinimumSize = 30 + 7 * columnLabels.Max(l => l.Length);
         // ScottPlot draws row 0 of the array at the top; the labels follow it.
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), rowLabels.ToArray());
+        plot.Axes.Left.SetTicks(
+            Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(),
+            rowLabels.ToArray()
+        );
         Decorate(plot, title, "attends to (key)", "");
         int size = Math.Max(480, 18 * Math.Max(rows, cols) + 200);
         return Save(plot, pathWithoutExtension, size + 80, size);
     }
 
-    static string Pow10(double v) => Math.Abs(v - Math.Round(v)) < 1e-9 ? (Math.Pow(10, Math.Round(v)) is var p && p >= 1e4 || p < 1e-3 ? $"1e{Math.Round(v)}" : p.ToString("G4")) : "";
+    static string Pow10(double v) =>
+        Math.Abs(v - Math.Round(v)) < 1e-9
+            ? (Math.Pow(10, Math.Round(v)) is var p && p >= 1e4 || p < 1e-3 ? $"1e{Math.Round(v)}" : p.ToString("G4"))
+            : "";
 
     static void Decorate(Plot plot, string title, string xLabel, string yLabel)
     {
