@@ -170,6 +170,22 @@ public class CliSpec
     }
 
     [Fact]
+    public void TheCompletionDirectiveListsMatchingCommands()
+    {
+        var r = CliRunner.Run("[suggest:9]", "seqlab tr");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("train", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public void HelpShowsADefaultReadFromTheLibrary()
+    {
+        var r = CliRunner.Run("train", "--help");
+        Assert.Contains($"default {new SeqLab.Models.ModelConfig().HiddenSize}", r.Stdout);
+        Assert.Contains("--model rnn|lstm|gru|transformer", r.Stdout);
+    }
+
+    [Fact]
     public void EveryCommandHasHelp()
     {
         foreach (var command in new[] { "train", "eval", "predict", "generate", "embed", "lab", "demo", "bench", "serve", "export", "import", "data" })
