@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SeqLab.Data;
 using SeqLab.Data.Generated;
 using SeqLab.IO;
@@ -60,10 +59,6 @@ public static class DataCommand
         if (task == "long-range")
         {
             var format = Spelling.Parse<TaskKind>("--format", a.String("format")!);
-            if (format == TaskKind.Seq2Seq)
-                throw new SeqLabInputException(
-                    $"--format {format.Name()} has no long-range layout; use classify or lm."
-                );
             int distance = a.Int("distance", 0, 1_000_000)!.Value;
             var examples = LongRange.Generate(
                 a.Int("examples", 1, 10_000_000)!.Value,
@@ -71,11 +66,7 @@ public static class DataCommand
                 a.Int("max-distance", 0, 1_000_000) ?? distance,
                 a.Int("seed")!.Value
             );
-            AtomicFile.WriteAllText(
-                path,
-                string.Join('\n', examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}"))
-                    + "\n"
-            );
+            LongRange.Write(path, examples, format);
             Output.Info(
                 $"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: "
                     + $"{examples.Average(e => e.Distance):F0} tokens on average) to {path}"
@@ -89,19 +80,8 @@ public static class DataCommand
             a.Int("symbols", 2, 676)!.Value,
             a.Int("seed")!.Value
         );
-        bool jsonl =
-            path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
-            || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var lines = SymbolTasks
-            .Generate(task, options)
-            .Select(p =>
-                jsonl
-                    ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
-                    : $"{p.Source}\t{p.Target}"
-            )
-            .ToList();
-        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
-        Output.Info($"seqlab: wrote {lines.Count:N0} {task} examples to {path}");
+        int written = SymbolTasks.Write(path, SymbolTasks.Generate(task, options));
+        Output.Info($"seqlab: wrote {written:N0} {task} examples to {path}");
         return 0;
     }
 }

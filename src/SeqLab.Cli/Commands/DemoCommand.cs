@@ -72,7 +72,7 @@ public static class DemoCommand
                     seconds = clock.Elapsed.TotalSeconds,
                     settings,
                     machine = HtmlReport.Machine(),
-                    experiments = results.Select(LabCommand.Document),
+                    experiments = results.Select(r => r.Document()),
                 }
             );
         else

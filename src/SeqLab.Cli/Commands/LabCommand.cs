@@ -89,20 +89,15 @@ public static class LabCommand
         };
     }
 
-    /// <summary>Writes DIR/NAME.json and prints the table (or the JSON with --json).</summary>
+    /// <summary>Saves DIR/NAME.json and prints the table (or the JSON with --json).</summary>
     public static void Report(LabResult r, LabSession session, bool json, bool print = true)
     {
-        var document = Document(r);
-        Directory.CreateDirectory(session.OutDir);
-        AtomicFile.WriteAllText(
-            Path.Combine(session.OutDir, r.Name + ".json"),
-            System.Text.Json.JsonSerializer.Serialize(document, SeqLab.IO.Json.Options)
-        );
+        session.Save(r);
         if (!print)
             return;
         if (json)
         {
-            Output.Json(document);
+            Output.Json(r.Document());
             return;
         }
         Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
@@ -118,25 +113,6 @@ public static class LabCommand
         foreach (var p in r.Plots)
             Console.WriteLine($"  plot: {p}");
     }
-
-    /// <summary>An experiment's JSON: the finding, and its verdict with the rule that gave it ("inconclusive" when
-    /// skipped).</summary>
-    public static object Document(LabResult r) =>
-        new
-        {
-            experiment = r.Name,
-            title = r.Title,
-            claim = r.Claim,
-            finding = r.Finding,
-            skipped = r.Skipped,
-            verdict = r.Assessment?.Json ?? "inconclusive",
-            rule = r.Assessment?.Rule ?? "an experiment that did not run is inconclusive",
-            reason = r.Assessment?.Reason ?? r.Skipped,
-            seconds = r.Seconds,
-            numbers = r.Numbers,
-            plots = r.Plots,
-            table = r.Table,
-        };
 
     public static string Table(IReadOnlyList<string[]> rows)
     {
@@ -173,7 +149,7 @@ public static class LabCommand
             vectors = WordVectors.Load(path);
         else if (a.String("data") is { } data)
         {
-            var w2v = new Word2Vec(new Word2Vec.Options { MinCount = 2 });
+            var w2v = new Word2Vec(ContextProbe.StaticVectorOptions);
             vectors = ProgressView.Embedding(w2v, () => w2v.Train(Word2Vec.Sentences(data))).Vectors;
         }
         else

@@ -14,6 +14,12 @@ namespace SeqLab.Lab;
 /// </summary>
 public static class ContextProbe
 {
+    /// <summary>
+    /// Word2Vec for the probe's static side when only a text is given: the defaults, keeping words seen twice
+    /// (a probe sentence's words are often rare in a small text).
+    /// </summary>
+    public static Word2Vec.Options StaticVectorOptions => new() { MinCount = 2 };
+
     public const string DefaultWord = "banco";
     public static readonly string[] DefaultSentences =
     [

@@ -15,4 +15,26 @@ public sealed record LabResult(
     double Seconds,
     string? Skipped = null,
     Assessment? Assessment = null
-);
+)
+{
+    /// <summary>
+    /// The experiment's JSON document (DIR/NAME.json, and `lab --json`): the finding, and its verdict with the
+    /// rule that gave it ("inconclusive" when the experiment was skipped).
+    /// </summary>
+    public object Document() =>
+        new
+        {
+            experiment = Name,
+            title = Title,
+            claim = Claim,
+            finding = Finding,
+            skipped = Skipped,
+            verdict = Assessment?.Json ?? "inconclusive",
+            rule = Assessment?.Rule ?? "an experiment that did not run is inconclusive",
+            reason = Assessment?.Reason ?? Skipped,
+            seconds = Seconds,
+            numbers = Numbers,
+            plots = Plots,
+            table = Table,
+        };
+}

@@ -67,6 +67,15 @@ public sealed class LabSession(
     /// <summary>How long each model of this session has been trained in total (key → steps, seconds).</summary>
     public IReadOnlyDictionary<string, TrainedFor> Trained => trained;
 
+    /// <summary>Writes the result's JSON document to DIR/NAME.json (atomically); returns its path.</summary>
+    public string Save(LabResult r)
+    {
+        Directory.CreateDirectory(OutDir);
+        var path = Path.Combine(OutDir, r.Name + ".json");
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(r.Document(), Json.Options));
+        return path;
+    }
+
     const string LabKeyFile = "lab-key.txt";
 
     /// <summary>

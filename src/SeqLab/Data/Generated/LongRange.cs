@@ -1,3 +1,4 @@
+using SeqLab.IO;
 using SeqLab.Text;
 
 namespace SeqLab.Data.Generated;
@@ -190,5 +191,17 @@ public static class LongRange
             list.Add(new Example(language, cue, string.Join(' ', filler), final, tokens));
         }
         return list;
+    }
+
+    /// <summary>
+    /// Writes examples in a task's format: TSV language&lt;TAB&gt;text up to the blank for a classifier, or each
+    /// completed text on its own line for a language model.
+    /// </summary>
+    public static void Write(string path, IEnumerable<Example> examples, TaskKind format)
+    {
+        if (format == TaskKind.Seq2Seq)
+            throw new SeqLabInputException("the long-range task has no seq2seq layout; use classify or lm.");
+        var lines = examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}");
+        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using SeqLab.IO;
+
 namespace SeqLab.Data.Generated;
 
 /// <summary>
@@ -59,5 +62,23 @@ public static class SymbolTasks
                 .ToArray();
             yield return (string.Join(' ', source), string.Join(' ', transform(source)));
         }
+    }
+
+    /// <summary>Writes pairs as TSV source&lt;TAB&gt;target, or as JSON lines {source, target} when the file name ends
+    /// in .jsonl or .json.</summary>
+    public static int Write(string path, IEnumerable<(string Source, string Target)> pairs)
+    {
+        bool jsonl =
+            path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+            || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        var lines = pairs
+            .Select(p =>
+                jsonl
+                    ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
+                    : $"{p.Source}\t{p.Target}"
+            )
+            .ToList();
+        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return lines.Count;
     }
 }
