@@ -93,21 +93,11 @@ public static class EvalCommand
             default:
                 var lm = Evaluator.LanguageModel(m, data, batchSize);
                 if (a.Flag("json"))
-                    Output.Json(
-                        new
-                        {
-                            perplexity = lm.Perplexity,
-                            loss = lm.Loss,
-                            tokens = lm.Tokens,
-                            unigram_perplexity = lm.Unigram,
-                            accuracy = lm.Accuracy,
-                            unknown_rate = lm.UnknownRate,
-                        }
-                    );
+                    Output.Json(lm);
                 else
                     Console.WriteLine(
                         $"perplexity {lm.Perplexity:F2} (loss {lm.Loss:F4}) over {lm.Tokens:N0} tokens; unigram "
-                            + $"baseline {lm.Unigram:F2}; "
+                            + $"baseline {lm.UnigramPerplexity:F2}; "
                             + $"next-token accuracy {lm.Accuracy:P1}; {lm.UnknownRate:P1} of tokens outside the "
                             + $"vocabulary"
                     );

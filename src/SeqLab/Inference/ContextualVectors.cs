@@ -22,18 +22,4 @@ public static class ContextualVectors
         var states = loaded.Model.ContextualVectors(ids); // (T, D)
         return tokens.Select((t, i) => new TokenVector(t, states[i].data<float>().ToArray())).ToList();
     }
-
-    public static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0,
-            na = 0,
-            nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
-    }
 }

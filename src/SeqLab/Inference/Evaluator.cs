@@ -7,13 +7,14 @@ namespace SeqLab.Inference;
 /// <summary>One call per task to score a trained model on held-out data in the training format.</summary>
 public static class Evaluator
 {
-    /// <param name="Unigram">the unigram perplexity of the same tokens (see <see cref="UnigramPerplexity"/>).</param>
+    /// <param name="UnigramPerplexity">the unigram perplexity of the same tokens (the baseline a model must beat).</param>
+    /// <remarks>Its JSON (snake_case) is `eval --json`'s document for a language model.</remarks>
     /// <param name="UnknownRate">the share of tokens outside the model's vocabulary.</param>
     public sealed record LanguageModelScore(
         double Perplexity,
         double Loss,
         long Tokens,
-        double Unigram,
+        double UnigramPerplexity,
         double Accuracy,
         double UnknownRate
     );

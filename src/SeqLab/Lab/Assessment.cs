@@ -46,4 +46,15 @@ public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
                 + string.Join("; ", perSeed.Select(p => $"seed {p.Seed}: {p.A.Words} ({p.A.Reason})"))
         );
     }
+
+    /// <summary>Each seed's verdict for the JSON numbers: [{seed, verdict, reason}].</summary>
+    public static object PerSeedJson(IEnumerable<(int Seed, Assessment A)> perSeed) =>
+        perSeed
+            .Select(p => new
+            {
+                seed = p.Seed,
+                verdict = p.A.Json,
+                reason = p.A.Reason,
+            })
+            .ToList();
 }

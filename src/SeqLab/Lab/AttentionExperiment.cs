@@ -215,12 +215,7 @@ public static class AttentionExperiment
                 predictions = prediction.Probabilities,
                 seeds = s.Seeds,
                 predictions_per_seed = answers.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                verdicts_per_seed = perSeed.Select(p => new
-                {
-                    seed = p.Seed,
-                    verdict = p.A.Json,
-                    reason = p.A.Reason,
-                }),
+                verdicts_per_seed = Assessment.PerSeedJson(perSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment

@@ -15,17 +15,7 @@ public static class ContextExperiment
             + "and Transformers give each occurrence a vector that depends on its context.";
         var (corpus, problem) = Corpus.Resolve(s);
         if (corpus is null)
-            return new LabResult(
-                "context",
-                title,
-                claim,
-                "",
-                [],
-                [],
-                new { skipped = problem },
-                clock.Elapsed.TotalSeconds,
-                problem
-            );
+            return LabResult.Skip("context", title, claim, problem, clock.Elapsed.TotalSeconds);
 
         s.Log("context: Word2Vec");
         var sentences = Word2Vec.Sentences(corpus.Train);
@@ -106,12 +96,7 @@ public static class ContextExperiment
                 static_neighbors = r.StaticNeighbors.Select(n => n.Word),
                 seeds = s.Seeds,
                 contextual_per_seed = cosines,
-                verdicts_per_seed = perSeed.Select(p => new
-                {
-                    seed = p.Seed,
-                    verdict = p.A.Json,
-                    reason = p.A.Reason,
-                }),
+                verdicts_per_seed = Assessment.PerSeedJson(perSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment

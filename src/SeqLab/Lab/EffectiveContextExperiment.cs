@@ -149,17 +149,7 @@ public static class EffectiveContextExperiment
             "What the first words said fades by the end: LSTM language models use about 200 tokens of context but "
             + "word order only within about 50 (Khandelwal et al. 2018).";
         if (corpus is null)
-            return new LabResult(
-                "effective-context",
-                title,
-                claim,
-                "",
-                [],
-                [],
-                new { skipped = problem },
-                clock.Elapsed.TotalSeconds,
-                problem
-            );
+            return LabResult.Skip("effective-context", title, claim, problem, clock.Elapsed.TotalSeconds);
 
         int L = ContextLength(s);
         var ks = Enumerable.Range(0, 12).Select(i => 1 << i).Where(k => k < L).Append(L).ToArray();
@@ -247,12 +237,7 @@ public static class EffectiveContextExperiment
                         )
                 ),
                 trained_for = trainedFor,
-                verdicts_per_seed = perSeed.Select(p => new
-                {
-                    seed = p.Seed,
-                    verdict = p.A.Json,
-                    reason = p.A.Reason,
-                }),
+                verdicts_per_seed = Assessment.PerSeedJson(perSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment

@@ -203,12 +203,7 @@ public static class GradientsExperiment
                 decay_per_token_trained = decayTrained,
                 factor_per_10_tokens_trained = factorsPerSeed.ToDictionary(p => p.Key.ToString(), p => p.Value),
                 factor_per_10_tokens_untrained = initialFactors.ToDictionary(p => p.Key.ToString(), p => p.Value),
-                verdicts_per_seed = perSeed.Select(p => new
-                {
-                    seed = p.Seed,
-                    verdict = p.A.Json,
-                    reason = p.A.Reason,
-                }),
+                verdicts_per_seed = Assessment.PerSeedJson(perSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment

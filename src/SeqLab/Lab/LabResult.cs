@@ -17,6 +17,10 @@ public sealed record LabResult(
     Assessment? Assessment = null
 )
 {
+    /// <summary>An experiment that could not run (e.g. no corpus): its claim, and why; its verdict is inconclusive.</summary>
+    public static LabResult Skip(string name, string title, string claim, string? problem, double seconds) =>
+        new(name, title, claim, "", [], [], new { skipped = problem }, seconds, problem ?? "it could not run");
+
     /// <summary>
     /// The experiment's JSON document (DIR/NAME.json, and `lab --json`): the finding, and its verdict with the
     /// rule that gave it ("inconclusive" when the experiment was skipped).

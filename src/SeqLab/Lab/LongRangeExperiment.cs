@@ -286,12 +286,7 @@ public static class LongRangeExperiment
                 training_seconds = m.Seconds,
                 bag_of_words_no_cue = m.BowNoCue.Select(p => p.Accuracy),
                 bag_of_words_with_cue = m.BowCue.Select(p => p.Accuracy),
-                verdicts_per_seed = m.PerSeed.Select(p => new
-                {
-                    seed = p.Seed,
-                    verdict = p.A.Json,
-                    reason = p.A.Reason,
-                }),
+                verdicts_per_seed = Assessment.PerSeedJson(m.PerSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment

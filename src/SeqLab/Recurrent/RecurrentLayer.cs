@@ -27,40 +27,15 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
     {
         Options = options;
         var o = options;
+        // libtorch's fused modules, configured alike: batch first, dropout between layers, one or two directions.
+        var (i, h, n, p, two) = (o.InputSize, o.HiddenSize, o.NumLayers, o.Dropout, o.Bidirectional);
+        var act = o.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh;
         _kernel = new Kernel(
             o.Family switch
             {
-                RecurrentFamily.Lstm => nn.LSTM(
-                    o.InputSize,
-                    o.HiddenSize,
-                    o.NumLayers,
-                    batchFirst: true,
-                    dropout: o.Dropout,
-                    bidirectional: o.Bidirectional,
-                    device: device,
-                    dtype: dtype
-                ),
-                RecurrentFamily.Gru => nn.GRU(
-                    o.InputSize,
-                    o.HiddenSize,
-                    o.NumLayers,
-                    batchFirst: true,
-                    dropout: o.Dropout,
-                    bidirectional: o.Bidirectional,
-                    device: device,
-                    dtype: dtype
-                ),
-                _ => nn.RNN(
-                    o.InputSize,
-                    o.HiddenSize,
-                    o.NumLayers,
-                    o.Relu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh,
-                    batchFirst: true,
-                    dropout: o.Dropout,
-                    bidirectional: o.Bidirectional,
-                    device: device,
-                    dtype: dtype
-                ),
+                RecurrentFamily.Lstm => nn.LSTM(i, h, n, true, true, p, two, device, dtype),
+                RecurrentFamily.Gru => nn.GRU(i, h, n, true, true, p, two, device, dtype),
+                _ => nn.RNN(i, h, n, act, true, true, p, two, device, dtype),
             }
         );
         _dropout = nn.Dropout(o.Dropout);
