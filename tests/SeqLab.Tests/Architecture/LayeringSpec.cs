@@ -12,15 +12,20 @@ public class LayeringSpec
     /// <summary>Each folder's layer; folders in one layer are peers and do not use each other.</summary>
     public static readonly IReadOnlyDictionary<string, int> Layers = new Dictionary<string, int>
     {
-        [""] = 0, ["IO"] = 0, ["Native"] = 0,
+        [""] = 0,
+        ["IO"] = 0,
+        ["Native"] = 0,
         ["Text"] = 1,
         ["Data"] = 2,
-        ["Embeddings"] = 3, ["Recurrent"] = 3, ["Attention"] = 3,
+        ["Embeddings"] = 3,
+        ["Recurrent"] = 3,
+        ["Attention"] = 3,
         ["Transformer"] = 4,
         ["Models"] = 5,
         ["Training"] = 6,
         ["Inference"] = 7,
-        ["Lab"] = 8, ["Bench"] = 8,
+        ["Lab"] = 8,
+        ["Bench"] = 8,
     };
 
     /// <summary>"SeqLab.Data.Generated.LongRange" → "Data"; the root namespace → "".</summary>
@@ -32,8 +37,10 @@ public class LayeringSpec
 
     static bool MayUse(string from, string to) => from == to || Layers[to] == 0 || Layers[to] < Layers[from];
 
-    static IEnumerable<Type> LibraryTypes() => typeof(ModelConfig).Assembly.GetTypes()
-        .Where(t => t.Namespace?.StartsWith("SeqLab", StringComparison.Ordinal) == true);
+    static IEnumerable<Type> LibraryTypes() =>
+        typeof(ModelConfig)
+            .Assembly.GetTypes()
+            .Where(t => t.Namespace?.StartsWith("SeqLab", StringComparison.Ordinal) == true);
 
     [Fact]
     public void EveryFolderHasALayer()
@@ -53,7 +60,11 @@ public class LayeringSpec
             let source = Folder(type)
             let target = Folder(used)
             where Layers.ContainsKey(source) && Layers.ContainsKey(target) && !MayUse(source, target)
-            select $"{source} → {target}: {Outer(type).FullName} uses {Outer(used).FullName}").Distinct().Order().ToList();
+            select $"{source} → {target}: {Outer(type).FullName} uses {Outer(used).FullName}"
+        )
+            .Distinct()
+            .Order()
+            .ToList();
         Assert.True(violations.Count == 0, "arrows that point up or sideways:\n" + string.Join("\n", violations));
     }
 

@@ -8,30 +8,37 @@ public class MultiHeadAttentionSpec
 {
     static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
-    /// <summary>Ours (batch-first) and TorchSharp's nn.MultiheadAttention (sequence-first) with the same weights.</summary>
-    static (Tensor Ours, Tensor OursWeights, Tensor Theirs, Tensor TheirsWeights) Both(Tensor? keyPadding, Tensor? attnMask)
+    /// <summary>Ours (batch-first) and TorchSharp's nn.MultiheadAttention (sequence-first) with the same
+    /// weights.</summary>
+    static (Tensor Ours, Tensor OursWeights, Tensor Theirs, Tensor TheirsWeights) Both(
+        Tensor? keyPadding,
+        Tensor? attnMask
+    )
     {
         Torch.Init();
         manual_seed(5);
         var ours = new MultiHeadAttention(modelDim: 8, heads: 2) { ReturnWeights = true };
         var theirs = nn.MultiheadAttention(8, 2);
         using (no_grad())
-            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
+            foreach (var (name, p) in theirs.named_parameters())
+                ours.get_parameter(name)!.copy_(p);
         ours.eval();
         theirs.eval();
-        var x = randn(3, 5, 8);                                         // (B, T, E)
+        var x = randn(3, 5, 8); // (B, T, E)
         var (o, w) = ours.call(x, x, x, keyPadding, attnMask);
-        var seqFirst = x.transpose(0, 1);                               // (T, B, E)
+        var seqFirst = x.transpose(0, 1); // (T, B, E)
         var (t, tw) = theirs.call(seqFirst, seqFirst, seqFirst, keyPadding!, true, attnMask!);
-        return (o, w!.mean([1]), t.transpose(0, 1), tw);                // weights averaged over heads, as torch returns them
+        return (o, w!.mean([1]), t.transpose(0, 1), tw); // weights averaged over heads, as torch returns them
     }
 
     [Fact]
     public void ParameterNamesAreTorchs()
     {
         Torch.Init();
-        Assert.Equal(nn.MultiheadAttention(8, 2).named_parameters().Select(p => p.name).Order(),
-            new MultiHeadAttention(8, 2).named_parameters().Select(p => p.name).Order());
+        Assert.Equal(
+            nn.MultiheadAttention(8, 2).named_parameters().Select(p => p.name).Order(),
+            new MultiHeadAttention(8, 2).named_parameters().Select(p => p.name).Order()
+        );
     }
 
     [Fact]
@@ -76,5 +83,8 @@ public class MultiHeadAttentionSpec
 
     [Fact]
     public void HeadsMustDivideTheModelDimension() =>
-        Assert.Contains("must divide d_model", Assert.Throws<SeqLabInputException>(() => new MultiHeadAttention(10, 3)).Message);
+        Assert.Contains(
+            "must divide d_model",
+            Assert.Throws<SeqLabInputException>(() => new MultiHeadAttention(10, 3)).Message
+        );
 }

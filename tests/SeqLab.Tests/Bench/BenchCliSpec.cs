@@ -11,7 +11,20 @@ public class BenchCliSpec
         var r = CliRunner.Run("bench", "--preset", "rnn-lm", "--steps", "1", "--threads", "1", "--json");
         Assert.Equal(0, r.ExitCode);
         var doc = JsonDocument.Parse(r.Stdout).RootElement;
-        foreach (var field in new[] { "preset", "impl", "threads", "tokens_per_s", "flops_per_token", "gflops", "gemm_peak_gflops", "mfu", "peak_rss_mb" })
+        foreach (
+            var field in new[]
+            {
+                "preset",
+                "impl",
+                "threads",
+                "tokens_per_s",
+                "flops_per_token",
+                "gflops",
+                "gemm_peak_gflops",
+                "mfu",
+                "peak_rss_mb",
+            }
+        )
             Assert.True(doc.TryGetProperty(field, out _), field);
         Assert.True(doc.GetProperty("tokens_per_s").GetDouble() > 0);
     }

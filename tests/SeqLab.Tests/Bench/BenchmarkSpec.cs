@@ -17,7 +17,10 @@ public class BenchmarkSpec
     public void PresetsMatchTheAnchorShapes()
     {
         var t = Benchmark.Config("transformer-lm", RecurrentImpl.Fused);
-        Assert.Equal((4, 4, 1024, true, 256, 4096, false), (t.NumLayers, t.Heads, t.FfDim, t.NormFirst, t.HiddenSize, t.VocabSize, t.TieWeights));
+        Assert.Equal(
+            (4, 4, 1024, true, 256, 4096, false),
+            (t.NumLayers, t.Heads, t.FfDim, t.NormFirst, t.HiddenSize, t.VocabSize, t.TieWeights)
+        );
         Assert.Equal(2, Benchmark.Config("gru-lm", RecurrentImpl.Fused).NumLayers);
     }
 }

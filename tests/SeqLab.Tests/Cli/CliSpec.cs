@@ -8,8 +8,36 @@ namespace SeqLab.Tests;
 public class CliSpec
 {
     static string[] Small(string data, string outDir, params string[] more) =>
-        ["train", "--task", "lm", "--model", "lstm", "--data", data, "--out", outDir, "--embed-dim", "24", "--hidden-size", "24",
-         "--min-count", "1", "--seq-len", "16", "--batch-size", "8", "--eval-interval", "10", "--threads", "1", "--lr", "0.01", "--warmup", "5", .. more];
+        [
+            "train",
+            "--task",
+            "lm",
+            "--model",
+            "lstm",
+            "--data",
+            data,
+            "--out",
+            outDir,
+            "--embed-dim",
+            "24",
+            "--hidden-size",
+            "24",
+            "--min-count",
+            "1",
+            "--seq-len",
+            "16",
+            "--batch-size",
+            "8",
+            "--eval-interval",
+            "10",
+            "--threads",
+            "1",
+            "--lr",
+            "0.01",
+            "--warmup",
+            "5",
+            .. more,
+        ];
 
     [Fact]
     public void TrainEvalPredictGenerateEndToEnd()
@@ -25,7 +53,8 @@ public class CliSpec
         var eval = CliRunner.Run("eval", "--model", model, "--data", data, "--json");
         Assert.Equal(0, eval.ExitCode);
         using var doc = JsonDocument.Parse(eval.Stdout);
-        double ppl = doc.RootElement.GetProperty("perplexity").GetDouble(), unigram = doc.RootElement.GetProperty("unigram_perplexity").GetDouble();
+        double ppl = doc.RootElement.GetProperty("perplexity").GetDouble(),
+            unigram = doc.RootElement.GetProperty("unigram_perplexity").GetDouble();
         Assert.True(ppl < unigram, $"perplexity {ppl} vs unigram {unigram}");
         Assert.True(doc.RootElement.GetProperty("tokens").GetInt64() > 1000);
 
@@ -36,18 +65,41 @@ public class CliSpec
         Assert.Equal(5, candidates.Count);
         Assert.All(candidates, c => Assert.InRange(c.GetProperty("probability").GetDouble(), 0, 1));
 
-        var generate = CliRunner.Run("generate", "--model", model, "--prompt", "fui al", "--temperature", "0", "--json");
+        var generate = CliRunner.Run(
+            "generate",
+            "--model",
+            model,
+            "--prompt",
+            "fui al",
+            "--temperature",
+            "0",
+            "--json"
+        );
         Assert.Equal(0, generate.ExitCode);
         Assert.StartsWith("fui al", JsonDocument.Parse(generate.Stdout).RootElement.GetProperty("output").GetString());
 
-        var beam = CliRunner.Run("generate", "--model", model, "--prompt", "fui al", "--beam", "3", "--max-tokens", "8", "--json");
+        var beam = CliRunner.Run(
+            "generate",
+            "--model",
+            model,
+            "--prompt",
+            "fui al",
+            "--beam",
+            "3",
+            "--max-tokens",
+            "8",
+            "--json"
+        );
         Assert.Equal(0, beam.ExitCode);
         Assert.StartsWith("fui al", JsonDocument.Parse(beam.Stdout).RootElement.GetProperty("output").GetString());
     }
 
-    static List<double> Losses(string dir) => File.ReadLines(Path.Combine(dir, "metrics.jsonl"))
-        .Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.TryGetProperty("loss", out _))
-        .Select(e => e.GetProperty("loss").GetDouble()).ToList();
+    static List<double> Losses(string dir) =>
+        File.ReadLines(Path.Combine(dir, "metrics.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("loss", out _))
+            .Select(e => e.GetProperty("loss").GetDouble())
+            .ToList();
 
     [Fact]
     public void ResumingRepeatsTheStraightRunStepByStep()
@@ -56,7 +108,17 @@ public class CliSpec
         var data = dir.File("c.txt", Corpora.Repetitive());
         Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("straight"), "--steps", "40", "--dropout", "0.2")).ExitCode);
         Assert.Equal(0, CliRunner.Run(Small(data, dir.Sub("split"), "--steps", "20", "--dropout", "0.2")).ExitCode);
-        var resumed = CliRunner.Run("train", "--resume", dir.Sub("split"), "--data", data, "--steps", "40", "--threads", "1");
+        var resumed = CliRunner.Run(
+            "train",
+            "--resume",
+            dir.Sub("split"),
+            "--data",
+            data,
+            "--steps",
+            "40",
+            "--threads",
+            "1"
+        );
         Assert.Equal(0, resumed.ExitCode);
         Assert.Equal(Losses(dir.Sub("straight")), Losses(dir.Sub("split")));
     }
@@ -75,7 +137,10 @@ public class CliSpec
     {
         using var dir = new TempDir();
         var data = dir.File("c.txt", "hola mundo\n");
-        AssertBadInput(CliRunner.Run("train", "--model", "transformerx", "--data", data, "--out", dir.Sub("m")), "unknown model 'transformerx'");
+        AssertBadInput(
+            CliRunner.Run("train", "--model", "transformerx", "--data", data, "--out", dir.Sub("m")),
+            "unknown model 'transformerx'"
+        );
         Assert.False(Directory.Exists(dir.Sub("m")));
     }
 
@@ -83,14 +148,20 @@ public class CliSpec
     public void NegativeStepsIsBadUsage()
     {
         using var dir = new TempDir();
-        AssertBadInput(CliRunner.Run("train", "--data", dir.File("c.txt", "hola\n"), "--steps", "-5", "--out", dir.Sub("m")), "--steps");
+        AssertBadInput(
+            CliRunner.Run("train", "--data", dir.File("c.txt", "hola\n"), "--steps", "-5", "--out", dir.Sub("m")),
+            "--steps"
+        );
     }
 
     [Fact]
     public void MissingDataPathIsNamed()
     {
         using var dir = new TempDir();
-        AssertBadInput(CliRunner.Run("train", "--data", dir.Sub("nope.txt"), "--out", dir.Sub("m")), "nope.txt does not exist");
+        AssertBadInput(
+            CliRunner.Run("train", "--data", dir.Sub("nope.txt"), "--out", dir.Sub("m")),
+            "nope.txt does not exist"
+        );
         Assert.False(Directory.Exists(dir.Sub("m")));
     }
 
@@ -98,7 +169,10 @@ public class CliSpec
     public void EmptyFileIsRejected()
     {
         using var dir = new TempDir();
-        AssertBadInput(CliRunner.Run("train", "--data", dir.File("empty.txt", "\n  \n"), "--out", dir.Sub("m")), "contains no text");
+        AssertBadInput(
+            CliRunner.Run("train", "--data", dir.File("empty.txt", "\n  \n"), "--out", dir.Sub("m")),
+            "contains no text"
+        );
     }
 
     [Fact]
@@ -122,7 +196,10 @@ public class CliSpec
     {
         using var dir = new TempDir();
         var config = dir.File("c.json", "{\"model\": {\"hiden_size\": 10}}");
-        AssertBadInput(CliRunner.Run("train", "--data", dir.File("c.txt", "hola\n"), "--config", config, "--out", dir.Sub("m")), "unknown key 'hiden_size'");
+        AssertBadInput(
+            CliRunner.Run("train", "--data", dir.File("c.txt", "hola\n"), "--config", config, "--out", dir.Sub("m")),
+            "unknown key 'hiden_size'"
+        );
     }
 
     [Fact]
@@ -148,7 +225,10 @@ public class CliSpec
         var weights = Directory.GetFiles(dir.Sub("m"), "weights-*.safetensors").Single();
         var bytes = File.ReadAllBytes(weights);
         File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
-        AssertBadInput(CliRunner.Run("predict", "--model", dir.Sub("m"), "--text", "hola"), "does not match its checksum");
+        AssertBadInput(
+            CliRunner.Run("predict", "--model", dir.Sub("m"), "--text", "hola"),
+            "does not match its checksum"
+        );
     }
 
     [Fact]
@@ -188,7 +268,23 @@ public class CliSpec
     [Fact]
     public void EveryCommandHasHelp()
     {
-        foreach (var command in new[] { "train", "eval", "predict", "generate", "embed", "lab", "demo", "bench", "serve", "export", "import", "data" })
+        foreach (
+            var command in new[]
+            {
+                "train",
+                "eval",
+                "predict",
+                "generate",
+                "embed",
+                "lab",
+                "demo",
+                "bench",
+                "serve",
+                "export",
+                "import",
+                "data",
+            }
+        )
         {
             var r = CliRunner.Run(command, "--help");
             Assert.Equal(0, r.ExitCode);

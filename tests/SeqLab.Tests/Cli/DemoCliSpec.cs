@@ -13,10 +13,24 @@ public class DemoCliSpec
     {
         using var dir = new TempDir();
         var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seeds", "2", "--json");
+        var r = CliRunner.Run(
+            "demo",
+            "--scale",
+            "tiny",
+            "--out",
+            dir.Sub("demo"),
+            "--corpus",
+            corpus,
+            "--threads",
+            "1",
+            "--seeds",
+            "2",
+            "--json"
+        );
         Assert.Equal(0, r.ExitCode);
         var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
-        foreach (var name in Experiments.Names) Assert.Contains($"id=\"{name}\"", html);
+        foreach (var name in Experiments.Names)
+            Assert.Contains($"id=\"{name}\"", html);
         Assert.Contains("data:image/png;base64,", html);
         Assert.Contains("Verdict:", html);
         Assert.DoesNotContain("Skipped:", html);
@@ -29,30 +43,80 @@ public class DemoCliSpec
     {
         using var dir = new TempDir();
         var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        Assert.Equal(0, CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--corpus", corpus, "--threads", "1", "--seed", "5", "--seeds", "2").ExitCode);
+        Assert.Equal(
+            0,
+            CliRunner
+                .Run(
+                    "demo",
+                    "--scale",
+                    "tiny",
+                    "--out",
+                    dir.Sub("demo"),
+                    "--corpus",
+                    corpus,
+                    "--threads",
+                    "1",
+                    "--seed",
+                    "5",
+                    "--seeds",
+                    "2"
+                )
+                .ExitCode
+        );
         foreach (var name in Experiments.Names)
         {
             var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), name + ".json"))).RootElement;
-            Assert.Contains(doc.GetProperty("verdict").GetString(), new[] { "supported", "not_supported", "inconclusive" });
+            Assert.Contains(
+                doc.GetProperty("verdict").GetString(),
+                new[] { "supported", "not_supported", "inconclusive" }
+            );
             Assert.False(string.IsNullOrWhiteSpace(doc.GetProperty("rule").GetString()), name);
         }
-        var curve = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json"))).RootElement
-            .GetProperty("numbers").GetProperty("curve").EnumerateArray().ToList();
+        var curve = JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json")))
+            .RootElement.GetProperty("numbers")
+            .GetProperty("curve")
+            .EnumerateArray()
+            .ToList();
         Assert.Equal(new[] { 5, 6 }, curve.Select(p => p.GetProperty("seed").GetInt32()).Distinct().Order());
-        Assert.Equal(LongRangeExperiment.Families.Select(f => f.Name()).Order(), curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order());
-        Assert.True(curve.Select(p => p.GetProperty("distance").GetDouble()).Distinct().Count() >= 8 * 2, "at least 8 distance buckets per seed");
-        Assert.All(curve, p => Assert.InRange(p.GetProperty("accuracy").GetDouble(), p.GetProperty("low").GetDouble(), p.GetProperty("high").GetDouble()));
+        Assert.Equal(
+            LongRangeExperiment.Families.Select(f => f.Name()).Order(),
+            curve.Select(p => p.GetProperty("family").GetString()!).Distinct().Order()
+        );
+        Assert.True(
+            curve.Select(p => p.GetProperty("distance").GetDouble()).Distinct().Count() >= 8 * 2,
+            "at least 8 distance buckets per seed"
+        );
+        Assert.All(
+            curve,
+            p =>
+                Assert.InRange(
+                    p.GetProperty("accuracy").GetDouble(),
+                    p.GetProperty("low").GetDouble(),
+                    p.GetProperty("high").GetDouble()
+                )
+        );
     }
 
     [Fact]
     public void DataLongRangeWritesClassificationAndLanguageModelText()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.tsv"), "--examples", "30", "--distance", "40").ExitCode);
+        Assert.Equal(
+            0,
+            CliRunner
+                .Run("data", "long-range", "--out", dir.Sub("lr.tsv"), "--examples", "30", "--distance", "40")
+                .ExitCode
+        );
         var lines = File.ReadAllLines(dir.Sub("lr.tsv"));
         Assert.Equal(30, lines.Length);
         Assert.All(lines, l => Assert.Contains(l.Split('\t')[0], LongRange.Languages.Select(x => x.Language)));
-        Assert.Equal(0, CliRunner.Run("data", "long-range", "--out", dir.Sub("lr.txt"), "--examples", "5", "--format", "lm").ExitCode);
+        Assert.Equal(
+            0,
+            CliRunner
+                .Run("data", "long-range", "--out", dir.Sub("lr.txt"), "--examples", "5", "--format", "lm")
+                .ExitCode
+        );
         Assert.All(File.ReadAllLines(dir.Sub("lr.txt")), l => Assert.EndsWith(".", l));
     }
 

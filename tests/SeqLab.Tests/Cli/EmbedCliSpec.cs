@@ -12,7 +12,25 @@ public class EmbedCliSpec
         using var dir = new TempDir();
         var data = dir.File("c.txt", Corpora.Repetitive(300));
         var vectors = dir.Sub("v.txt");
-        Assert.Equal(0, CliRunner.Run("embed", "train", "--data", data, "--out", vectors, "--dim", "16", "--min-count", "1", "--threads", "1").ExitCode);
+        Assert.Equal(
+            0,
+            CliRunner
+                .Run(
+                    "embed",
+                    "train",
+                    "--data",
+                    data,
+                    "--out",
+                    vectors,
+                    "--dim",
+                    "16",
+                    "--min-count",
+                    "1",
+                    "--threads",
+                    "1"
+                )
+                .ExitCode
+        );
         var n = CliRunner.Run("embed", "neighbors", "--vectors", vectors, "--word", "banco", "--top", "3", "--json");
         Assert.Equal(0, n.ExitCode);
         Assert.Equal(3, JsonDocument.Parse(n.Stdout).RootElement.GetProperty("neighbors").GetArrayLength());
@@ -29,19 +47,48 @@ public class EmbedCliSpec
         using var dir = new TempDir();
         var data = dir.File("c.txt", Corpora.Repetitive(200));
         var vectors = dir.File("v.txt", "2 4\nbanco 1 2 3 4\nparque -1 0.5 0 0.25\n");
-        var r = CliRunner.Run("train", "--data", data, "--out", dir.Sub("m"), "--model", "gru", "--hidden-size", "8", "--min-count", "1", "--steps", "5",
-            "--threads", "1", "--pretrained-embeddings", vectors, "--freeze-embeddings", "--untie-weights");
+        var r = CliRunner.Run(
+            "train",
+            "--data",
+            data,
+            "--out",
+            dir.Sub("m"),
+            "--model",
+            "gru",
+            "--hidden-size",
+            "8",
+            "--min-count",
+            "1",
+            "--steps",
+            "5",
+            "--threads",
+            "1",
+            "--pretrained-embeddings",
+            vectors,
+            "--freeze-embeddings",
+            "--untie-weights"
+        );
         Assert.Equal(0, r.ExitCode);
         var loaded = Checkpoint.Load(dir.Sub("m"));
         Assert.Equal(4, loaded.Config.EmbedDim);
-        Assert.Equal([1f, 2f, 3f, 4f], loaded.Model.Embedding.weight![loaded.Vocabulary["banco"]].data<float>().ToArray());
+        Assert.Equal(
+            [1f, 2f, 3f, 4f],
+            loaded.Model.Embedding.weight![loaded.Vocabulary["banco"]].data<float>().ToArray()
+        );
     }
 
     [Fact]
     public void FreezingTiedEmbeddingsIsRefused()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("train", "--data", dir.File("c.txt", Corpora.Repetitive(50)), "--out", dir.Sub("m"), "--freeze-embeddings");
+        var r = CliRunner.Run(
+            "train",
+            "--data",
+            dir.File("c.txt", Corpora.Repetitive(50)),
+            "--out",
+            dir.Sub("m"),
+            "--freeze-embeddings"
+        );
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--untie-weights", r.Stderr);
     }
@@ -53,16 +100,19 @@ public class EmbedCliSpec
         var data = dir.File("c.txt", Corpora.Repetitive(300));
         var r = CliRunner.Run("lab", "context", "--data", data, "--json", "--out", dir.Sub("lab"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal(1.0, JsonDocument.Parse(r.Stdout).RootElement.GetProperty("static").GetProperty("similarity").GetDouble());
+        Assert.Equal(
+            1.0,
+            JsonDocument.Parse(r.Stdout).RootElement.GetProperty("static").GetProperty("similarity").GetDouble()
+        );
         Assert.True(File.Exists(Path.Combine(dir.Sub("lab"), "context.json")));
     }
 
     [Theory]
-    [InlineData("3 2\nuno 1 2\ndos 3 4\n", ":4:")]                 // header promises more rows than there are
-    [InlineData("2 2\nuno 1 2\ndos 3\n", ":3:")]                  // ragged row
-    [InlineData("2 2\nuno 1 2\ndos 3 x\n", ":3:")]                // non-numeric value
-    [InlineData("dos\nuno 1 2\n", ":1:")]                         // no "<count> <dim>" header
-    [InlineData("1 2\nuno 1 2\ndos 3 4\n", ":3:")]                // more rows than the header
+    [InlineData("3 2\nuno 1 2\ndos 3 4\n", ":4:")] // header promises more rows than there are
+    [InlineData("2 2\nuno 1 2\ndos 3\n", ":3:")] // ragged row
+    [InlineData("2 2\nuno 1 2\ndos 3 x\n", ":3:")] // non-numeric value
+    [InlineData("dos\nuno 1 2\n", ":1:")] // no "<count> <dim>" header
+    [InlineData("1 2\nuno 1 2\ndos 3 4\n", ":3:")] // more rows than the header
     public void BadVectorFilesAreRejectedNamingTheLine(string content, string line)
     {
         using var dir = new TempDir();
@@ -77,7 +127,14 @@ public class EmbedCliSpec
     public void UnknownWordIsABadInputNotACrash()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("embed", "neighbors", "--vectors", dir.File("v.txt", "1 2\nuno 1 2\n"), "--word", "banco");
+        var r = CliRunner.Run(
+            "embed",
+            "neighbors",
+            "--vectors",
+            dir.File("v.txt", "1 2\nuno 1 2\n"),
+            "--word",
+            "banco"
+        );
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("'banco'", r.Stderr);
     }

@@ -22,21 +22,28 @@ public class LanguageModelBatchingSpec
     {
         var b = LanguageModelData.Batches(Stream, 8, 4).First();
         for (int r = 0; r < b.Rows; r++)
-            for (int c = 0; c + 1 < b.Columns; c++)
-                Assert.Equal(b.Inputs[r * b.Columns + c + 1], b.Targets[r * b.Columns + c]);
+        for (int c = 0; c + 1 < b.Columns; c++)
+            Assert.Equal(b.Inputs[r * b.Columns + c + 1], b.Targets[r * b.Columns + c]);
     }
 
     [Fact]
     public void EvaluationOrderScoresEveryTokenAfterTheFirstExactlyOnce()
     {
-        var targets = LanguageModelData.Batches(Stream, 8, 4).SelectMany(b => b.Targets.Where(t => t != Vocabulary.PadId)).ToList();
+        var targets = LanguageModelData
+            .Batches(Stream, 8, 4)
+            .SelectMany(b => b.Targets.Where(t => t != Vocabulary.PadId))
+            .ToList();
         Assert.Equal(Stream.Skip(1), targets);
     }
 
     [Fact]
     public void ShuffledOrderStillCoversEveryTargetOnce()
     {
-        var targets = LanguageModelData.Batches(Stream, 8, 4, new Random(3)).SelectMany(b => b.Targets.Where(t => t != Vocabulary.PadId)).Order().ToList();
+        var targets = LanguageModelData
+            .Batches(Stream, 8, 4, new Random(3))
+            .SelectMany(b => b.Targets.Where(t => t != Vocabulary.PadId))
+            .Order()
+            .ToList();
         Assert.Equal(Stream.Skip(1), targets);
     }
 }

@@ -9,10 +9,19 @@ public class LengthBucketSpec
     static (SeqLab.Data.TaskData Data, int Examples) Prepare(TempDir dir, bool buckets)
     {
         var rng = new Random(3);
-        var lines = Enumerable.Range(0, 400).Select(i => $"{(i % 2 == 0 ? "a" : "b")}\t{string.Join(' ', Enumerable.Repeat("palabra", 1 + rng.Next(60)))}");
+        var lines = Enumerable
+            .Range(0, 400)
+            .Select(i =>
+                $"{(i % 2 == 0 ? "a" : "b")}\t{string.Join(' ', Enumerable.Repeat("palabra", 1 + rng.Next(60)))}"
+            );
         var path = dir.File($"c{buckets}.tsv", string.Join('\n', lines) + "\n");
         var config = new SeqLab.Models.ModelConfig { Task = TaskKind.Classify, MinCount = 1 };
-        var options = new SeqLab.Training.TrainingOptions { BatchSize = 16, LengthBuckets = buckets, ValidFraction = 0.1 };
+        var options = new SeqLab.Training.TrainingOptions
+        {
+            BatchSize = 16,
+            LengthBuckets = buckets,
+            ValidFraction = 0.1,
+        };
         return (TrainingRun.PrepareData(config, options, path, null), 360);
     }
 
@@ -27,7 +36,10 @@ public class LengthBucketSpec
         Assert.Equal(n, bucketBatches.Sum(b => b.Rows));
         Assert.Equal(plainBatches.SelectMany(b => b.Lengths).Order(), bucketBatches.SelectMany(b => b.Lengths).Order());
         long Padded(List<SeqLab.Data.Batch> batches) => batches.Sum(b => (long)b.Rows * b.Columns);
-        Assert.True(Padded(bucketBatches) < Padded(plainBatches) * 0.7, $"{Padded(bucketBatches)} vs {Padded(plainBatches)} padded tokens");
-        Assert.Equal(bucketed.Epoch(0).Select(b => b.Lengths.Sum()), bucketBatches.Select(b => b.Lengths.Sum()));   // reproducible from (seed, epoch)
+        Assert.True(
+            Padded(bucketBatches) < Padded(plainBatches) * 0.7,
+            $"{Padded(bucketBatches)} vs {Padded(plainBatches)} padded tokens"
+        );
+        Assert.Equal(bucketed.Epoch(0).Select(b => b.Lengths.Sum()), bucketBatches.Select(b => b.Lengths.Sum())); // reproducible from (seed, epoch)
     }
 }

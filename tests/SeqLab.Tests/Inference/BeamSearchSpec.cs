@@ -9,12 +9,17 @@ public class BeamSearchSpec
     // token is 0.25 or less; after B, <eos> 0.9. Greedy takes A; the likelier whole output is "B".
     static Tensor Toy(long[][] prefixes)
     {
-        var rows = prefixes.Select(p => p switch
-        {
-            [] => new[] { 0f, 0.45f, 0f, 0f, 0.55f },
-            [4, ..] => [0.25f, 0.25f, 0.25f, 0.25f, 0f],
-            _ => [0f, 0.05f, 0f, 0.9f, 0.05f],
-        }).SelectMany(r => r).ToArray();
+        var rows = prefixes
+            .Select(p =>
+                p switch
+                {
+                    [] => new[] { 0f, 0.45f, 0f, 0f, 0.55f },
+                    [4, ..] => [0.25f, 0.25f, 0.25f, 0.25f, 0f],
+                    _ => [0f, 0.05f, 0f, 0.9f, 0.05f],
+                }
+            )
+            .SelectMany(r => r)
+            .ToArray();
         return tensor(rows, [prefixes.Length, 5]).log();
     }
 

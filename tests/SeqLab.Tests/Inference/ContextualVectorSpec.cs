@@ -12,9 +12,21 @@ public class ContextualVectorSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("corpus.txt", Corpora.Repetitive());
-        var config = new ModelConfig { Family = ModelFamily.Lstm, EmbedDim = 16, HiddenSize = 16, MinCount = 1 };
-        var options = new TrainingOptions { Steps = 10, SeqLen = 16, BatchSize = 8, Patience = 0 };
-        TrainingRun.Start(config, options, data, null, dir.Sub("m")).Run();
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Lstm,
+            EmbedDim = 16,
+            HiddenSize = 16,
+            MinCount = 1,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 10,
+            SeqLen = 16,
+            BatchSize = 8,
+            Patience = 0,
+        };
+        TestModels.Train(config, options, data, null, dir.Sub("m"));
         var loaded = Checkpoint.Load(dir.Sub("m"));
 
         float[] Banco(string s) => ContextualVectors.For(loaded, s).First(t => t.Token == "banco").Vector;

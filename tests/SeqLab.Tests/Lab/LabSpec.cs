@@ -29,7 +29,10 @@ public class LabSpec
     static LabSession Tiny(TempDir dir)
     {
         Torch.Init();
-        return new LabSession(dir.Sub("lab"), LabScale.Tiny, threads: 1) { Corpus = dir.File("corpus.txt", Corpora.Repetitive(300)) };
+        return new LabSession(dir.Sub("lab"), LabScale.Tiny, threads: 1)
+        {
+            Corpus = dir.File("corpus.txt", Corpora.Repetitive(300)),
+        };
     }
 
     static JsonElement Numbers(LabResult r) => JsonSerializer.SerializeToElement(r.Numbers, SeqLab.IO.Json.Options);
@@ -41,9 +44,11 @@ public class LabSpec
         var r = LongRangeExperiment.Run(Tiny(dir));
         var n = Numbers(r);
         var noCue = n.GetProperty("bag_of_words_no_cue").EnumerateArray().Select(a => a.GetDouble()).ToList();
-        Assert.InRange(noCue.Average(), 0, 0.3);   // chance is 1/6; a few test examples per bucket at this scale
-        var parameters = LongRangeExperiment.Families.Select(f => n.GetProperty("parameters").GetProperty(f.Name()).GetDouble()).ToList();
-        Assert.All(parameters, p => Assert.InRange(p / parameters[^1], 0.9, 1.1));                                            // same budget ±10%
+        Assert.InRange(noCue.Average(), 0, 0.3); // chance is 1/6; a few test examples per bucket at this scale
+        var parameters = LongRangeExperiment
+            .Families.Select(f => n.GetProperty("parameters").GetProperty(f.Name()).GetDouble())
+            .ToList();
+        Assert.All(parameters, p => Assert.InRange(p / parameters[^1], 0.9, 1.1)); // same budget ±10%
         Assert.All(r.Plots, p => Assert.True(File.Exists(p) && File.Exists(Path.ChangeExtension(p, ".svg")), p));
     }
 
@@ -65,8 +70,14 @@ public class LabSpec
         var n = Numbers(ParallelismExperiment.Run(Tiny(dir)));
         var lengths = n.GetProperty("n").EnumerateArray().Select(x => x.GetInt64()).ToList();
         foreach (var layer in new[] { "rnn", "lstm", "gru" })
-            Assert.Equal(lengths, n.GetProperty("sequential_steps").GetProperty(layer).EnumerateArray().Select(x => x.GetInt64()));
-        Assert.All(n.GetProperty("sequential_steps").GetProperty("self-attention").EnumerateArray(), x => Assert.Equal(1, x.GetInt64()));
+            Assert.Equal(
+                lengths,
+                n.GetProperty("sequential_steps").GetProperty(layer).EnumerateArray().Select(x => x.GetInt64())
+            );
+        Assert.All(
+            n.GetProperty("sequential_steps").GetProperty("self-attention").EnumerateArray(),
+            x => Assert.Equal(1, x.GetInt64())
+        );
         Assert.All(n.GetProperty("ms_vs_n").GetProperty("lstm").EnumerateArray(), x => Assert.True(x.GetDouble() > 0));
     }
 
@@ -77,12 +88,12 @@ public class LabSpec
         var s = Tiny(dir);
         var n = Numbers(GradientsExperiment.Run(s));
         foreach (var kind in new[] { "untrained", "trained" })
-            foreach (var family in LongRangeExperiment.Families)
-            {
-                var g = n.GetProperty(kind).GetProperty(family.Name()).EnumerateArray().Select(x => x.GetDouble()).ToList();
-                Assert.True(g.Count > GradientsExperiment.Distance(s), $"{kind} {family}: {g.Count} positions");
-                Assert.All(g, v => Assert.True(double.IsFinite(v) && v > 0));
-            }
+        foreach (var family in LongRangeExperiment.Families)
+        {
+            var g = n.GetProperty(kind).GetProperty(family.Name()).EnumerateArray().Select(x => x.GetDouble()).ToList();
+            Assert.True(g.Count > GradientsExperiment.Distance(s), $"{kind} {family}: {g.Count} positions");
+            Assert.All(g, v => Assert.True(double.IsFinite(v) && v > 0));
+        }
     }
 
     [Fact]
@@ -102,8 +113,16 @@ public class LabSpec
         using var dir = new TempDir();
         var n = Numbers(EffectiveContextExperiment.Run(Tiny(dir)));
         foreach (var family in EffectiveContextExperiment.Families)
-            foreach (var p in new[] { "truncate", "shuffle" })
-                Assert.Equal(0.0, n.GetProperty("loss_increase").GetProperty(family.Name()).GetProperty(p).EnumerateArray().Last().GetDouble());   // k = the whole window
+        foreach (var p in new[] { "truncate", "shuffle" })
+            Assert.Equal(
+                0.0,
+                n.GetProperty("loss_increase")
+                    .GetProperty(family.Name())
+                    .GetProperty(p)
+                    .EnumerateArray()
+                    .Last()
+                    .GetDouble()
+            ); // k = the whole window
     }
 
     [Fact]

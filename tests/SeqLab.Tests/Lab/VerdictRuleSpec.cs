@@ -38,7 +38,10 @@ public class VerdictRuleSpec
         var both = Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, against)]);
         Assert.Equal(Verdict.Inconclusive, both.Verdict);
         Assert.Contains("flips between seeds", both.Reason);
-        Assert.Equal(Verdict.Supported, Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, supported)]).Verdict);
+        Assert.Equal(
+            Verdict.Supported,
+            Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, supported)]).Verdict
+        );
     }
 
     [Fact]
@@ -52,9 +55,48 @@ public class VerdictRuleSpec
     [Fact]
     public void GradientsNeedEveryRecurrentFactorBelowHalfTheTransformers()
     {
-        Assert.Equal(Verdict.Supported, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 0.004, ["lstm"] = 0.03, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
-        Assert.Equal(Verdict.Inconclusive, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 0.004, ["lstm"] = 0.7, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
-        Assert.Equal(Verdict.NotSupported, GradientsExperiment.Judge(new Dictionary<string, double> { ["rnn"] = 1.0, ["lstm"] = 0.03, ["gru"] = 0.02, ["transformer"] = 0.99 }).Verdict);
+        Assert.Equal(
+            Verdict.Supported,
+            GradientsExperiment
+                .Judge(
+                    new Dictionary<string, double>
+                    {
+                        ["rnn"] = 0.004,
+                        ["lstm"] = 0.03,
+                        ["gru"] = 0.02,
+                        ["transformer"] = 0.99,
+                    }
+                )
+                .Verdict
+        );
+        Assert.Equal(
+            Verdict.Inconclusive,
+            GradientsExperiment
+                .Judge(
+                    new Dictionary<string, double>
+                    {
+                        ["rnn"] = 0.004,
+                        ["lstm"] = 0.7,
+                        ["gru"] = 0.02,
+                        ["transformer"] = 0.99,
+                    }
+                )
+                .Verdict
+        );
+        Assert.Equal(
+            Verdict.NotSupported,
+            GradientsExperiment
+                .Judge(
+                    new Dictionary<string, double>
+                    {
+                        ["rnn"] = 1.0,
+                        ["lstm"] = 0.03,
+                        ["gru"] = 0.02,
+                        ["transformer"] = 0.99,
+                    }
+                )
+                .Verdict
+        );
     }
 
     [Fact]
@@ -71,7 +113,11 @@ public class VerdictRuleSpec
     [Fact]
     public void EffectiveContextIsInconclusiveForAnUndertrainedModel()
     {
-        var under = EffectiveContextExperiment.Judge(new Dictionary<string, (double, double)> { ["lstm"] = (90, 200), ["transformer"] = (70, 200) }, 8, 64);
+        var under = EffectiveContextExperiment.Judge(
+            new Dictionary<string, (double, double)> { ["lstm"] = (90, 200), ["transformer"] = (70, 200) },
+            8,
+            64
+        );
         Assert.Equal(Verdict.Inconclusive, under.Verdict);
         Assert.Contains("undertrained", under.Reason);
         var trained = new Dictionary<string, (double, double)> { ["lstm"] = (60, 200), ["transformer"] = (70, 200) };
@@ -82,16 +128,41 @@ public class VerdictRuleSpec
     [Fact]
     public void ContextNeedsIdenticalStaticAndDifferentContextualVectors()
     {
-        Assert.Equal(Verdict.Supported, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.95, ["transformer"] = 0.97 }).Verdict);
-        Assert.Equal(Verdict.Inconclusive, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.9995, ["transformer"] = 0.97 }).Verdict);
-        Assert.Equal(Verdict.NotSupported, ContextExperiment.Judge(1.0, new Dictionary<string, double> { ["lstm"] = 1.0, ["transformer"] = 0.97 }).Verdict);
+        Assert.Equal(
+            Verdict.Supported,
+            ContextExperiment
+                .Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.95, ["transformer"] = 0.97 })
+                .Verdict
+        );
+        Assert.Equal(
+            Verdict.Inconclusive,
+            ContextExperiment
+                .Judge(1.0, new Dictionary<string, double> { ["lstm"] = 0.9995, ["transformer"] = 0.97 })
+                .Verdict
+        );
+        Assert.Equal(
+            Verdict.NotSupported,
+            ContextExperiment
+                .Judge(1.0, new Dictionary<string, double> { ["lstm"] = 1.0, ["transformer"] = 0.97 })
+                .Verdict
+        );
     }
 
     [Fact]
     public void ParallelismCountsMustBeNForRecurrenceAndOneForAttention()
     {
         int[] ns = [4, 8];
-        Assert.Equal(Verdict.Supported, ParallelismExperiment.Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 8], ["self-attention"] = [1, 1] }).Verdict);
-        Assert.Equal(Verdict.NotSupported, ParallelismExperiment.Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 7], ["self-attention"] = [1, 1] }).Verdict);
+        Assert.Equal(
+            Verdict.Supported,
+            ParallelismExperiment
+                .Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 8], ["self-attention"] = [1, 1] })
+                .Verdict
+        );
+        Assert.Equal(
+            Verdict.NotSupported,
+            ParallelismExperiment
+                .Judge(ns, new Dictionary<string, long[]> { ["lstm"] = [4, 7], ["self-attention"] = [1, 1] })
+                .Verdict
+        );
     }
 }

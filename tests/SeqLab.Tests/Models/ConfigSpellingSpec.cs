@@ -8,7 +8,8 @@ using SeqLab.Training;
 
 namespace SeqLab.Tests;
 
-/// <summary>The typed configuration reads and writes the same JSON spellings as the string-typed one before it.</summary>
+/// <summary>The typed configuration reads and writes the same JSON spellings as the string-typed one before
+/// it.</summary>
 public class ConfigSpellingSpec
 {
     [Fact]
@@ -18,14 +19,19 @@ public class ConfigSpellingSpec
             {"family": "transformer", "task": "seq2seq", "impl": "reference", "tokenizer": "char", "pooling": "mean", "hidden_size": 32}
             """;
         var c = JsonSerializer.Deserialize<ModelConfig>(old, Json.Options)!;
-        Assert.Equal((ModelFamily.Transformer, TaskKind.Seq2Seq, RecurrentImpl.Reference, TokenizerKind.Char, Pooling.Mean),
-            (c.Family, c.Task, c.Impl, c.Tokenizer, c.Pooling));
+        Assert.Equal(
+            (ModelFamily.Transformer, TaskKind.Seq2Seq, RecurrentImpl.Reference, TokenizerKind.Char, Pooling.Mean),
+            (c.Family, c.Task, c.Impl, c.Tokenizer, c.Pooling)
+        );
     }
 
     [Fact]
     public void EnumsAreWrittenWithTheirOldSpellings()
     {
-        var json = JsonSerializer.Serialize(new ModelConfig { Family = ModelFamily.Gru, Task = TaskKind.Seq2Seq }, Json.Options);
+        var json = JsonSerializer.Serialize(
+            new ModelConfig { Family = ModelFamily.Gru, Task = TaskKind.Seq2Seq },
+            Json.Options
+        );
         Assert.Contains("\"family\": \"gru\"", json);
         Assert.Contains("\"task\": \"seq2seq\"", json);
         Assert.Contains("\"impl\": \"fused\"", json);
@@ -38,7 +44,9 @@ public class ConfigSpellingSpec
     [Fact]
     public void AnUnknownSpellingNamesTheAllowedOnes()
     {
-        var e = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ModelConfig>("{\"family\": \"lstn\"}", Json.Options));
+        var e = Assert.Throws<JsonException>(() =>
+            JsonSerializer.Deserialize<ModelConfig>("{\"family\": \"lstn\"}", Json.Options)
+        );
         Assert.Contains("'lstn' is not one of: rnn, lstm, gru, transformer", e.Message);
         var input = Assert.Throws<SeqLabInputException>(() => Spelling.Parse<TaskKind>("task", "translate"));
         Assert.Equal("unknown task 'translate'; use one of: lm, classify, seq2seq.", input.Message);

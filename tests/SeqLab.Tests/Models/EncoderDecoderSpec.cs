@@ -14,7 +14,20 @@ public class EncoderDecoderSpec
     {
         Torch.Init();
         manual_seed(3);
-        var model = new Seq2SeqModel(new ModelConfig { Family = ModelFamily.Transformer, Task = TaskKind.Seq2Seq, EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, VocabSize = 30, Dropout = 0 });
+        var model = new Seq2SeqModel(
+            new ModelConfig
+            {
+                Family = ModelFamily.Transformer,
+                Task = TaskKind.Seq2Seq,
+                EmbedDim = 16,
+                HiddenSize = 16,
+                Heads = 2,
+                FfDim = 32,
+                NumLayers = 2,
+                VocabSize = 30,
+                Dropout = 0,
+            }
+        );
         model.eval();
         return model;
     }
@@ -54,13 +67,40 @@ public class EncoderDecoderSpec
     {
         Torch.Init(2);
         using var dir = new TempDir();
-        string Write(string name, int examples, int seed) => dir.File(name, string.Join("\n",
-            SymbolTasks.Generate("reverse", new SymbolTasks.Options(examples, 5, 10, 10, seed)).Select(p => $"{p.Source}\t{p.Target}")) + "\n");
-        var config = new ModelConfig { Family = ModelFamily.Lstm, Task = TaskKind.Seq2Seq, Bidirectional = true, EmbedDim = 64, HiddenSize = 64, Dropout = 0, MinCount = 1 };
-        var options = new TrainingOptions { Steps = 1200, BatchSize = 64, Schedule = Schedule.Cosine, LearningRate = 3e-3, EvalInterval = 1200, Patience = 0 };
-        TrainingRun.Start(config, options, Write("train.tsv", 4000, 1), null, dir.Sub("m")).Run();
+        string Write(string name, int examples, int seed) =>
+            dir.File(
+                name,
+                string.Join(
+                    "\n",
+                    SymbolTasks
+                        .Generate("reverse", new SymbolTasks.Options(examples, 5, 10, 10, seed))
+                        .Select(p => $"{p.Source}\t{p.Target}")
+                ) + "\n"
+            );
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Lstm,
+            Task = TaskKind.Seq2Seq,
+            Bidirectional = true,
+            EmbedDim = 64,
+            HiddenSize = 64,
+            Dropout = 0,
+            MinCount = 1,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 1200,
+            BatchSize = 64,
+            Schedule = Schedule.Cosine,
+            LearningRate = 3e-3,
+            EvalInterval = 1200,
+            Patience = 0,
+        };
+        TestModels.Train(config, options, Write("train.tsv", 4000, 1), null, dir.Sub("m"));
 
-        var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(PairedText.Read(Write("test.tsv", 200, 2), PairedText.Format.Translation));
+        var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(
+            PairedText.Read(Write("test.tsv", 200, 2), PairedText.Format.Translation)
+        );
         Assert.True(score.ExactMatch >= 0.95, $"exact match {score.ExactMatch:P1}, BLEU {score.Bleu:F1}");
     }
 
@@ -69,7 +109,17 @@ public class EncoderDecoderSpec
     {
         Torch.Init();
         manual_seed(4);
-        var model = new Seq2SeqModel(new ModelConfig { Family = ModelFamily.Gru, Task = TaskKind.Seq2Seq, EmbedDim = 8, HiddenSize = 8, VocabSize = 30, Dropout = 0 });
+        var model = new Seq2SeqModel(
+            new ModelConfig
+            {
+                Family = ModelFamily.Gru,
+                Task = TaskKind.Seq2Seq,
+                EmbedDim = 8,
+                HiddenSize = 8,
+                VocabSize = 30,
+                Dropout = 0,
+            }
+        );
         model.eval();
         using var _ = no_grad();
         var source = tensor(new long[] { 5, 6, 7, 0, 0, 8, 9, 10, 11, 12 }, [2, 5]);
@@ -87,15 +137,44 @@ public class EncoderDecoderSpec
     {
         Torch.Init(2);
         using var dir = new TempDir();
-        string Write(string name, int examples, int seed) => dir.File(name, string.Join("\n",
-            SymbolTasks.Generate("reverse", new SymbolTasks.Options(examples, 5, 20, 10, seed)).Select(p => $"{p.Source}\t{p.Target}")) + "\n");
+        string Write(string name, int examples, int seed) =>
+            dir.File(
+                name,
+                string.Join(
+                    "\n",
+                    SymbolTasks
+                        .Generate("reverse", new SymbolTasks.Options(examples, 5, 20, 10, seed))
+                        .Select(p => $"{p.Source}\t{p.Target}")
+                ) + "\n"
+            );
         var train = Write("train.tsv", 5000, 1);
         var test = Write("test.tsv", 300, 2);
-        var config = new ModelConfig { Family = ModelFamily.Transformer, Task = TaskKind.Seq2Seq, EmbedDim = 64, HiddenSize = 64, Heads = 4, FfDim = 128, NumLayers = 2, Dropout = 0, MinCount = 1 };
-        var options = new TrainingOptions { Steps = 900, BatchSize = 64, Schedule = Schedule.Cosine, LearningRate = 3e-3, EvalInterval = 900, Patience = 0 };
-        TrainingRun.Start(config, options, train, null, dir.Sub("m")).Run();
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Transformer,
+            Task = TaskKind.Seq2Seq,
+            EmbedDim = 64,
+            HiddenSize = 64,
+            Heads = 4,
+            FfDim = 128,
+            NumLayers = 2,
+            Dropout = 0,
+            MinCount = 1,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 900,
+            BatchSize = 64,
+            Schedule = Schedule.Cosine,
+            LearningRate = 3e-3,
+            EvalInterval = 900,
+            Patience = 0,
+        };
+        TestModels.Train(config, options, train, null, dir.Sub("m"));
 
-        var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(PairedText.Read(test, PairedText.Format.Translation));
+        var score = new Seq2SeqPredictor(Checkpoint.Load(dir.Sub("m"))).Evaluate(
+            PairedText.Read(test, PairedText.Format.Translation)
+        );
         Assert.True(score.ExactMatch >= 0.99, $"exact match {score.ExactMatch:P1}, BLEU {score.Bleu:F1}");
     }
 }

@@ -1,5 +1,5 @@
-using SeqLab.IO;
 using SeqLab.Inference;
+using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Recurrent;
 using SeqLab.Training;
@@ -8,18 +8,37 @@ namespace SeqLab.Tests;
 
 public class LanguageModelSpec
 {
-    static (LoadedModel Model, TrainingState State, string Dir) Train(TempDir dir, string family = "lstm", string impl = "fused", int steps = 60)
+    static (LoadedModel Model, TrainingState State, string Dir) Train(
+        TempDir dir,
+        string family = "lstm",
+        string impl = "fused",
+        int steps = 60
+    )
     {
         Torch.Init();
         var data = dir.File("corpus.txt", Corpora.Repetitive());
-        var config = new ModelConfig { Family = Spelling.Parse<ModelFamily>("model", family), Impl = Spelling.Parse<RecurrentImpl>("impl", impl), EmbedDim = 32, HiddenSize = 32, MinCount = 1, Dropout = 0 };
-        var options = new TrainingOptions { Steps = steps, SeqLen = 16, BatchSize = 16, EvalInterval = 20, WarmupSteps = 5, LearningRate = 1e-2, Patience = 0 };
-        var taskData = TrainingRun.PrepareData(config, options, data, null);
-        var model = ModelFactory.Create(config);
+        var config = new ModelConfig
+        {
+            Family = Spelling.Parse<ModelFamily>("model", family),
+            Impl = Spelling.Parse<RecurrentImpl>("impl", impl),
+            EmbedDim = 32,
+            HiddenSize = 32,
+            MinCount = 1,
+            Dropout = 0,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = steps,
+            SeqLen = 16,
+            BatchSize = 16,
+            EvalInterval = 20,
+            WarmupSteps = 5,
+            LearningRate = 1e-2,
+            Patience = 0,
+        };
         var outDir = dir.Sub("model");
-        Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
-        var state = new Trainer(options).Run(model, taskData, outDir);
-        return (Checkpoint.Load(outDir), state, outDir);
+        var (model, state) = TestModels.Train(config, options, data, null, outDir);
+        return (model, state, outDir);
     }
 
     [Fact]
@@ -29,9 +48,14 @@ public class LanguageModelSpec
         var (_, _, outDir) = Train(dir);
         var losses = File.ReadLines(Path.Combine(outDir, Checkpoint.MetricsFile))
             .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
-            .Where(e => e.TryGetProperty("loss", out _)).Select(e => e.GetProperty("loss").GetDouble()).ToList();
+            .Where(e => e.TryGetProperty("loss", out _))
+            .Select(e => e.GetProperty("loss").GetDouble())
+            .ToList();
         Assert.Equal(60, losses.Count);
-        Assert.True(losses.TakeLast(10).Average() < losses.Take(5).Average() / 3, $"loss went from {losses.Take(5).Average():F3} to {losses.TakeLast(10).Average():F3}");
+        Assert.True(
+            losses.TakeLast(10).Average() < losses.Take(5).Average() / 3,
+            $"loss went from {losses.Take(5).Average():F3} to {losses.TakeLast(10).Average():F3}"
+        );
     }
 
     [Fact]
@@ -39,7 +63,13 @@ public class LanguageModelSpec
     {
         using var dir = new TempDir();
         var (loaded, _, _) = Train(dir);
-        var data = TrainingRun.PrepareData(loaded.Config.Clone(), loaded.Training, Path.Combine(dir.Path, "corpus.txt"), null, loaded.Vocabulary);
+        var data = TrainingRun.PrepareData(
+            loaded.Config.Clone(),
+            loaded.Training,
+            Path.Combine(dir.Path, "corpus.txt"),
+            null,
+            loaded.Vocabulary
+        );
         var result = Validation.Evaluate(loaded.Model, data.Valid);
         var unigram = Evaluator.UnigramPerplexity(loaded.Vocabulary, data.Valid);
         Assert.True(result.Perplexity < unigram / 2, $"perplexity {result.Perplexity:F2} vs unigram {unigram:F2}");
@@ -73,7 +103,10 @@ public class LanguageModelSpec
         var (loaded, _, _) = Train(dir, steps: 80);
         var predictor = new LanguageModelPredictor(loaded);
         Assert.Equal(".", predictor.Predict("todavía puedo hablar fluidamente alemán", 1)[0].Token);
-        Assert.All(predictor.Predict("todavía puedo hablar fluidamente alemán [???]", 3), c => Assert.Contains(c.Token, t => char.IsLetter(t)));
+        Assert.All(
+            predictor.Predict("todavía puedo hablar fluidamente alemán [???]", 3),
+            c => Assert.Contains(c.Token, t => char.IsLetter(t))
+        );
     }
 
     [Fact]
@@ -89,6 +122,10 @@ public class LanguageModelSpec
     public void NoamScheduleMatchesThePaperFormula()
     {
         foreach (var step in new long[] { 1, 100, 4000, 10000 })
-            Assert.Equal(Math.Pow(512, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(4000, -1.5)), LearningRateSchedule.Noam(step, 512, 4000), 12);
+            Assert.Equal(
+                Math.Pow(512, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(4000, -1.5)),
+                LearningRateSchedule.Noam(step, 512, 4000),
+                12
+            );
     }
 }

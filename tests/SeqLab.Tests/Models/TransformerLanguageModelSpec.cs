@@ -11,7 +11,19 @@ public class TransformerLanguageModelSpec
     {
         Torch.Init();
         manual_seed(2);
-        var model = new LanguageModel(new ModelConfig { Family = ModelFamily.Transformer, EmbedDim = 16, HiddenSize = 16, Heads = 2, FfDim = 32, NumLayers = 2, VocabSize = 30, Dropout = 0 });
+        var model = new LanguageModel(
+            new ModelConfig
+            {
+                Family = ModelFamily.Transformer,
+                EmbedDim = 16,
+                HiddenSize = 16,
+                Heads = 2,
+                FfDim = 32,
+                NumLayers = 2,
+                VocabSize = 30,
+                Dropout = 0,
+            }
+        );
         model.eval();
         return model;
     }
@@ -48,10 +60,32 @@ public class TransformerLanguageModelSpec
         Torch.Init();
         using var dir = new TempDir();
         var data = dir.File("corpus.txt", Corpora.Repetitive());
-        var config = new ModelConfig { Family = ModelFamily.Transformer, EmbedDim = 32, HiddenSize = 32, Heads = 2, FfDim = 64, NumLayers = 2, MinCount = 1, Dropout = 0 };
-        var options = new TrainingOptions { Steps = 80, SeqLen = 16, BatchSize = 16, EvalInterval = 40, WarmupSteps = 10, LearningRate = 3e-3, Patience = 0 };
-        TrainingRun.Start(config, options, data, null, dir.Sub("m")).Run();
-        var best = new LanguageModelPredictor(Checkpoint.Load(dir.Sub("m"))).Predict("crecí en un pueblo de los alpes [???]", 1)[0];
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Transformer,
+            EmbedDim = 32,
+            HiddenSize = 32,
+            Heads = 2,
+            FfDim = 64,
+            NumLayers = 2,
+            MinCount = 1,
+            Dropout = 0,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 80,
+            SeqLen = 16,
+            BatchSize = 16,
+            EvalInterval = 40,
+            WarmupSteps = 10,
+            LearningRate = 3e-3,
+            Patience = 0,
+        };
+        TestModels.Train(config, options, data, null, dir.Sub("m"));
+        var best = new LanguageModelPredictor(Checkpoint.Load(dir.Sub("m"))).Predict(
+            "crecí en un pueblo de los alpes [???]",
+            1
+        )[0];
         Assert.Equal("suizos", best.Token);
     }
 }

@@ -9,7 +9,8 @@ public class NativeLoadSpec
 {
     static string NativeDir() => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
 
-    /// <summary>libtorch and everything it loads from its own folder (libgomp, …), but not the shim under test.</summary>
+    /// <summary>libtorch and everything it loads from its own folder (libgomp, …), but not the shim under
+    /// test.</summary>
     static void LinkLibtorch(string native)
     {
         foreach (var lib in Directory.GetFiles(NativeDir()).Where(f => Path.GetFileName(f) != "libLibTorchSharp.so"))
@@ -41,16 +42,29 @@ public class NativeLoadSpec
     [Fact]
     public void TheUnpatchedShimNamesTheMissingGlibcxxVersionWhereTheSystemLacksIt()
     {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var original = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var packages =
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var original = Path.Combine(
+            packages,
+            "torchsharp",
+            "0.107.0",
+            "runtimes",
+            "linux-x64",
+            "native",
+            "libLibTorchSharp.so"
+        );
         Assert.True(File.Exists(original), $"the TorchSharp package is restored at {original}");
         using var dir = new TempDir();
         var native = Directory.CreateDirectory(Path.Combine(dir.Path, "runtimes", "linux-x64", "native")).FullName;
         LinkLibtorch(native);
         File.Copy(original, Path.Combine(native, "libLibTorchSharp.so"));
         var message = TorchRuntime.Diagnose(dir.Path);
-        bool systemHasIt = File.ReadAllBytes("/lib/x86_64-linux-gnu/libstdc++.so.6").AsSpan().IndexOf("GLIBCXX_3.4.32"u8) >= 0;
-        if (systemHasIt) Assert.Contains("loaded on a second try", message);
-        else Assert.Contains("GLIBCXX_3.4.32", message);
+        bool systemHasIt =
+            File.ReadAllBytes("/lib/x86_64-linux-gnu/libstdc++.so.6").AsSpan().IndexOf("GLIBCXX_3.4.32"u8) >= 0;
+        if (systemHasIt)
+            Assert.Contains("loaded on a second try", message);
+        else
+            Assert.Contains("GLIBCXX_3.4.32", message);
     }
 }

@@ -48,6 +48,6 @@ public class VersionSpec
         var other = CliRunner.Run("eval", "--model", model, "--data", data, "--json");
         Assert.Equal(0, other.ExitCode);
         Assert.Contains("written by SeqLab 0.0.1", other.Stderr);
-        using var _ = JsonDocument.Parse(other.Stdout);   // the note goes to stderr: stdout stays one JSON document
+        using var _ = JsonDocument.Parse(other.Stdout); // the note goes to stderr: stdout stays one JSON document
     }
 }

@@ -18,15 +18,28 @@ public class PackageSpec
         var (cliModel, _) = CliRunner.TinyLanguageModel(dir);
 
         var feed = dir.Sub("feed");
-        var pack = Repo.Run("dotnet", ["pack", Path.Combine(Repo.Root, "src", "SeqLab"), "-c", "Release", "-o", feed, "-nologo"],
-            Repo.Root, TimeSpan.FromMinutes(5));
+        var pack = Repo.Run(
+            "dotnet",
+            ["pack", Path.Combine(Repo.Root, "src", "SeqLab"), "-c", "Release", "-o", feed, "-nologo"],
+            Repo.Root,
+            TimeSpan.FromMinutes(5)
+        );
         Assert.True(pack.ExitCode == 0, pack.Text);
         var nupkg = Path.Combine(feed, $"SeqLab.{Versions.SeqLab}.nupkg");
         Assert.True(File.Exists(nupkg), $"{nupkg} missing: {pack.Text}");
         using (var zip = System.IO.Compression.ZipFile.OpenRead(nupkg))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-            foreach (var expected in new[] { "lib/net10.0/SeqLab.dll", "lib/net10.0/SeqLab.xml", "buildTransitive/SeqLab.targets", "README.md", "LICENSE" })
+            foreach (
+                var expected in new[]
+                {
+                    "lib/net10.0/SeqLab.dll",
+                    "lib/net10.0/SeqLab.xml",
+                    "buildTransitive/SeqLab.targets",
+                    "README.md",
+                    "LICENSE",
+                }
+            )
                 Assert.Contains(expected, entries);
         }
 
@@ -37,13 +50,29 @@ public class PackageSpec
             File.Copy(Path.Combine(Repo.Root, "samples", f), Path.Combine(sample, f));
         foreach (var f in new[] { "TinyLstm.csproj", "Program.cs" })
             File.Copy(Path.Combine(Repo.Root, "samples", "TinyLstm", f), Path.Combine(sample, "TinyLstm", f));
-        File.WriteAllText(Path.Combine(sample, "nuget.config"),
-            File.ReadAllText(Path.Combine(Repo.Root, "samples", "nuget.config")).Replace("value=\"feed\"", $"value=\"{feed}\""));
+        File.WriteAllText(
+            Path.Combine(sample, "nuget.config"),
+            File.ReadAllText(Path.Combine(Repo.Root, "samples", "nuget.config"))
+                .Replace("value=\"feed\"", $"value=\"{feed}\"")
+        );
         // NuGet caches a package by id and version: drop an earlier SeqLab of this version so the fresh one is used.
         Repo.ForgetCachedPackage("seqlab", Versions.SeqLab);
 
-        var run = Repo.Run("dotnet", ["run", "--project", Path.Combine(sample, "TinyLstm"), "-c", "Release", $"-p:SeqLabVersion={Versions.SeqLab}", "--", cliModel],
-            sample, TimeSpan.FromMinutes(8));
+        var run = Repo.Run(
+            "dotnet",
+            [
+                "run",
+                "--project",
+                Path.Combine(sample, "TinyLstm"),
+                "-c",
+                "Release",
+                $"-p:SeqLabVersion={Versions.SeqLab}",
+                "--",
+                cliModel,
+            ],
+            sample,
+            TimeSpan.FromMinutes(8)
+        );
         Assert.True(run.ExitCode == 0, run.Text);
         Assert.Contains("trained: 60 steps", run.Text);
         Assert.Matches(@"blank: (alemán|francés|italiano) ", run.Text);

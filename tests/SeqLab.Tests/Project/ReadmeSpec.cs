@@ -36,14 +36,26 @@ public class ReadmeSpec
                         Directory.CreateDirectory(dir.Sub("data/es"));
                         File.Copy(f, Path.Combine(dir.Sub("data/es"), Path.GetFileName(f)));
                     }
-                var script = Repo.Run("bash", [Path.Combine(Repo.Root, words[0]), .. words[1..]], dir.Path, TimeSpan.FromMinutes(3));
+                var script = Repo.Run(
+                    "bash",
+                    [Path.Combine(Repo.Root, words[0]), .. words[1..]],
+                    dir.Path,
+                    TimeSpan.FromMinutes(3)
+                );
                 Assert.True(script.ExitCode == 0, $"{shown}: {script.Text}");
                 Assert.True(File.Exists(dir.Sub("data/es/train.txt")), $"{shown} wrote no data/es/train.txt");
                 continue;
             }
-            Assert.True(words[0] == "./seqlab", $"a ```sh block of the README runs `{shown}`; only ./seqlab and the corpus script are examples (use ```text for the rest)");
-            if (LongRunning.Contains(words[1])) continue;
-            var args = Tiny(words[1..]).Select(a => Regex.IsMatch(a, "^(data|runs)/") ? Path.Combine(dir.Path, a) : a).ToArray();
+            Assert.True(
+                words[0] == "./seqlab",
+                $"a ```sh block of the README runs `{shown}`; only ./seqlab and the corpus script are examples (use "
+                    + $"```text for the rest)"
+            );
+            if (LongRunning.Contains(words[1]))
+                continue;
+            var args = Tiny(words[1..])
+                .Select(a => Regex.IsMatch(a, "^(data|runs)/") ? Path.Combine(dir.Path, a) : a)
+                .ToArray();
             var r = CliRunner.Run(args);
             Assert.True(r.ExitCode == 0, $"README example `{shown}` exited {r.ExitCode}: {r.Stderr}");
             ran++;
@@ -51,27 +63,47 @@ public class ReadmeSpec
         Assert.True(ran >= 20, $"ran {ran} examples");
     }
 
-    /// <summary>The same command with a budget of seconds: 2 training steps (4 for a resumed run), 1 epoch, 200 examples.</summary>
+    /// <summary>The same command with a budget of seconds: 2 training steps (4 for a resumed run), 1 epoch, 200
+    /// examples.</summary>
     static IEnumerable<string> Tiny(string[] args)
     {
-        bool resume = args.Contains("--resume"), hasSteps = args.Contains("--steps");
+        bool resume = args.Contains("--resume"),
+            hasSteps = args.Contains("--steps");
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--time-budget":
                     i++;
-                    if (!hasSteps) { yield return "--steps"; yield return resume ? "4" : "2"; }
+                    if (!hasSteps)
+                    {
+                        yield return "--steps";
+                        yield return resume ? "4" : "2";
+                    }
                     break;
-                case "--steps": yield return "--steps"; yield return resume ? "4" : "2"; i++; break;
-                case "--epochs": yield return "--epochs"; yield return "1"; i++; break;
-                case "--examples": yield return "--examples"; yield return Math.Min(200, int.Parse(args[++i])).ToString(); break;
-                default: yield return args[i]; break;
+                case "--steps":
+                    yield return "--steps";
+                    yield return resume ? "4" : "2";
+                    i++;
+                    break;
+                case "--epochs":
+                    yield return "--epochs";
+                    yield return "1";
+                    i++;
+                    break;
+                case "--examples":
+                    yield return "--examples";
+                    yield return Math.Min(200, int.Parse(args[++i])).ToString();
+                    break;
+                default:
+                    yield return args[i];
+                    break;
             }
         }
     }
 
-    /// <summary>The commands of every ```sh block, split into words as a POSIX shell would (quotes, \ continuations, # comments).</summary>
+    /// <summary>The commands of every ```sh block, split into words as a POSIX shell would (quotes, \ continuations, #
+    /// comments).</summary>
     public static IEnumerable<string[]> ShellCommands(string markdown)
     {
         var blocks = Regex.Matches(markdown, @"(?m)^```sh\n(.*?)^```", RegexOptions.Singleline);
@@ -79,7 +111,8 @@ public class ReadmeSpec
         {
             var text = block.Groups[1].Value.Replace("\\\n", " ");
             foreach (var line in text.Split('\n'))
-                if (Words(line) is { Count: > 0 } words) yield return words.ToArray();
+                if (Words(line) is { Count: > 0 } words)
+                    yield return words.ToArray();
         }
     }
 
@@ -91,10 +124,16 @@ public class ReadmeSpec
         for (int i = 0; i < line.Length; i++)
         {
             char c = line[i];
-            if (c == '#' && !inWord) break;   // a comment
+            if (c == '#' && !inWord)
+                break; // a comment
             if (char.IsWhiteSpace(c))
             {
-                if (inWord) { words.Add(word.ToString()); word.Clear(); inWord = false; }
+                if (inWord)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                    inWord = false;
+                }
                 continue;
             }
             inWord = true;
@@ -105,9 +144,11 @@ public class ReadmeSpec
                 word.Append(line, i + 1, end - i - 1);
                 i = end;
             }
-            else word.Append(c);
+            else
+                word.Append(c);
         }
-        if (inWord) words.Add(word.ToString());
+        if (inWord)
+            words.Add(word.ToString());
         return words;
     }
 }

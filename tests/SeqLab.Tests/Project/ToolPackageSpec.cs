@@ -16,18 +16,30 @@ public class ToolPackageSpec
     {
         using var dir = new TempDir();
         var feed = dir.Sub("feed");
-        var pack = Repo.Run("dotnet", ["pack", Path.Combine(Repo.Root, "src", "SeqLab.Cli"), "-c", "Release", "-o", feed, "-nologo"],
-            Repo.Root, TimeSpan.FromMinutes(8));
+        var pack = Repo.Run(
+            "dotnet",
+            ["pack", Path.Combine(Repo.Root, "src", "SeqLab.Cli"), "-c", "Release", "-o", feed, "-nologo"],
+            Repo.Root,
+            TimeSpan.FromMinutes(8)
+        );
         Assert.True(pack.ExitCode == 0, pack.Text);
         var pointer = new FileInfo(Path.Combine(feed, $"SeqLab.Cli.{Versions.SeqLab}.nupkg"));
         var linux = new FileInfo(Path.Combine(feed, $"SeqLab.Cli.linux-x64.{Versions.SeqLab}.nupkg"));
-        Assert.True(pointer.Exists && linux.Exists, string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName)));
+        Assert.True(
+            pointer.Exists && linux.Exists,
+            string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))
+        );
         Assert.True(linux.Length < NuGetOrgLimit, $"linux-x64 tool package is {linux.Length / 1e6:F0} MB");
 
-        foreach (var id in new[] { "seqlab.cli", "seqlab.cli.linux-x64" }) Repo.ForgetCachedPackage(id, Versions.SeqLab);
+        foreach (var id in new[] { "seqlab.cli", "seqlab.cli.linux-x64" })
+            Repo.ForgetCachedPackage(id, Versions.SeqLab);
         var tools = dir.Sub("tools");
-        var install = Repo.Run("dotnet", ["tool", "install", "SeqLab.Cli", "--tool-path", tools, "--add-source", feed, "--version", Versions.SeqLab],
-            dir.Path, TimeSpan.FromMinutes(5));
+        var install = Repo.Run(
+            "dotnet",
+            ["tool", "install", "SeqLab.Cli", "--tool-path", tools, "--add-source", feed, "--version", Versions.SeqLab],
+            dir.Path,
+            TimeSpan.FromMinutes(5)
+        );
         Assert.True(install.ExitCode == 0, install.Text);
         var seqlab = Path.Combine(tools, "seqlab");
 
@@ -36,8 +48,28 @@ public class ToolPackageSpec
         Assert.Contains($"seqlab {Versions.SeqLab}", version.Text);
 
         var data = dir.File("t.txt", Corpora.Repetitive());
-        var train = Repo.Run(seqlab, ["train", "--data", data, "--out", dir.Sub("run"), "--steps", "5", "--min-count", "1",
-            "--hidden-size", "16", "--embed-dim", "16", "--threads", "1"], dir.Path, TimeSpan.FromMinutes(2));
+        var train = Repo.Run(
+            seqlab,
+            [
+                "train",
+                "--data",
+                data,
+                "--out",
+                dir.Sub("run"),
+                "--steps",
+                "5",
+                "--min-count",
+                "1",
+                "--hidden-size",
+                "16",
+                "--embed-dim",
+                "16",
+                "--threads",
+                "1",
+            ],
+            dir.Path,
+            TimeSpan.FromMinutes(2)
+        );
         Assert.True(train.ExitCode == 0, train.Text);
         Assert.True(File.Exists(Path.Combine(dir.Sub("run"), "manifest.json")), train.Text);
     }

@@ -14,7 +14,10 @@ public class RecurrentGradcheckSpec
     {
         Torch.Init();
         manual_seed(3);
-        var layer = new RecurrentLayer(new RecurrentOptions(family, 3, 2, Impl: RecurrentImpl.Reference), ScalarType.Float64);
+        var layer = new RecurrentLayer(
+            new RecurrentOptions(family, 3, 2, Impl: RecurrentImpl.Reference),
+            ScalarType.Float64
+        );
         var x = randn([2, 4, 3], dtype: ScalarType.Float64);
         double Loss()
         {
@@ -32,13 +35,19 @@ public class RecurrentGradcheckSpec
             for (int i = 0; i < flat.shape[0]; i += 3)
             {
                 double original = flat[i].item<double>();
-                using (no_grad()) flat[i] = original + h;
+                using (no_grad())
+                    flat[i] = original + h;
                 double plus = Loss();
-                using (no_grad()) flat[i] = original - h;
+                using (no_grad())
+                    flat[i] = original - h;
                 double minus = Loss();
-                using (no_grad()) flat[i] = original;
+                using (no_grad())
+                    flat[i] = original;
                 double numeric = (plus - minus) / (2 * h);
-                Assert.True(Math.Abs(numeric - grad[i].item<double>()) < 1e-6 * Math.Max(1, Math.Abs(numeric)), $"{name}[{i}]: numeric {numeric} vs autograd {grad[i].item<double>()}");
+                Assert.True(
+                    Math.Abs(numeric - grad[i].item<double>()) < 1e-6 * Math.Max(1, Math.Abs(numeric)),
+                    $"{name}[{i}]: numeric {numeric} vs autograd {grad[i].item<double>()}"
+                );
             }
         }
     }

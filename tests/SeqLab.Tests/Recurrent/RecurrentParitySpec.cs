@@ -10,9 +10,9 @@ public class RecurrentParitySpec
     {
         var data = new TheoryData<RecurrentFamily, int, bool>();
         foreach (var family in Enum.GetValues<RecurrentFamily>())
-            foreach (var layers in new[] { 1, 2 })
-                foreach (var bidirectional in new[] { false, true })
-                    data.Add(family, layers, bidirectional);
+        foreach (var layers in new[] { 1, 2 })
+        foreach (var bidirectional in new[] { false, true })
+            data.Add(family, layers, bidirectional);
         return data;
     }
 
@@ -23,18 +23,26 @@ public class RecurrentParitySpec
     {
         var layer = new RecurrentLayer(options, dtype);
         using (no_grad())
-            foreach (var (name, p) in layer.named_parameters()) p.copy_(weights[name]);
+            foreach (var (name, p) in layer.named_parameters())
+                p.copy_(weights[name]);
         var gen = new Generator().manual_seed(7);
-        int directions = options.Directions, states = options.Family == RecurrentFamily.Lstm ? 2 : 1;
+        int directions = options.Directions,
+            states = options.Family == RecurrentFamily.Lstm ? 2 : 1;
         var x = randn([3, 6, options.InputSize], dtype: dtype, generator: gen);
         var lengths = tensor(new long[] { 6, 2, 4 });
-        var initial = Enumerable.Range(0, states).Select(_ => randn([options.NumLayers * directions, 3, options.HiddenSize], dtype: dtype, generator: gen)).ToArray();
+        var initial = Enumerable
+            .Range(0, states)
+            .Select(_ => randn([options.NumLayers * directions, 3, options.HiddenSize], dtype: dtype, generator: gen))
+            .ToArray();
         var (output, state) = layer.call(x, lengths, initial);
         // A loss that touches the outputs and every final state, so every gradient path is compared.
         var loss = output.pow(2).sum() + state.Select(s => s.sum() * 0.5).Aggregate((a, b) => a + b);
         loss.backward();
-        return new Run(output.detach(), state.Select(s => s.detach()).ToArray(),
-            layer.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone()));
+        return new Run(
+            output.detach(),
+            state.Select(s => s.detach()).ToArray(),
+            layer.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone())
+        );
     }
 
     static double MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().to(ScalarType.Float64).item<double>();
@@ -44,15 +52,26 @@ public class RecurrentParitySpec
         Torch.Init();
         manual_seed(11);
         var options = new RecurrentOptions(family, InputSize: 5, HiddenSize: 4, layers, bidirectional);
-        var weights = new RecurrentLayer(options, dtype).named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var weights = new RecurrentLayer(options, dtype)
+            .named_parameters()
+            .ToDictionary(p => p.name, p => p.parameter.detach().clone());
         var fused = Forward(options with { Impl = RecurrentImpl.Fused }, dtype, weights);
         var reference = Forward(options with { Impl = RecurrentImpl.Reference }, dtype, weights);
 
-        Assert.True(fused.Output.allclose(reference.Output, rtol: 0, atol: tolerance), $"outputs differ by {MaxDiff(fused.Output, reference.Output)}");
+        Assert.True(
+            fused.Output.allclose(reference.Output, rtol: 0, atol: tolerance),
+            $"outputs differ by {MaxDiff(fused.Output, reference.Output)}"
+        );
         for (int s = 0; s < fused.State.Length; s++)
-            Assert.True(fused.State[s].allclose(reference.State[s], rtol: 0, atol: tolerance), $"final state {s} differs by {MaxDiff(fused.State[s], reference.State[s])}");
+            Assert.True(
+                fused.State[s].allclose(reference.State[s], rtol: 0, atol: tolerance),
+                $"final state {s} differs by {MaxDiff(fused.State[s], reference.State[s])}"
+            );
         foreach (var (name, g) in fused.Gradients)
-            Assert.True(g.allclose(reference.Gradients[name], rtol: 0, atol: tolerance), $"gradient of {name} differs by {MaxDiff(g, reference.Gradients[name])}");
+            Assert.True(
+                g.allclose(reference.Gradients[name], rtol: 0, atol: tolerance),
+                $"gradient of {name} differs by {MaxDiff(g, reference.Gradients[name])}"
+            );
     }
 
     [Theory, MemberData(nameof(Configurations))]
@@ -70,7 +89,10 @@ public class RecurrentParitySpec
     public void ParametersCarryPyTorchNames(RecurrentFamily family, string first, string last, int count)
     {
         Torch.Init();
-        var names = new RecurrentLayer(new RecurrentOptions(family, 3, 4, 2, true)).named_parameters().Select(p => p.name).ToList();
+        var names = new RecurrentLayer(new RecurrentOptions(family, 3, 4, 2, true))
+            .named_parameters()
+            .Select(p => p.name)
+            .ToList();
         Assert.Contains(first, names);
         Assert.Contains(last, names);
         Assert.Equal(count, names.Count);

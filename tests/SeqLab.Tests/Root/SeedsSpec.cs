@@ -1,6 +1,7 @@
 namespace SeqLab.Tests;
 
-/// <summary>A seed derived from (seed, epoch) or (seed, step) is the same number in every process and on every machine.</summary>
+/// <summary>A seed derived from (seed, epoch) or (seed, step) is the same number in every process and on every
+/// machine.</summary>
 public class SeedsSpec
 {
     [Fact]
@@ -14,5 +15,12 @@ public class SeedsSpec
 
     [Fact]
     public void MixSeparatesNeighbouringInputs() =>
-        Assert.Equal(100, Enumerable.Range(0, 10).SelectMany(s => Enumerable.Range(0, 10).Select(e => Seeds.Mix(s, e))).Distinct().Count());
+        Assert.Equal(
+            100,
+            Enumerable
+                .Range(0, 10)
+                .SelectMany(s => Enumerable.Range(0, 10).Select(e => Seeds.Mix(s, e)))
+                .Distinct()
+                .Count()
+        );
 }

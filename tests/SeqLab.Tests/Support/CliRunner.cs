@@ -15,8 +15,29 @@ public static class CliRunner
     {
         var data = dir.File("c.txt", Corpora.Repetitive());
         var model = dir.Sub("m");
-        var r = Run("train", "--task", "lm", "--model", "gru", "--data", data, "--out", model, "--embed-dim", "8",
-            "--hidden-size", "8", "--min-count", "1", "--seq-len", "8", "--steps", "3", "--threads", "1");
+        var r = Run(
+            "train",
+            "--task",
+            "lm",
+            "--model",
+            "gru",
+            "--data",
+            data,
+            "--out",
+            model,
+            "--embed-dim",
+            "8",
+            "--hidden-size",
+            "8",
+            "--min-count",
+            "1",
+            "--seq-len",
+            "8",
+            "--steps",
+            "3",
+            "--threads",
+            "1"
+        );
         Assert.True(r.ExitCode == 0, r.Stderr);
         return (model, data);
     }
@@ -29,8 +50,15 @@ public static class CliRunner
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             Console.SetOut(stdout);
             Console.SetError(stderr);
-            try { return new Result(Cli.Cli.Run(args), stdout.ToString(), stderr.ToString()); }
-            finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+            try
+            {
+                return new Result(Cli.Cli.Run(args), stdout.ToString(), stderr.ToString());
+            }
+            finally
+            {
+                Console.SetOut(oldOut);
+                Console.SetError(oldErr);
+            }
         }
     }
 }

@@ -25,7 +25,21 @@ public static class Corpora
     /// </summary>
     public static string KeywordNearEnd(int examples, int seed)
     {
-        string[] filler = ["casa", "perro", "árbol", "cielo", "libro", "mesa", "camino", "río", "nube", "piedra", "campo", "puerta"];
+        string[] filler =
+        [
+            "casa",
+            "perro",
+            "árbol",
+            "cielo",
+            "libro",
+            "mesa",
+            "camino",
+            "río",
+            "nube",
+            "piedra",
+            "campo",
+            "puerta",
+        ];
         (string Label, string Word)[] classes = [("norte", "frío"), ("sur", "calor"), ("este", "sol")];
         var rng = new Random(seed);
         var lines = new List<string>();

@@ -1,6 +1,5 @@
 using SeqLab.Native;
 
-
 namespace SeqLab.Tests;
 
 public static class Torch

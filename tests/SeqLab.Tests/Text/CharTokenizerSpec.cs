@@ -9,5 +9,6 @@ public class CharTokenizerSpec
         Assert.Equal(["a", "ñ", " ", "é"], new CharTokenizer().Tokenize("an\u0303 e\u0301"));
 
     [Fact]
-    public void DetokenizeConcatenates() => Assert.Equal("¿qué?", new CharTokenizer().Detokenize(new CharTokenizer().Tokenize("¿qué?")));
+    public void DetokenizeConcatenates() =>
+        Assert.Equal("¿qué?", new CharTokenizer().Detokenize(new CharTokenizer().Tokenize("¿qué?")));
 }

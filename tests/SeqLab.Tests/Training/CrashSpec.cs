@@ -19,14 +19,41 @@ public class CrashSpec
         for (int attempt = 0; attempt < 4; attempt++)
         {
             var outDir = dir.Sub($"m{attempt}");
-            var start = new ProcessStartInfo("dotnet", [cli, "train", "--data", data, "--out", outDir, "--steps", "100000", "--eval-interval", "1",
-                "--hidden-size", "16", "--embed-dim", "16", "--seq-len", "16", "--batch-size", "4", "--threads", "1"])
-            { RedirectStandardError = true, RedirectStandardOutput = true };
+            var start = new ProcessStartInfo(
+                "dotnet",
+                [
+                    cli,
+                    "train",
+                    "--data",
+                    data,
+                    "--out",
+                    outDir,
+                    "--steps",
+                    "100000",
+                    "--eval-interval",
+                    "1",
+                    "--hidden-size",
+                    "16",
+                    "--embed-dim",
+                    "16",
+                    "--seq-len",
+                    "16",
+                    "--batch-size",
+                    "4",
+                    "--threads",
+                    "1",
+                ]
+            )
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
             using var p = Process.Start(start)!;
-            Thread.Sleep(rng.Next(1500, 4000));                     // start-up, then checkpoints every step
-            p.Kill(entireProcessTree: true);                       // SIGKILL: no cleanup runs
+            Thread.Sleep(rng.Next(1500, 4000)); // start-up, then checkpoints every step
+            p.Kill(entireProcessTree: true); // SIGKILL: no cleanup runs
             p.WaitForExit();
-            if (!File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile))) continue;   // killed before the first save
+            if (!File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
+                continue; // killed before the first save
             using var _ = Checkpoint.Load(outDir, best: false).Model;
             loaded++;
         }

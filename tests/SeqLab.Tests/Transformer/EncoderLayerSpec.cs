@@ -9,9 +9,13 @@ public class EncoderLayerSpec
     /// <summary>Same parameter names on both sides; torch's values copied into ours; both in eval mode.</summary>
     static void CopyWeights(nn.Module theirs, nn.Module ours)
     {
-        Assert.Equal(theirs.named_parameters().Select(p => p.name).Order(), ours.named_parameters().Select(p => p.name).Order());
+        Assert.Equal(
+            theirs.named_parameters().Select(p => p.name).Order(),
+            ours.named_parameters().Select(p => p.name).Order()
+        );
         using (no_grad())
-            foreach (var (name, p) in theirs.named_parameters()) ours.get_parameter(name)!.copy_(p);
+            foreach (var (name, p) in theirs.named_parameters())
+                ours.get_parameter(name)!.copy_(p);
         ours.eval();
         theirs.eval();
     }
@@ -43,11 +47,13 @@ public class EncoderLayerSpec
         var ours = new DecoderLayer(8, 2, 16, 0.0);
         CopyWeights(theirs, ours);
 
-        var y = randn(3, 4, 8);                                   // (B, T, d) output so far
-        var memory = randn(3, 6, 8);                              // (B, S, d) encoder states
+        var y = randn(3, 4, 8); // (B, T, d) output so far
+        var memory = randn(3, 6, 8); // (B, S, d) encoder states
         var memoryPadding = Masks.Padding(tensor(new long[] { 6, 3, 5 }), 6);
         var causal = Masks.Causal(4);
-        var expected = theirs.call(y.transpose(0, 1), memory.transpose(0, 1), causal, null, null, memoryPadding).transpose(0, 1);
+        var expected = theirs
+            .call(y.transpose(0, 1), memory.transpose(0, 1), causal, null, null, memoryPadding)
+            .transpose(0, 1);
         var actual = ours.forward(y, memory, causal, null, memoryPadding);
         double diff = (expected - actual).abs().max().item<float>();
         Assert.True(diff <= 1e-5, $"differ by {diff}");
@@ -74,11 +80,11 @@ public class EncoderLayerSpec
         var pe = new PositionalEncoding(modelDim: 6, maxLength: 10);
         var table = pe.call(zeros(1, 10, 6))[0];
         for (int pos = 0; pos < 10; pos++)
-            for (int i = 0; i < 3; i++)
-            {
-                double angle = pos / Math.Pow(10000, 2.0 * i / 6);
-                Assert.Equal(Math.Sin(angle), table[pos, 2 * i].item<float>(), 5);
-                Assert.Equal(Math.Cos(angle), table[pos, 2 * i + 1].item<float>(), 5);
-            }
+        for (int i = 0; i < 3; i++)
+        {
+            double angle = pos / Math.Pow(10000, 2.0 * i / 6);
+            Assert.Equal(Math.Sin(angle), table[pos, 2 * i].item<float>(), 5);
+            Assert.Equal(Math.Cos(angle), table[pos, 2 * i + 1].item<float>(), 5);
+        }
     }
 }

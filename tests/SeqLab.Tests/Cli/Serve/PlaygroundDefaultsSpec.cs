@@ -11,7 +11,8 @@ namespace SeqLab.Tests;
 /// it names the cue's language.
 /// </summary>
 [Trait("Category", "Slow")]
-public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer trained) : IClassFixture<PlaygroundDefaultsSpec.DefaultTransformer>
+public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer trained)
+    : IClassFixture<PlaygroundDefaultsSpec.DefaultTransformer>
 {
     /// <summary>The playground's default Transformer, trained once for the class (about 10 s).</summary>
     public sealed class DefaultTransformer : IDisposable
@@ -21,11 +22,19 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
 
         public DefaultTransformer()
         {
-            Torch.Init(1);   // one thread: the same model whatever else runs beside it
-            Model = LongRangeExperiment.Models(new LabSession(dir.Sub("serve"), LabScale.Small, threads: 1), 1, ModelFamily.Transformer)[0];
+            Torch.Init(1); // one thread: the same model whatever else runs beside it
+            Model = LongRangeExperiment.Models(
+                new LabSession(dir.Sub("serve"), LabScale.Small, threads: 1),
+                1,
+                ModelFamily.Transformer
+            )[0];
         }
 
-        public void Dispose() { Model.Model.Dispose(); dir.Dispose(); }
+        public void Dispose()
+        {
+            Model.Model.Dispose();
+            dir.Dispose();
+        }
     }
 
     [Fact]
@@ -33,20 +42,35 @@ public class PlaygroundDefaultsSpec(PlaygroundDefaultsSpec.DefaultTransformer tr
     {
         var m = trained.Model;
         var prediction = new ClassifierPredictor(m).Predict(LongRange.LectureSentence);
-        Assert.Equal("alemán", prediction.Label);   // the training data's language of the Alpes suizos
+        Assert.Equal("alemán", prediction.Label); // the training data's language of the Alpes suizos
 
-        var context = LongRange.LectureSentence[..LongRange.LectureSentence.IndexOf(Blank.Marker, StringComparison.Ordinal)];
+        var context = LongRange.LectureSentence[
+            ..LongRange.LectureSentence.IndexOf(Blank.Marker, StringComparison.Ordinal)
+        ];
         var map = AttentionMaps.For(m, context);
         int cue = map.Tokens.ToList().IndexOf("suizos");
         var flow = AttentionExperiment.Rollout(map);
         // The cue place ("alpes suizos") is among the three words the blank draws on most: the lab's rule.
-        Assert.InRange(AttentionExperiment.CueSpan(map.Tokens, cue).Min(i => AttentionExperiment.RankAmongOthers(flow, i)), 1, 3);
+        Assert.InRange(
+            AttentionExperiment.CueSpan(map.Tokens, cue).Min(i => AttentionExperiment.RankAmongOthers(flow, i)),
+            1,
+            3
+        );
     }
 
     [Theory]
     // New compositions of the task's own words: no training example is either of them.
-    [InlineData("Nací en Creta y allí pasé mi infancia. Mi abuela cocinaba sopa de verduras junto al lago. Viajé por el mundo durante mucho tiempo. A pesar del tiempo, todavía puedo hablar fluidamente [???].", "griego")]
-    [InlineData("Mis primeros años transcurrieron cerca de Kioto. Trabajé muchos años como ingeniero y como profesor. El cartero tocaba la guitarra en la plaza los domingos. Hoy, tantos años después, aún puedo hablar fluidamente [???].", "japonés")]
+    [InlineData(
+        "Nací en Creta y allí pasé mi infancia. Mi abuela cocinaba sopa de verduras junto al lago. Viajé por el "
+            + "mundo durante mucho tiempo. A pesar del tiempo, todavía puedo hablar fluidamente [???].",
+        "griego"
+    )]
+    [InlineData(
+        "Mis primeros años transcurrieron cerca de Kioto. Trabajé muchos años como ingeniero y como profesor. El "
+            + "cartero tocaba la guitarra en la plaza los domingos. Hoy, tantos años después, aún puedo hablar "
+            + "fluidamente [???].",
+        "japonés"
+    )]
     public void OnCueSentencesItNeverSawItNamesTheCuesLanguage(string sentence, string language) =>
         Assert.Equal(language, new ClassifierPredictor(trained.Model).Predict(sentence).Label);
 }
