@@ -21,6 +21,66 @@ public static class Checkpoint
         ManifestFile = "manifest.json",
         MetricsFile = "metrics.jsonl";
 
+    /// <summary>The lock a training run holds on its folder, so that two runs cannot write into one.</summary>
+    public const string LockFile = ".seqlab.lock";
+
+    /// <summary>
+    /// Files this process wrote into each checkpoint folder (full path → names): with the previous manifest's,
+    /// the only ones <see cref="Save"/> may delete. A file SeqLab did not write is never removed.
+    /// </summary>
+    static readonly Dictionary<string, HashSet<string>> Written = new();
+
+    /// <summary>
+    /// Refuses a folder that SeqLab may not fill: one that already holds a checkpoint, a file, or a folder with
+    /// anything in it. A new run goes into a new or empty folder, so no user file can be overwritten or deleted.
+    /// </summary>
+    public static void EnsureNew(string dir, string option = "--out")
+    {
+        if (File.Exists(dir))
+            throw new SeqLabInputException($"{dir} is a file; {option} needs a folder for the checkpoint.");
+        if (!Directory.Exists(dir))
+            return;
+        if (File.Exists(Path.Combine(dir, ManifestFile)))
+            throw new SeqLabInputException(
+                $"{dir} already holds a checkpoint; continue it with --resume {dir} or choose another {option}."
+            );
+        if (Directory.EnumerateFileSystemEntries(dir).Any())
+            throw new SeqLabInputException(
+                $"{dir} is not empty and is not a SeqLab checkpoint; choose a new or empty folder for {option} "
+                    + "(SeqLab never writes over files it did not create)."
+            );
+    }
+
+    /// <summary>
+    /// Takes the folder's lock (an exclusive lock on <see cref="LockFile"/>, released by the system if the
+    /// process dies); refuses when another run holds it.
+    /// </summary>
+    public static IDisposable Lock(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, LockFile);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new FolderLock(stream, path);
+        }
+        catch (IOException)
+        {
+            throw new SeqLabInputException(
+                $"another training is writing into {dir} (it holds {LockFile}); wait for it to finish or choose another folder."
+            );
+        }
+    }
+
+    sealed class FolderLock(FileStream stream, string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            File.Delete(path); // while still held: nobody else can be inside
+            stream.Dispose();
+        }
+    }
+
     public static void Begin(string dir, ModelConfig config, TrainingOptions training, Vocabulary vocab)
     {
         Directory.CreateDirectory(dir);
@@ -43,6 +103,7 @@ public static class Checkpoint
             Path.Combine(dir, weights),
             s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value)))
         );
+        Mine(dir).Add(weights);
         string? optimizerFile = null;
         if (optimizer is not null)
         {
@@ -52,6 +113,7 @@ public static class Checkpoint
             using (var f = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite))
                 f.Flush(flushToDisk: true);
             File.Move(tmp, Path.Combine(dir, optimizerFile), overwrite: true);
+            Mine(dir).Add(optimizerFile);
         }
         var manifest = new Manifest
         {
@@ -81,13 +143,27 @@ public static class Checkpoint
 
         // Only now may files that the new manifest no longer names go.
         var keep = new HashSet<string>(manifest.Sha256.Keys);
-        foreach (
-            var stale in Directory
-                .GetFiles(dir, "weights-*.safetensors")
-                .Concat(Directory.GetFiles(dir, "optimizer-*.bin"))
-        )
-            if (!keep.Contains(Path.GetFileName(stale)))
-                File.Delete(stale);
+        var mine = Mine(dir);
+        foreach (var name in previous?.Sha256.Keys ?? Enumerable.Empty<string>())
+            if (name.StartsWith("weights-", StringComparison.Ordinal) || name.StartsWith("optimizer-", StringComparison.Ordinal))
+                mine.Add(name);
+        // Only now may files that the new manifest no longer names go, and only those SeqLab wrote.
+        foreach (var stale in mine.Where(f => !keep.Contains(f)).ToList())
+        {
+            File.Delete(Path.Combine(dir, stale));
+            mine.Remove(stale);
+        }
+    }
+
+    static HashSet<string> Mine(string dir)
+    {
+        lock (Written)
+        {
+            var key = Path.GetFullPath(dir);
+            if (!Written.TryGetValue(key, out var set))
+                Written[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            return set;
+        }
     }
 
     static Manifest? TryReadManifest(string dir)

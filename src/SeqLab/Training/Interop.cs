@@ -15,6 +15,12 @@ public static class Interop
     /// names.</summary>
     public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
     {
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (string.Equals(outDir, Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+            throw new SeqLabInputException(
+                $"{outPath} is inside the checkpoint folder {modelDir}, whose files are checksummed; write the export "
+                    + "somewhere else."
+            );
         var loaded = Checkpoint.Load(modelDir, best: !latest);
         using var model = loaded.Model;
         var names = model.state_dict().Keys.ToList();
@@ -32,8 +38,7 @@ public static class Interop
             throw new SeqLabInputException($"{weightsPath} does not exist; check --weights.");
         if (!File.Exists(configPath))
             throw new SeqLabInputException($"{configPath} does not exist; check --config.");
-        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
-            throw new SeqLabInputException($"{outDir} already holds a checkpoint; choose another --out.");
+        Checkpoint.EnsureNew(outDir);
         ModelConfig config;
         try
         {
@@ -58,8 +63,11 @@ public static class Interop
             );
         var model = ModelFactory.Create(config);
         Checkpoint.LoadWeights(model, weightsPath); // before anything is written: refusals leave no folder behind
-        Checkpoint.Begin(outDir, config, new TrainingOptions(), vocab);
-        Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+        using (Checkpoint.Lock(outDir))
+        {
+            Checkpoint.Begin(outDir, config, new TrainingOptions(), vocab);
+            Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+        }
         model.Dispose();
         return Checkpoint.Load(outDir);
     }

@@ -11,8 +11,10 @@ namespace SeqLab.Training;
 /// playground's defaults, the tests): read the data under one vocabulary, build or restore the model,
 /// open the checkpoint folder, train, load the result.
 /// </summary>
-public sealed class TrainingRun
+public sealed class TrainingRun : IDisposable
 {
+    IDisposable? _lock;
+
     public ModelConfig Config { get; }
     public TrainingOptions Options { get; }
     public TaskData Data { get; }
@@ -65,10 +67,7 @@ public sealed class TrainingRun
         WordVectors? pretrained = null
     )
     {
-        if (File.Exists(Path.Combine(outDir, Checkpoint.ManifestFile)))
-            throw new SeqLabInputException(
-                $"{outDir} already holds a checkpoint; continue it with --resume {outDir} or choose another --out."
-            );
+        Checkpoint.EnsureNew(outDir);
         config.Validate();
         options.Validate();
         if (pretrained is null && config.PretrainedEmbeddings is { } path)
@@ -77,8 +76,17 @@ public sealed class TrainingRun
         var taskData = PrepareData(config, options, data, valid);
         var model = ModelFactory.Create(config);
         int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
-        Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
-        return new TrainingRun(config, options, taskData, model, outDir, null, found);
+        var folderLock = Checkpoint.Lock(outDir);
+        try
+        {
+            Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+        return new TrainingRun(config, options, taskData, model, outDir, null, found) { _lock = folderLock };
     }
 
     /// <summary>
@@ -88,22 +96,45 @@ public sealed class TrainingRun
     public static TrainingRun Resume(string dir, string data, string? valid, Action<TrainingOptions>? change = null)
     {
         TorchRuntime.EnsureLoaded();
-        var saved = Checkpoint.Load(dir, best: false);
-        var options = saved.Training;
-        change?.Invoke(options);
-        options.Validate();
-        Seed(options);
-        var taskData = PrepareData(saved.Config, options, data, valid, saved.Vocabulary);
-        return new TrainingRun(saved.Config, options, taskData, saved.Model, dir, saved, 0);
+        var folderLock = Checkpoint.Lock(dir);
+        try
+        {
+            var saved = Checkpoint.Load(dir, best: false);
+            var options = saved.Training;
+            change?.Invoke(options);
+            options.Validate();
+            Seed(options);
+            var taskData = PrepareData(saved.Config, options, data, valid, saved.Vocabulary);
+            return new TrainingRun(saved.Config, options, taskData, saved.Model, dir, saved, 0) { _lock = folderLock };
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Trains until the budget, early stopping or divergence ends the run; the checkpoint is current after
     /// each validation.</summary>
     public TrainingState Run()
     {
-        var trainer = new Trainer(Options);
-        trainer.Progress += p => Progress?.Invoke(p);
-        return trainer.Run(Model, Data, Directory, Resumed);
+        try
+        {
+            var trainer = new Trainer(Options);
+            trainer.Progress += p => Progress?.Invoke(p);
+            return trainer.Run(Model, Data, Directory, Resumed);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>Releases the folder's lock (the run is over; <see cref="Run"/> does this itself).</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
     }
 
     /// <summary>The trained model as saved: the best validation weights, or the latest.</summary>
