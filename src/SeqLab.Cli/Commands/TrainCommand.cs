@@ -55,7 +55,7 @@ public static class TrainCommand
             c => c.EmbedDim,
             (c, v) => c.EmbedDim = v,
             1,
-            65536
+            ModelConfig.MaxWidth
         ),
         Setting<ModelConfig>.Int(
             "hidden-size",
@@ -64,7 +64,7 @@ public static class TrainCommand
             c => c.HiddenSize,
             (c, v) => c.HiddenSize = v,
             1,
-            65536
+            ModelConfig.MaxWidth
         ),
         Setting<ModelConfig>.Int(
             "layers",
@@ -73,7 +73,7 @@ public static class TrainCommand
             c => c.NumLayers,
             (c, v) => c.NumLayers = v,
             1,
-            64
+            ModelConfig.MaxLayers
         ),
         Setting<ModelConfig>.Double(
             "dropout",
@@ -99,7 +99,7 @@ public static class TrainCommand
             c => c.Heads,
             (c, v) => c.Heads = v,
             1,
-            1024
+            ModelConfig.MaxHeads
         ),
         Setting<ModelConfig>.Int(
             "ff-dim",
@@ -108,7 +108,7 @@ public static class TrainCommand
             c => c.FfDim,
             (c, v) => c.FfDim = v,
             1,
-            1 << 20
+            ModelConfig.MaxFfDim
         ),
         Setting<ModelConfig>.Flag(
             "norm-first",
@@ -141,7 +141,7 @@ public static class TrainCommand
             c => c.MaxLength,
             (c, v) => c.MaxLength = v,
             1,
-            1 << 20
+            ModelConfig.MaxPositions
         ),
         Setting<ModelConfig>.Int(
             "min-count",
@@ -229,7 +229,7 @@ public static class TrainCommand
             o => o.SeqLen,
             (o, v) => o.SeqLen = v,
             1,
-            1 << 20
+            ModelConfig.MaxPositions
         ),
         Setting<TrainingOptions>.Enum<Schedule>(
             "schedule",

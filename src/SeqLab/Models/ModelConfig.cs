@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using SeqLab.Data;
+using SeqLab.IO;
 using SeqLab.Recurrent;
 using SeqLab.Text;
 
@@ -64,6 +66,7 @@ public sealed class ModelConfig
     /// <summary>classify: the label names, in output order.</summary>
     public List<string> Labels { get; set; } = [];
 
+    [JsonIgnore]
     public RecurrentFamily RecurrentFamily =>
         Family switch
         {
@@ -72,23 +75,59 @@ public sealed class ModelConfig
             _ => RecurrentFamily.Lstm,
         };
 
+    [JsonIgnore]
     public bool IsTransformer => Family == ModelFamily.Transformer;
 
     /// <summary>Rejects impossible settings with a message that names the key and the allowed values.</summary>
+    // config.json files written before 0.2.0 also hold these two keys, derived from family and impl. They are read
+    // (so those checkpoints load), checked against what they derive from, and never written.
+    [JsonInclude, JsonPropertyName("recurrent_family"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? LegacyRecurrentFamily
+    {
+        get => null;
+        set => legacyFamily = value;
+    }
+    string? legacyFamily;
+
+    [JsonInclude, JsonPropertyName("recurrent_impl"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string? LegacyRecurrentImpl
+    {
+        get => null;
+        set => legacyImpl = value;
+    }
+    string? legacyImpl;
+
+    /// <summary>The bounds every setting obeys, from the command line, a --config file or a checkpoint's config.json.</summary>
+    public const int MaxWidth = 65536,
+        MaxLayers = 64,
+        MaxHeads = 1024,
+        MaxFfDim = 1 << 20,
+        MaxPositions = 1 << 20,
+        MaxVocabulary = 10_000_000;
+
     public void Validate()
     {
-        AtLeast("embed_dim", EmbedDim, 1);
-        AtLeast("hidden_size", HiddenSize, 1);
-        AtLeast("num_layers", NumLayers, 1);
+        if (legacyFamily is { } f && f != RecurrentFamily.Name() && !IsTransformer)
+            throw new SeqLabInputException(
+                $"recurrent_family '{f}' contradicts family '{Family.Name()}'; drop recurrent_family (family sets it)."
+            );
+        if (legacyImpl is { } i && i != Impl.Name())
+            throw new SeqLabInputException(
+                $"recurrent_impl '{i}' contradicts impl '{Impl.Name()}'; drop recurrent_impl (impl sets it)."
+            );
+        Within("embed_dim", EmbedDim, 1, MaxWidth);
+        Within("hidden_size", HiddenSize, 1, MaxWidth);
+        Within("num_layers", NumLayers, 1, MaxLayers);
         AtLeast("min_count", MinCount, 1);
-        AtLeast("max_vocab", MaxVocab, 5);
-        AtLeast("max_length", MaxLength, 1);
+        Within("max_vocab", MaxVocab, 5, MaxVocabulary);
+        Within("max_length", MaxLength, 1, MaxPositions);
+        Within("vocab_size", VocabSize, 0, MaxVocabulary);
         if (double.IsNaN(Dropout) || Dropout < 0 || Dropout >= 1)
             throw new SeqLabInputException($"dropout must be in [0, 1) (got {Dropout}); try 0.1.");
         if (IsTransformer)
         {
-            AtLeast("heads", Heads, 1);
-            AtLeast("ff_dim", FfDim, 1);
+            Within("heads", Heads, 1, MaxHeads);
+            Within("ff_dim", FfDim, 1, MaxFfDim);
             if (HiddenSize % Heads != 0)
                 throw new SeqLabInputException(
                     $"heads ({Heads}) must divide hidden_size ({HiddenSize}), the Transformer's d_model; e.g. "
@@ -116,9 +155,61 @@ public sealed class ModelConfig
             );
     }
 
+    internal static void Within(string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+            throw new SeqLabInputException($"{key} must be between {min} and {max} (got {value}).");
+    }
+
+    /// <summary>
+    /// About how many numbers the model holds: embeddings, layers, the output layer, and the Transformer's
+    /// position table. For a memory check before anything is allocated, not an exact count.
+    /// </summary>
+    public double EstimatedParameters()
+    {
+        double V = Math.Max(VocabSize, 5),
+            E = EmbedDim,
+            H = HiddenSize,
+            L = NumLayers;
+        double p = V * E;
+        if (IsTransformer)
+            p += L * (4 * H * H + 2 * H * FfDim) * (Task == TaskKind.Seq2Seq ? 2.5 : 1) + (double)MaxLength * H;
+        else
+        {
+            double gates = Family switch
+            {
+                ModelFamily.Lstm => 4,
+                ModelFamily.Gru => 3,
+                _ => 1,
+            };
+            double d = Bidirectional ? 2 : 1;
+            p += d * gates * H * (E + H) + (L - 1) * d * gates * H * (d * H + H);
+            if (Task == TaskKind.Seq2Seq)
+                p *= 2;
+        }
+        if (Task != TaskKind.Classify)
+            p += (TieWeights ? 0 : V * H) + V;
+        return p;
+    }
+
+    /// <summary>
+    /// Refuses a model whose estimated memory (<paramref name="bytesPerParameter"/> per number, plus
+    /// <paramref name="extraBytes"/>) would not fit in this machine's memory, before any tensor exists.
+    /// </summary>
+    public void CheckMemory(double bytesPerParameter = 4, double extraBytes = 0)
+    {
+        double need = EstimatedParameters() * bytesPerParameter + extraBytes;
+        double have = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (need > 0.8 * have)
+            throw new SeqLabInputException(
+                $"this model would need about {need / 1e9:F1} GB (about {EstimatedParameters():N0} parameters) but the "
+                    + $"machine has {have / 1e9:F1} GB; make it smaller (hidden_size, num_layers, max_length or max_vocab)."
+            );
+    }
+
     internal static void AtLeast(string key, double value, double min)
     {
-        if (double.IsNaN(value) || value < min)
+        if (!double.IsFinite(value) || value < min)
             throw new SeqLabInputException($"{key} must be at least {min} (got {value}).");
     }
 

@@ -12,6 +12,7 @@ public static class ModelFactory
             throw new SeqLabInputException(
                 $"the vocabulary has {config.VocabSize} entries; the training text is too small."
             );
+        config.CheckMemory();
         return config.Task switch
         {
             TaskKind.Classify => new SequenceClassifier(config),

@@ -145,7 +145,10 @@ public static class Checkpoint
         var keep = new HashSet<string>(manifest.Sha256.Keys);
         var mine = Mine(dir);
         foreach (var name in previous?.Sha256.Keys ?? Enumerable.Empty<string>())
-            if (name.StartsWith("weights-", StringComparison.Ordinal) || name.StartsWith("optimizer-", StringComparison.Ordinal))
+            if (
+                name.StartsWith("weights-", StringComparison.Ordinal)
+                || name.StartsWith("optimizer-", StringComparison.Ordinal)
+            )
                 mine.Add(name);
         // Only now may files that the new manifest no longer names go, and only those SeqLab wrote.
         foreach (var stale in mine.Where(f => !keep.Contains(f)).ToList())

@@ -16,7 +16,13 @@ public static class Interop
     public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
     {
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        if (string.Equals(outDir, Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        if (
+            string.Equals(
+                outDir,
+                Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar),
+                StringComparison.Ordinal
+            )
+        )
             throw new SeqLabInputException(
                 $"{outPath} is inside the checkpoint folder {modelDir}, whose files are checksummed; write the export "
                     + "somewhere else."

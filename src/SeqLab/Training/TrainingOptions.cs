@@ -62,16 +62,16 @@ public sealed class TrainingOptions
     public void Validate()
     {
         Positive("learning_rate", LearningRate);
-        if (Beta1 < 0 || Beta1 >= 1 || Beta2 < 0 || Beta2 >= 1)
+        if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) // NaN fails every comparison
             throw new SeqLabInputException($"beta1 and beta2 must be in [0, 1) (got {Beta1}, {Beta2}).");
         Positive("eps", Eps);
         ModelConfig.AtLeast("weight_decay", WeightDecay, 0);
         ModelConfig.AtLeast("clip_norm", ClipNorm, 0);
         ModelConfig.AtLeast("warmup_steps", WarmupSteps, 0);
-        if (LabelSmoothing < 0 || LabelSmoothing >= 1)
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
             throw new SeqLabInputException($"label_smoothing must be in [0, 1) (got {LabelSmoothing}).");
-        ModelConfig.AtLeast("batch_size", BatchSize, 1);
-        ModelConfig.AtLeast("seq_len", SeqLen, 1);
+        ModelConfig.Within("batch_size", BatchSize, 1, 1 << 20);
+        ModelConfig.Within("seq_len", SeqLen, 1, ModelConfig.MaxPositions);
         if (Steps is { } s)
             ModelConfig.AtLeast("steps", s, 1);
         if (Epochs is { } e)
@@ -80,10 +80,10 @@ public sealed class TrainingOptions
             Positive("time_budget", t);
         ModelConfig.AtLeast("eval_interval", EvalInterval, 1);
         ModelConfig.AtLeast("patience", Patience, 0);
-        if (ValidFraction <= 0 || ValidFraction >= 1)
+        if (!(ValidFraction > 0 && ValidFraction < 1))
             throw new SeqLabInputException($"valid_fraction must be in (0, 1) (got {ValidFraction}).");
         if (Threads is { } n)
-            ModelConfig.AtLeast("threads", n, 1);
+            ModelConfig.Within("threads", n, 1, 1024);
         if (Schedule == Schedule.Noam && WarmupSteps < 1)
             throw new SeqLabInputException("the noam schedule needs warmup_steps ≥ 1.");
     }

@@ -74,6 +74,9 @@ public sealed class TrainingRun : IDisposable
             pretrained = WordVectors.Load(path);
         Seed(options);
         var taskData = PrepareData(config, options, data, valid);
+        // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
+        double window = config.Task == TaskKind.Lm ? options.SeqLen : config.MaxLength;
+        config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
         var model = ModelFactory.Create(config);
         int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
         var folderLock = Checkpoint.Lock(outDir);

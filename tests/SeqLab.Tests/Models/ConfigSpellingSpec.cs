@@ -51,4 +51,29 @@ public class ConfigSpellingSpec
         var input = Assert.Throws<SeqLabInputException>(() => Spelling.Parse<TaskKind>("task", "translate"));
         Assert.Equal("unknown task 'translate'; use one of: lm, classify, seq2seq.", input.Message);
     }
+
+    [Fact]
+    public void TheKeysOldVersionsDerivedAreReadButNeverWritten()
+    {
+        const string old = """
+            {"family": "gru", "recurrent_family": "gru", "impl": "fused", "recurrent_impl": "fused"}
+            """;
+        var c = JsonSerializer.Deserialize<ModelConfig>(old, Json.Options)!;
+        c.Validate();
+        var written = JsonSerializer.Serialize(c, Json.Options);
+        Assert.DoesNotContain("recurrent_family", written);
+        Assert.DoesNotContain("recurrent_impl", written);
+        Assert.DoesNotContain("is_transformer", written);
+    }
+
+    [Fact]
+    public void ADerivedKeyThatContradictsItsSourceIsRefusedByName()
+    {
+        var c = JsonSerializer.Deserialize<ModelConfig>(
+            "{\"family\": \"lstm\", \"recurrent_family\": \"gru\"}",
+            Json.Options
+        )!;
+        var e = Assert.Throws<SeqLabInputException>(c.Validate);
+        Assert.Contains("recurrent_family 'gru' contradicts family 'lstm'", e.Message);
+    }
 }
