@@ -353,7 +353,12 @@ public static class TrainCommand
                 + $"{run.Data.BatchesPerEpoch:N0} batches per epoch"
                 + (run.Resumed is { } r ? $"; resuming at step {r.Manifest.State.Step}" : "")
         );
-        var state = ProgressView.Training(run, lm, run.Run);
+        TrainingState state;
+        using (var interrupt = new Interrupt())
+        {
+            run.Stop = interrupt.Token;
+            state = ProgressView.Training(run, lm, run.Run);
+        }
 
         string best = lm
             ? $"best valid perplexity {Math.Exp(state.BestValidLoss):F2}"
@@ -374,8 +379,17 @@ public static class TrainCommand
                     best_step = state.BestStep,
                     best_valid_perplexity = lm ? Math.Exp(state.BestValidLoss) : (double?)null,
                     parameters = run.Parameters,
+                    interrupted = run.Interrupted,
                 }
             );
+        if (run.Interrupted)
+        {
+            Output.Info(
+                $"seqlab: interrupted at step {state.Step}; the checkpoint in {outDir} is saved. Continue with "
+                    + $"`seqlab train --resume {outDir} --data {data}`."
+            );
+            return Interrupt.ExitCode;
+        }
         return 0;
     }
 

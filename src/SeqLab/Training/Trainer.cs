@@ -16,6 +16,12 @@ public sealed class Trainer(TrainingOptions options)
 {
     public event Action<TrainingProgress>? Progress;
 
+    /// <summary>When cancelled (Ctrl+C), the run finishes its step, validates, checkpoints and returns.</summary>
+    public CancellationToken Stop { get; init; }
+
+    /// <summary>Whether the last <see cref="Run"/> ended because <see cref="Stop"/> was cancelled.</summary>
+    public bool Interrupted { get; private set; }
+
     /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a
     /// saved run.</summary>
     public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
@@ -42,6 +48,8 @@ public sealed class Trainer(TrainingOptions options)
         long tokensThisSession = 0;
         bool stop = false,
             evaluatedLast = false;
+        double lastSave = 0;
+        Interrupted = false;
         model.train();
 
         while (!stop && (totalSteps is null || state.Step < totalSteps))
@@ -95,8 +103,10 @@ public sealed class Trainer(TrainingOptions options)
 
                 bool outOfTime = o.TimeBudgetSeconds is { } budget && Elapsed() >= budget;
                 bool done = totalSteps is { } t && state.Step >= t;
-                if (state.Step % o.EvalInterval == 0 || outOfTime || done)
+                bool interrupted = Stop.IsCancellationRequested;
+                if (state.Step % o.EvalInterval == 0 || outOfTime || done || interrupted)
                 {
+                    lastSave = clock.Elapsed.TotalSeconds;
                     stop |= EvaluateAndSave(
                         model,
                         data,
@@ -111,7 +121,16 @@ public sealed class Trainer(TrainingOptions options)
                     );
                     evaluatedLast = true;
                 }
-                if (stop || outOfTime || done)
+                else if (clock.Elapsed.TotalSeconds - lastSave >= o.CheckpointSeconds)
+                {
+                    // A long stretch between validations still leaves a recent checkpoint (best weights unchanged).
+                    state.ElapsedSeconds = Elapsed();
+                    Checkpoint.Save(outDir, model, optimizer, state, isBest: false);
+                    metrics.Flush();
+                    lastSave = clock.Elapsed.TotalSeconds;
+                }
+                Interrupted = interrupted;
+                if (stop || outOfTime || done || interrupted)
                 {
                     stop = true;
                     break;

@@ -35,6 +35,9 @@ public sealed class TrainingOptions
     public double? TimeBudgetSeconds { get; set; }
     public int EvalInterval { get; set; } = 200;
 
+    /// <summary>Also checkpoint (without validating) when this many seconds have passed since the last save.</summary>
+    public double CheckpointSeconds { get; set; } = 300;
+
     /// <summary>Stop after this many evaluations without a better validation loss (0 = never stop early).</summary>
     public int Patience { get; set; } = 5;
 
@@ -79,6 +82,7 @@ public sealed class TrainingOptions
         if (TimeBudgetSeconds is { } t)
             Positive("time_budget", t);
         ModelConfig.AtLeast("eval_interval", EvalInterval, 1);
+        Positive("checkpoint_seconds", CheckpointSeconds);
         ModelConfig.AtLeast("patience", Patience, 0);
         if (!(ValidFraction > 0 && ValidFraction < 1))
             throw new SeqLabInputException($"valid_fraction must be in (0, 1) (got {ValidFraction}).");

@@ -30,6 +30,12 @@ public sealed class TrainingRun : IDisposable
     public int PretrainedWords { get; }
     public long Parameters => Model.UniqueParameters().Sum(p => p.numel());
 
+    /// <summary>Cancel it (Ctrl+C) to end the run after the current step, with a checkpoint.</summary>
+    public CancellationToken Stop { get; set; }
+
+    /// <summary>Whether <see cref="Run"/> ended because <see cref="Stop"/> was cancelled.</summary>
+    public bool Interrupted { get; private set; }
+
     /// <summary>After each step, and after each validation with its numbers.</summary>
     public event Action<TrainingProgress>? Progress;
 
@@ -123,9 +129,11 @@ public sealed class TrainingRun : IDisposable
     {
         try
         {
-            var trainer = new Trainer(Options);
+            var trainer = new Trainer(Options) { Stop = Stop };
             trainer.Progress += p => Progress?.Invoke(p);
-            return trainer.Run(Model, Data, Directory, Resumed);
+            var state = trainer.Run(Model, Data, Directory, Resumed);
+            Interrupted = trainer.Interrupted;
+            return state;
         }
         finally
         {
