@@ -59,7 +59,23 @@ public static class SafeTensors
         };
     }
 
-    /// <summary>Reads every tensor of a safetensors file; <paramref name="source"/> names the file in errors.</summary>
+    static readonly Dictionary<string, int> Sizes = new()
+    {
+        ["F32"] = 4,
+        ["F64"] = 8,
+        ["I64"] = 8,
+        ["I32"] = 4,
+    };
+
+    /// <summary>One tensor's header entry, checked: dtype, shape and where its bytes lie in the data section.</summary>
+    sealed record Entry(string Name, string Dtype, long[] Shape, long Begin, long End);
+
+    /// <summary>
+    /// Reads every tensor of a safetensors file; <paramref name="source"/> names the file in errors. The header is
+    /// checked whole, as the format requires: each entry an object with a known dtype, a shape of non-negative
+    /// whole numbers and two non-negative data offsets; the byte ranges in order, without overlaps or holes, covering
+    /// the data exactly, each as long as its shape times its dtype's size; no name twice.
+    /// </summary>
     public static Dictionary<string, Tensor> Read(byte[] data, string source)
     {
         SeqLabInputException Bad(string why) =>
@@ -69,54 +85,111 @@ public static class SafeTensors
         ulong headerLength = BitConverter.ToUInt64(data, 0);
         if (headerLength > (ulong)(data.Length - 8))
             throw Bad("header length past the end");
+        long dataStart = 8 + (long)headerLength;
+        var entries = Header(data, (int)headerLength, Bad);
+        long expected = 0;
+        foreach (var e in entries.OrderBy(e => e.Begin))
+        {
+            if (e.Begin != expected)
+                throw Bad(e.Begin < expected ? $"tensor {e.Name} overlaps another" : $"a gap before tensor {e.Name}");
+            expected = e.End;
+        }
+        if (dataStart + expected != data.Length)
+            throw Bad($"the tensors cover {expected} bytes of a {data.Length - dataStart}-byte data section");
+
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            var span = data.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin));
+            result[e.Name] = e.Dtype switch
+            {
+                "F32" => tensor(MemoryMarshal.Cast<byte, float>(span).ToArray(), e.Shape),
+                "F64" => tensor(MemoryMarshal.Cast<byte, double>(span).ToArray(), e.Shape),
+                "I64" => tensor(MemoryMarshal.Cast<byte, long>(span).ToArray(), e.Shape),
+                _ => tensor(MemoryMarshal.Cast<byte, int>(span).ToArray(), e.Shape),
+            };
+        }
+        return result;
+    }
+
+    static List<Entry> Header(byte[] data, int length, Func<string, SeqLabInputException> bad)
+    {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(Encoding.UTF8.GetString(data, 8, (int)headerLength));
+            doc = JsonDocument.Parse(Encoding.UTF8.GetString(data, 8, length));
         }
         catch (JsonException)
         {
-            throw Bad("unreadable header");
+            throw bad("unreadable header");
         }
-        long dataStart = 8 + (long)headerLength;
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using (doc)
-            foreach (var entry in doc.RootElement.EnumerateObject())
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw bad("the header is not a JSON object");
+            var entries = new List<Entry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject())
             {
-                if (entry.Name == "__metadata__")
-                    continue;
-                var dtype = entry.Value.GetProperty("dtype").GetString();
-                var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                var offsets = entry
-                    .Value.GetProperty("data_offsets")
-                    .EnumerateArray()
-                    .Select(e => e.GetInt64())
-                    .ToArray();
-                long begin = dataStart + offsets[0],
-                    end = dataStart + offsets[1];
-                if (offsets.Length != 2 || begin > end || end > data.Length)
-                    throw Bad($"tensor {entry.Name} lies outside the file");
-                var span = data.AsSpan((int)begin, (int)(end - begin));
-                long count = shape.Aggregate(1L, (a, b) => a * b);
-                Tensor t = dtype switch
-                {
-                    "F32" when span.Length == count * 4 => tensor(
-                        MemoryMarshal.Cast<byte, float>(span).ToArray(),
-                        shape
-                    ),
-                    "F64" when span.Length == count * 8 => tensor(
-                        MemoryMarshal.Cast<byte, double>(span).ToArray(),
-                        shape
-                    ),
-                    "I64" when span.Length == count * 8 => tensor(
-                        MemoryMarshal.Cast<byte, long>(span).ToArray(),
-                        shape
-                    ),
-                    "I32" when span.Length == count * 4 => tensor(MemoryMarshal.Cast<byte, int>(span).ToArray(), shape),
-                    _ => throw Bad($"tensor {entry.Name} has dtype {dtype} or a size that does not match its shape"),
-                };
-                result[entry.Name] = t;
+                if (!names.Add(p.Name))
+                    throw bad($"tensor {p.Name} appears twice");
+                if (p.Name != "__metadata__")
+                    entries.Add(Parse(p, bad));
             }
-        return result;
+            return entries;
+        }
+    }
+
+    static Entry Parse(JsonProperty p, Func<string, SeqLabInputException> bad)
+    {
+        var v = p.Value;
+        string Where(string what) => $"tensor {p.Name}: {what}";
+        if (v.ValueKind != JsonValueKind.Object)
+            throw bad(Where("not an object"));
+        if (!v.TryGetProperty("dtype", out var d) || d.ValueKind != JsonValueKind.String)
+            throw bad(Where("no dtype"));
+        var dtype = d.GetString()!;
+        if (!Sizes.TryGetValue(dtype, out int size))
+            throw bad(Where($"dtype {dtype} is not one of {string.Join(", ", Sizes.Keys)}"));
+        var shape = Integers(v, "shape", bad, Where);
+        var offsets = Integers(v, "data_offsets", bad, Where);
+        if (offsets.Length != 2 || offsets[0] > offsets[1])
+            throw bad(Where("data_offsets must be two numbers [begin, end] with begin ≤ end"));
+        long count;
+        try
+        {
+            count = checked(shape.Aggregate(1L, (a, b) => a * b) * size);
+        }
+        catch (OverflowException)
+        {
+            throw bad(Where("its shape is too large"));
+        }
+        if (offsets[1] - offsets[0] != count)
+            throw bad(
+                Where(
+                    $"{offsets[1] - offsets[0]} bytes, but shape [{string.Join(", ", shape)}] of {dtype} needs {count}"
+                )
+            );
+        return new Entry(p.Name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    /// <summary>An array of non-negative whole numbers, or a one-line refusal.</summary>
+    static long[] Integers(
+        JsonElement v,
+        string key,
+        Func<string, SeqLabInputException> bad,
+        Func<string, string> where
+    )
+    {
+        if (!v.TryGetProperty(key, out var a) || a.ValueKind != JsonValueKind.Array)
+            throw bad(where($"no {key} array"));
+        var values = new List<long>();
+        foreach (var e in a.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long n) || n < 0)
+                throw bad(where($"{key} holds {e.GetRawText()}, not a non-negative whole number"));
+            values.Add(n);
+        }
+        return [.. values];
     }
 }

@@ -311,6 +311,10 @@ public static class Checkpoint
                         $"{path}: tensor '{name}' has shape [{string.Join(", ", source.shape)}], the model expects "
                             + $"[{string.Join(", ", target.shape)}]."
                     );
+                if (source.is_floating_point() && !source.isfinite().all().item<bool>())
+                    throw new SeqLabInputException(
+                        $"{path}: tensor '{name}' holds NaN or infinite values; these weights cannot give a usable model."
+                    );
                 target.copy_(source);
             }
         }
