@@ -1,7 +1,7 @@
 namespace SeqLab.Inference;
 
 /// <summary>
-/// Picks the next token from logits: greedy when temperature is 0, otherwise sampling from
+/// Picks the next token from logits: greedy when temperature is 0 (or below 1e-6), otherwise sampling from
 /// softmax(logits / T), optionally restricted to the k most likely tokens (top-k) and/or the
 /// smallest set whose probability reaches p (nucleus, top-p).
 /// </summary>
@@ -22,27 +22,33 @@ public sealed record Sampler(double Temperature = 1.0, int TopK = 0, double TopP
     public long Next(Tensor logits, IEnumerable<long> banned, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var scores = logits.to(ScalarType.Float32).clone();
+        // In float64, shifted so the best score is 0: any temperature the options accept stays finite.
+        var scores = logits.to(ScalarType.Float64).clone();
         foreach (var id in banned)
-            scores[id] = float.NegativeInfinity;
-        if (Temperature == 0)
+            scores[id] = double.NegativeInfinity;
+        if (Temperature < GreedyBelow)
             return scores.argmax().item<long>();
 
-        scores = scores / Temperature;
+        scores = (scores - scores.max()) / Temperature;
+        scores = scores.nan_to_num(nan: double.NegativeInfinity); // −∞ / T stays −∞; nothing becomes NaN
         if (TopK > 0 && TopK < scores.shape[0])
         {
             var kth = scores.topk(TopK).values[-1];
-            scores = scores.masked_fill(scores < kth, float.NegativeInfinity);
+            scores = scores.masked_fill(scores < kth, double.NegativeInfinity);
         }
         if (TopP < 1.0)
         {
             var (sorted, order) = scores.sort(descending: true);
-            var cumulative = sorted.softmax(0).cumsum(0);
-            var drop = (cumulative - sorted.softmax(0)) >= TopP; // tokens whose predecessors already reach p
-            scores = scores.index_put_(float.NegativeInfinity, order.masked_select(drop));
+            var probabilities = sorted.softmax(0);
+            var drop = (probabilities.cumsum(0) - probabilities) >= TopP; // predecessors already reach p
+            drop[0] = false; // the likeliest token always stays
+            scores = scores.index_put_(double.NegativeInfinity, order.masked_select(drop));
         }
         return scores.softmax(0).multinomial(1, generator: generator).item<long>();
     }
+
+    /// <summary>Temperatures this small are greedy: dividing by them would only overflow.</summary>
+    const double GreedyBelow = 1e-6;
 
     /// <summary>
     /// Samples a continuation token by token until <paramref name="eos"/> or <paramref name="maxTokens"/>.
