@@ -25,7 +25,7 @@ public static class DataCommand
             TaskKind.Classify.Name()
         ),
         new("seed", "S", "random seed", 1),
-        new("force", null, "overwrite --out if it exists"),
+        new("force", null, "overwrite --out if it exists, and write data sets estimated over 1 GB"),
         new("help", null, "show this help"),
     ];
 
@@ -36,6 +36,17 @@ public static class DataCommand
         + "classify|lm] [--seed S]";
 
     static readonly string[] Names = [.. SymbolTasks.Names, "long-range"];
+
+    /// <summary>Data sets larger than this are written only with --force (they are streamed either way).</summary>
+    const double MaxBytes = 1e9;
+
+    static void CheckSize(double bytes, bool force)
+    {
+        if (bytes > MaxBytes && !force)
+            throw new SeqLabInputException(
+                $"this data set would be about {bytes / 1e9:F1} GB; lower --examples or the lengths, or add --force to write it."
+            );
+    }
 
     public static int Run(Args a)
     {
@@ -56,20 +67,21 @@ public static class DataCommand
             throw new SeqLabInputException(
                 $"{path} is a directory; --out needs a file name such as {Path.Combine(path, task + ".tsv")}."
             );
+        bool force = a.Flag("force");
         if (task == "long-range")
         {
             var format = Spelling.Parse<TaskKind>("--format", a.String("format")!);
-            int distance = a.Int("distance", 0, 1_000_000)!.Value;
-            var examples = LongRange.Generate(
-                a.Int("examples", 1, 10_000_000)!.Value,
-                distance,
-                a.Int("max-distance", 0, 1_000_000) ?? distance,
-                a.Int("seed")!.Value
+            int examples = a.Int("examples", 1, 10_000_000)!.Value,
+                distance = a.Int("distance", 0, 1_000_000)!.Value;
+            int maxDistance = a.Int("max-distance", 0, 1_000_000) ?? distance;
+            CheckSize(LongRange.EstimatedBytes(examples, distance, maxDistance), force);
+            var (count, mean) = LongRange.Write(
+                path,
+                LongRange.Stream(examples, distance, maxDistance, a.Int("seed")!.Value),
+                format
             );
-            LongRange.Write(path, examples, format);
             Output.Info(
-                $"seqlab: wrote {examples.Count:N0} long-range examples (cue to blank: "
-                    + $"{examples.Average(e => e.Distance):F0} tokens on average) to {path}"
+                $"seqlab: wrote {count:N0} long-range examples (cue to blank: {mean:F0} tokens on average) to {path}"
             );
             return 0;
         }
@@ -80,7 +92,9 @@ public static class DataCommand
             a.Int("symbols", 2, 676)!.Value,
             a.Int("seed")!.Value
         );
-        int written = SymbolTasks.Write(path, SymbolTasks.Generate(task, options));
+        options.Validate();
+        CheckSize(SymbolTasks.EstimatedBytes(options), force);
+        long written = SymbolTasks.Write(path, SymbolTasks.Generate(task, options));
         Output.Info($"seqlab: wrote {written:N0} {task} examples to {path}");
         return 0;
     }

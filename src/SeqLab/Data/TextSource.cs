@@ -15,17 +15,17 @@ public static class TextSource
 
     public record Line(string File, int Number, string Text);
 
-    /// <summary>The .txt files a path stands for: the file itself, or the folder's .txt files in name order.</summary>
+    /// <summary>
+    /// The .txt files a path stands for: the file itself, or the folder's .txt files in name order (subfolders too,
+    /// but never through a symbolic link, which could loop; files that report no size, such as FIFOs, are skipped).
+    /// </summary>
     public static IReadOnlyList<string> Files(string path)
     {
         if (File.Exists(path))
             return [path];
         if (Directory.Exists(path))
         {
-            var files = Directory
-                .GetFiles(path, "*.txt", SearchOption.AllDirectories)
-                .Order(StringComparer.Ordinal)
-                .ToList();
+            var files = TextFiles(path).Where(f => new FileInfo(f).Length > 0).Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0)
                 throw new SeqLabInputException(
                     $"{path} is a folder with no .txt files; point --data at a UTF-8 text file or a folder of .txt "
@@ -36,6 +36,16 @@ public static class TextSource
         throw new SeqLabInputException(
             $"{path} does not exist; check the path given to --data/--valid{CorpusHint(path)}."
         );
+    }
+
+    static IEnumerable<string> TextFiles(string dir)
+    {
+        foreach (var f in Directory.EnumerateFiles(dir, "*.txt"))
+            yield return f;
+        foreach (var d in Directory.EnumerateDirectories(dir))
+            if (!new DirectoryInfo(d).Attributes.HasFlag(FileAttributes.ReparsePoint))
+                foreach (var f in TextFiles(d))
+                    yield return f;
     }
 
     /// <summary>All lines of every file behind <paramref name="path"/>; fails if none of them holds any text.</summary>
@@ -55,6 +65,12 @@ public static class TextSource
 
     public static IEnumerable<Line> ReadFile(string file)
     {
+        // A device, FIFO or /proc file reports no size, and reading it may never end (/dev/zero) or wait forever
+        // (a FIFO): only regular files, which know their size, are read.
+        if (new FileInfo(file).Length == 0)
+            throw new SeqLabInputException(
+                $"{file} is empty or not a regular file (a device, FIFO or /proc file); give a UTF-8 text file."
+            );
         byte[] bytes;
         try
         {
@@ -65,7 +81,7 @@ public static class TextSource
             throw new SeqLabInputException($"{file} cannot be read ({e.Message}); check its permissions.");
         }
 
-        if (Array.IndexOf(bytes, (byte)0, 0, Math.Min(bytes.Length, 1 << 16)) >= 0)
+        if (Array.IndexOf(bytes, (byte)0) >= 0)
             throw new SeqLabInputException(
                 $"{file} looks like a binary file (it contains NUL bytes); give a UTF-8 text file."
             );

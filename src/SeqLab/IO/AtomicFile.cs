@@ -9,6 +9,26 @@ internal static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 
+    /// <summary>Writes lines as they come (nothing is held in memory), each followed by \n; returns how many.</summary>
+    public static long WriteLines(string path, IEnumerable<string> lines)
+    {
+        long count = 0;
+        Write(
+            path,
+            s =>
+            {
+                using var writer = new StreamWriter(s, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                foreach (var line in lines)
+                {
+                    writer.Write(line);
+                    writer.Write('\n');
+                    count++;
+                }
+            }
+        );
+        return count;
+    }
+
     public static void Write(string path, Action<Stream> write)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -157,7 +157,11 @@ public static class LongRange
     /// Examples whose distances are drawn uniformly from <paramref name="minDistance"/>…<paramref name="maxDistance"/>
     /// tokens (each rounded up to whole sentences): one model learns every distance, evaluated per bucket.
     /// </summary>
-    public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed)
+    public static List<Example> Generate(int examples, int minDistance, int maxDistance, int seed) =>
+        [.. Stream(examples, minDistance, maxDistance, seed)];
+
+    /// <summary>The same examples as <see cref="Generate(int, int, int, int)"/>, made one at a time.</summary>
+    public static IEnumerable<Example> Stream(int examples, int minDistance, int maxDistance, int seed)
     {
         if (examples < 1)
             throw new SeqLabInputException($"--examples must be at least 1 (got {examples}).");
@@ -167,9 +171,13 @@ public static class LongRange
             throw new SeqLabInputException(
                 $"--max-distance ({maxDistance}) must be at least --distance ({minDistance})."
             );
+        return Examples(examples, minDistance, maxDistance, seed);
+    }
+
+    static IEnumerable<Example> Examples(int examples, int minDistance, int maxDistance, int seed)
+    {
         var rng = new Random(seed);
         var tokenizer = new WordTokenizer();
-        var list = new List<Example>(examples);
         for (int i = 0; i < examples; i++)
         {
             var (language, cues) = Languages[rng.Next(Languages.Length)];
@@ -188,20 +196,32 @@ public static class LongRange
                 filler.Add(sentence);
                 tokens += tokenizer.Tokenize(sentence).Count;
             }
-            list.Add(new Example(language, cue, string.Join(' ', filler), final, tokens));
+            yield return new Example(language, cue, string.Join(' ', filler), final, tokens);
         }
-        return list;
     }
 
     /// <summary>
-    /// Writes examples in a task's format: TSV language&lt;TAB&gt;text up to the blank for a classifier, or each
-    /// completed text on its own line for a language model.
+    /// Writes examples as they are made, in a task's format: TSV language&lt;TAB&gt;text up to the blank for a
+    /// classifier, or each completed text on its own line for a language model. Returns how many were written and
+    /// their mean cue-to-blank distance.
     /// </summary>
-    public static void Write(string path, IEnumerable<Example> examples, TaskKind format)
+    public static (long Count, double MeanDistance) Write(string path, IEnumerable<Example> examples, TaskKind format)
     {
         if (format == TaskKind.Seq2Seq)
             throw new SeqLabInputException("the long-range task has no seq2seq layout; use classify or lm.");
-        var lines = examples.Select(e => format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}");
-        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
+        double distances = 0;
+        long count = AtomicFile.WriteLines(
+            path,
+            examples.Select(e =>
+            {
+                distances += e.Distance;
+                return format == TaskKind.Lm ? e.Completed : $"{e.Language}\t{e.Text}";
+            })
+        );
+        return (count, count == 0 ? 0 : distances / count);
     }
+
+    /// <summary>About how many bytes <see cref="Write"/> produces: six per token of cue, filler and end.</summary>
+    public static double EstimatedBytes(long examples, int minDistance, int maxDistance) =>
+        examples * ((minDistance + maxDistance) / 2.0 + 40) * 6;
 }

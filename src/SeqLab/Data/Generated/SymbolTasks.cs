@@ -64,21 +64,26 @@ public static class SymbolTasks
         }
     }
 
-    /// <summary>Writes pairs as TSV source&lt;TAB&gt;target, or as JSON lines {source, target} when the file name ends
-    /// in .jsonl or .json.</summary>
-    public static int Write(string path, IEnumerable<(string Source, string Target)> pairs)
+    /// <summary>
+    /// Writes pairs as they are made: TSV source&lt;TAB&gt;target, or JSON lines {source, target} when the file name
+    /// ends in .jsonl or .json. Returns how many.
+    /// </summary>
+    public static long Write(string path, IEnumerable<(string Source, string Target)> pairs)
     {
         bool jsonl =
             path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
             || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var lines = pairs
-            .Select(p =>
+        return AtomicFile.WriteLines(
+            path,
+            pairs.Select(p =>
                 jsonl
                     ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
                     : $"{p.Source}\t{p.Target}"
             )
-            .ToList();
-        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
-        return lines.Count;
+        );
     }
+
+    /// <summary>About how many bytes <see cref="Write"/> produces: two characters per symbol, on both sides.</summary>
+    public static double EstimatedBytes(Options o) =>
+        o.Examples * (o.MinLength + o.MaxLength) / 2.0 * 4 + o.Examples * 24;
 }
