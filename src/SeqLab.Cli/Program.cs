@@ -194,6 +194,11 @@ namespace SeqLab.Cli
             var (code, line) = e switch
             {
                 SeqLabInputException => (2, e.Message),
+                // A path the user named that cannot be written or read (read-only, /proc, no space, a folder for a file).
+                UnauthorizedAccessException or IOException => (
+                    2,
+                    $"{e.Message.TrimEnd('.')}; check the path, its permissions and the free space."
+                ),
                 NativeLoadException or TrainingDivergedException => (1, e.Message),
                 TypeInitializationException { TypeName: "TorchSharp.torch" } => (1, TorchRuntime.Diagnose()),
                 _ => (

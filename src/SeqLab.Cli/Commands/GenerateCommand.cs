@@ -18,7 +18,8 @@ public static class GenerateCommand
             "max-tokens",
             "N",
             $"most tokens to produce; default {LanguageModelPredictor.DefaultMaxTokens} (lm), twice the source + 10 "
-                + $"(seq2seq)"
+                + "(seq2seq). The cost grows with the square of the length: each new token re-reads the whole prefix "
+                + "(no key/value cache yet)"
         ),
         new("beam", "B", "beam search with B hypotheses (1 = sample, or greedy at temperature 0)", Defaults.Beam),
         new(

@@ -301,6 +301,7 @@ public static class TrainCommand
         ),
         new("out", "DIR", "checkpoint directory to create (must not hold another checkpoint)"),
         new("resume", "DIR", "continue the run saved in DIR (needs the same --data)"),
+        new("allow-new-data", null, "with --resume: go on with data other than the run's (refused otherwise)"),
         new("device", "cpu", "where to train; this build of SeqLab is CPU-only"),
         new(
             "preset",
@@ -429,7 +430,7 @@ public static class TrainCommand
         var fixedOptions = Options
             .Select(o => o.Name)
             .Where(n =>
-                n is not ("data" or "valid" or "out" or "resume" or "device" or "json" or "help")
+                n is not ("data" or "valid" or "out" or "resume" or "device" or "json" or "help" or "allow-new-data")
                 && !Resumable.Contains(n)
             );
         foreach (var name in fixedOptions)
@@ -445,7 +446,8 @@ public static class TrainCommand
             {
                 foreach (var s in TrainingSettings)
                     s.Apply(a, o, new HashSet<string>());
-            }
+            },
+            allowNewData: a.Flag("allow-new-data")
         );
     }
 }

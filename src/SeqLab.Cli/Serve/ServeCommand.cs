@@ -32,7 +32,16 @@ public static class ServeCommand
         var dirs = a.All("model");
         var models = dirs.Count > 0 ? dirs.Select(d => Checkpoint.Load(d)).ToList() : DefaultModels();
         var app = new Playground(models).Build(port);
-        app.Start();
+        try
+        {
+            app.Start();
+        }
+        catch (IOException e)
+        {
+            throw new SeqLabInputException(
+                $"cannot listen on 127.0.0.1:{port} ({e.Message.TrimEnd('.')}); choose another --port, or 0 for a free one."
+            );
+        }
         // The bound address (with --port 0 the system picked the port).
         var server = (Microsoft.AspNetCore.Hosting.Server.IServer)
             app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;

@@ -38,6 +38,17 @@ public static class TextSource
         );
     }
 
+    /// <summary>The SHA-256 of every file behind <paramref name="path"/>, in order: the data's identity.</summary>
+    public static string Fingerprint(string path)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(
+            System.Security.Cryptography.HashAlgorithmName.SHA256
+        );
+        foreach (var f in Files(path))
+            sha.AppendData(File.ReadAllBytes(f));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     static IEnumerable<string> TextFiles(string dir)
     {
         foreach (var f in Directory.EnumerateFiles(dir, "*.txt"))

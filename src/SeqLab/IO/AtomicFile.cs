@@ -32,16 +32,24 @@ internal static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
         {
+            Directory.CreateDirectory(dir);
             using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The reason names our temporary file; the user knows the path they asked for.
+            throw new SeqLabInputException(
+                $"cannot write {path} ({e.GetType().Name.Replace("Exception", "")}: {e.Message.Replace(tmp, path).TrimEnd('.')}); "
+                    + "check that its folder exists and is writable, and the free space."
+            );
         }
         finally
         {

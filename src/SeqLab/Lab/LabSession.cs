@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SeqLab.Data;
 using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Training;
@@ -188,14 +189,5 @@ public sealed class LabSession(
         return text.ToString();
     }
 
-    static string Hash(string path)
-    {
-        var files = Directory.Exists(path)
-            ? Directory.GetFiles(path, "*.txt").Order(StringComparer.Ordinal).ToArray()
-            : [path];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in files)
-            sha.AppendData(File.ReadAllBytes(f));
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    static string Hash(string path) => TextSource.Fingerprint(path);
 }

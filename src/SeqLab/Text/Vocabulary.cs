@@ -145,6 +145,12 @@ public sealed class Vocabulary
                 $"{path} is not a valid vocabulary file (tokens, counts and the four special tokens are required); "
                     + $"retrain the model."
             );
+        if (stored.Tokens.FindIndex(t => t is null) is >= 0 and var missing)
+            throw new SeqLabInputException(
+                $"{path}: token {missing} is null; every id needs a token. Restore the file or retrain."
+            );
+        if (stored.Tokens.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new SeqLabInputException($"{path}: '{twice.Key}' is listed twice; each token needs one id.");
         return new Vocabulary(stored.Tokens, stored.Counts);
     }
 }

@@ -217,20 +217,19 @@ public static class Checkpoint
                 $"{manifestPath} is damaged ({e.Message.Split('.')[0]}); restore it or retrain."
             );
         }
+        if (
+            manifest.Sha256 is null
+            || string.IsNullOrEmpty(manifest.Weights)
+            || manifest.Sha256.Values.Any(v => v is null)
+        )
+            throw new SeqLabInputException(
+                $"{manifestPath} is damaged (its weights or checksums are missing); restore it or retrain."
+            );
 
-        foreach (var (file, sha) in manifest.Sha256)
-        {
-            var path = Path.Combine(dir, file);
-            if (!File.Exists(path))
-                throw new SeqLabInputException(
-                    $"{dir} is missing {file}, which its manifest lists; restore the file or retrain."
-                );
-            if (Sha(path) != sha)
-                throw new SeqLabInputException(
-                    $"{path} does not match its checksum (truncated or changed since it was saved); restore it or "
-                        + $"retrain."
-                );
-        }
+        var weightsFile = best && manifest.BestWeights is not null ? manifest.BestWeights : manifest.Weights;
+        // Only what this load reads is verified: a damaged optimizer file stops a resume, not predict or export.
+        foreach (var file in new[] { ConfigFile, TrainingFile, VocabFile, weightsFile })
+            Verify(dir, manifest, file);
         var config = ReadJson<ModelConfig>(Path.Combine(dir, ConfigFile));
         var training = ReadJson<TrainingOptions>(Path.Combine(dir, TrainingFile));
         if (config.Family != manifest.Family || config.Task != manifest.Task)
@@ -251,7 +250,6 @@ public static class Checkpoint
             );
 
         var model = ModelFactory.Create(config);
-        var weightsFile = best && manifest.BestWeights is not null ? manifest.BestWeights : manifest.Weights;
         LoadWeights(model, Path.Combine(dir, weightsFile));
         model.eval();
         return new LoadedModel(
@@ -263,6 +261,24 @@ public static class Checkpoint
             model,
             manifest
         );
+    }
+
+    /// <summary>Checks one file of a checkpoint against the manifest: listed, present, and with its SHA-256.</summary>
+    static void Verify(string dir, Manifest manifest, string file)
+    {
+        var path = Path.Combine(dir, file);
+        if (!manifest.Sha256.TryGetValue(file, out var sha))
+            throw new SeqLabInputException(
+                $"{dir}: its manifest does not list {file}; restore manifest.json or retrain."
+            );
+        if (!File.Exists(path))
+            throw new SeqLabInputException(
+                $"{dir} is missing {file}, which its manifest lists; restore the file or retrain."
+            );
+        if (Sha(path) != sha)
+            throw new SeqLabInputException(
+                $"{path} does not match its checksum (truncated or changed since it was saved); restore it or retrain."
+            );
     }
 
     public static T ReadJson<T>(string path)
@@ -332,6 +348,17 @@ public static class Checkpoint
             throw new SeqLabInputException(
                 $"{dir} has no optimizer state; it cannot be resumed (train a new run instead)."
             );
+        try
+        {
+            Verify(dir, manifest, manifest.Optimizer);
+        }
+        catch (SeqLabInputException)
+        {
+            throw new SeqLabInputException(
+                $"{Path.Combine(dir, manifest.Optimizer)} (the optimizer state) is damaged or missing, so this run cannot "
+                    + "be resumed exactly; its weights still serve predict, eval and export. Train a new run to go on."
+            );
+        }
         optimizer.load_state_dict(Path.Combine(dir, manifest.Optimizer));
     }
 }

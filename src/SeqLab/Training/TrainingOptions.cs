@@ -44,6 +44,9 @@ public sealed class TrainingOptions
     /// <summary>Share of the training data held out for validation when no --valid is given.</summary>
     public double ValidFraction { get; set; } = 0.1;
     public int Seed { get; set; } = 1;
+
+    /// <summary>The SHA-256 of the training (and validation) data, recorded when the run starts: a resume checks it.</summary>
+    public string? DataSha256 { get; set; }
     public int? Threads { get; set; }
 
     /// <summary>

@@ -76,10 +76,16 @@ public sealed class TrainingRun : IDisposable
         Checkpoint.EnsureNew(outDir);
         config.Validate();
         options.Validate();
+        if (config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength)
+            throw new SeqLabInputException(
+                $"seq_len ({options.SeqLen}) is longer than max_length ({config.MaxLength}), the longest input the model "
+                    + "reads; lower --seq-len or raise --max-length."
+            );
         if (pretrained is null && config.PretrainedEmbeddings is { } path)
             pretrained = WordVectors.Load(path);
         Seed(options);
         var taskData = PrepareData(config, options, data, valid);
+        options.DataSha256 = Fingerprint(data, valid);
         // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
         double window = config.Task == TaskKind.Lm ? options.SeqLen : config.MaxLength;
         config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
@@ -102,7 +108,13 @@ public sealed class TrainingRun : IDisposable
     /// Continues the run saved in <paramref name="dir"/> on the same data: its model, optimiser state and
     /// place in the data order. <paramref name="change"/> may extend the budget or alter the schedule.
     /// </summary>
-    public static TrainingRun Resume(string dir, string data, string? valid, Action<TrainingOptions>? change = null)
+    public static TrainingRun Resume(
+        string dir,
+        string data,
+        string? valid,
+        Action<TrainingOptions>? change = null,
+        bool allowNewData = false
+    )
     {
         TorchRuntime.EnsureLoaded();
         var folderLock = Checkpoint.Lock(dir);
@@ -110,6 +122,11 @@ public sealed class TrainingRun : IDisposable
         {
             var saved = Checkpoint.Load(dir, best: false);
             var options = saved.Training;
+            if (!allowNewData && options.DataSha256 is { } recorded && recorded != Fingerprint(data, valid))
+                throw new SeqLabInputException(
+                    $"{data} is not the data this run was trained on (its SHA-256 differs from the one in {dir}); give "
+                        + "the same --data (and --valid), or add --allow-new-data to go on with new data."
+                );
             change?.Invoke(options);
             options.Validate();
             Seed(options);
@@ -186,6 +203,11 @@ public sealed class TrainingRun : IDisposable
             config.Labels = [.. taskData.Labels];
         return taskData;
     }
+
+    static string Fingerprint(string data, string? valid) =>
+        valid is null
+            ? TextSource.Fingerprint(data)
+            : $"{TextSource.Fingerprint(data)}+{TextSource.Fingerprint(valid)}";
 
     static void Seed(TrainingOptions options)
     {
