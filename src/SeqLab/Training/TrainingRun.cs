@@ -76,7 +76,7 @@ public sealed class TrainingRun : IDisposable
         Checkpoint.EnsureNew(outDir);
         config.Validate();
         options.Validate();
-        if (config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength)
+        if (config.IsTransformer && config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength) // its position table
             throw new SeqLabInputException(
                 $"seq_len ({options.SeqLen}) is longer than max_length ({config.MaxLength}), the longest input the model "
                     + "reads; lower --seq-len or raise --max-length."

@@ -60,11 +60,13 @@ public class UserMistakesSpec
     }
 
     [Fact]
-    public void AWindowLongerThanTheModelReadsIsRefusedBeforeAnythingIsWritten()
+    public void AWindowLongerThanTheTransformersPositionsIsRefusedBeforeAnythingIsWritten()
     {
         using var dir = new TempDir();
         var r = CliRunner.Run(
             "train",
+            "--model",
+            "transformer",
             "--data",
             dir.File("c.txt", Corpora.Repetitive(30)),
             "--seq-len",
