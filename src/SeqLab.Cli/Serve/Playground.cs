@@ -12,22 +12,33 @@ using SeqLab.Training;
 namespace SeqLab.Cli.Serve;
 
 /// <summary>
-/// The web playground: one page, and JSON endpoints behind it — /api/models, /api/predict (every
-/// model's next-word candidates or label, side by side) and /api/attention (a Transformer's maps).
-/// Bound to 127.0.0.1; inputs are limited in length and rate, and bad requests get a 4xx with a
-/// one-line reason.
+/// The web playground: one page, and JSON endpoints behind it — /api/models, /api/predict (every model's next-word
+/// candidates or label, side by side) and /api/attention (a Transformer's maps). Bound to 127.0.0.1 and answering only
+/// to a local Host header; inputs, outputs and bodies are bounded, requests are rate-limited, and the model work runs
+/// one request at a time behind a short queue, so a burst is answered with 503 instead of stalling the server. Every
+/// refusal is JSON with a one-line reason.
 /// </summary>
 public sealed class Playground(IReadOnlyList<LoadedModel> models)
 {
     public const int MaxTextChars = 2000,
         MaxTop = 20,
-        RequestsPerSecond = 20;
+        RequestsPerSecond = 20,
+        MaxBodyBytes = 64 * 1024,
+        MaxQueued = 8,
+        MaxOutputTokens = 64,
+        MaxAttentionTokens = 128;
+
+    /// <summary>How long a queued request waits for the models before it is told the server is busy.</summary>
+    static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(10);
+
+    static readonly string[] LocalHosts = ["127.0.0.1", "localhost", "[::1]"];
 
     sealed record PredictRequest(string? Text, int? Top);
 
     sealed record AttentionRequest(string? Text, int? Model);
 
-    readonly object[] locks = models.Select(_ => new object()).ToArray(); // a model runs one request at a time
+    readonly SemaphoreSlim work = new(1); // libtorch already uses every core: one request's models at a time
+    int waiting;
     readonly ConcurrentDictionary<string, (long Second, int Count)> rate = new();
 
     public static string Name(LoadedModel m) =>
@@ -39,21 +50,9 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         var app = builder.Build();
-        app.Use(
-            async (context, next) =>
-            {
-                if (
-                    context.Request.Path.StartsWithSegments("/api")
-                    && !Allow(context.Connection.RemoteIpAddress?.ToString() ?? "?")
-                )
-                {
-                    await Error(context, 429, $"more than {RequestsPerSecond} requests per second; slow down.");
-                    return;
-                }
-                await next();
-            }
-        );
+        app.Use(Guard);
         app.MapGet("/", () => Results.Content(Page(), "text/html; charset=utf-8"));
         app.MapGet(
             "/api/models",
@@ -76,6 +75,36 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         return app;
     }
 
+    /// <summary>
+    /// Before any handler: a local Host only (a DNS-rebinding page reaches 127.0.0.1 under its own name), the rate
+    /// limit, and JSON bodies on POST.
+    /// </summary>
+    async Task Guard(HttpContext context, Func<Task> next)
+    {
+        var host = context.Request.Host.Host;
+        if (!LocalHosts.Contains(host.StartsWith('[') ? host : host.ToLowerInvariant()) && host != "::1")
+        {
+            await Error(
+                context,
+                403,
+                $"unexpected Host '{context.Request.Host}'; the playground answers only on 127.0.0.1."
+            );
+            return;
+        }
+        bool api = context.Request.Path.StartsWithSegments("/api");
+        if (api && !Allow(context.Connection.RemoteIpAddress?.ToString() ?? "?"))
+        {
+            await Error(context, 429, $"more than {RequestsPerSecond} requests per second; slow down.");
+            return;
+        }
+        if (api && HttpMethods.IsPost(context.Request.Method) && !context.Request.HasJsonContentType())
+        {
+            await Error(context, 415, "send the body as JSON (Content-Type: application/json).");
+            return;
+        }
+        await next();
+    }
+
     bool Allow(string client)
     {
         long now = Environment.TickCount64 / 1000;
@@ -86,22 +115,31 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
     static Task Error(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
+        if (status == 503)
+            context.Response.Headers.RetryAfter = "1";
         return context.Response.WriteAsJsonAsync(new { error = message });
     }
 
-    static async Task<T?> Body<T>(HttpContext context)
+    /// <summary>The request's JSON body, or the status and reason to refuse it with.</summary>
+    static async Task<(T? Value, int Status, string? Error)> Body<T>(HttpContext context, string shape)
         where T : class
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(
+            var value = await JsonSerializer.DeserializeAsync<T>(
                 context.Request.Body,
-                new JsonSerializerOptions { PropertyNameCaseInsensitive = true }
+                new JsonSerializerOptions { PropertyNameCaseInsensitive = true },
+                context.RequestAborted
             );
+            return value is null ? (null, 400, $"the body must be JSON: {shape}.") : (value, 200, null);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, 400, $"the body must be JSON: {shape}.");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            return (null, 413, $"the body is larger than {MaxBodyBytes / 1024} KB; send a shorter text.");
         }
     }
 
@@ -110,12 +148,48 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         : text.Length > MaxTextChars ? $"the text has {text.Length} characters; the limit is {MaxTextChars}."
         : null;
 
+    /// <summary>
+    /// Runs model work one request at a time. At most <see cref="MaxQueued"/> requests wait, each for at most
+    /// <see cref="QueueWait"/>; beyond that, or when the client has gone, the work is not done (503, or nothing).
+    /// </summary>
+    async Task<T?> Queued<T>(HttpContext context, Func<CancellationToken, T?> run)
+        where T : class
+    {
+        if (Interlocked.Increment(ref waiting) > MaxQueued)
+        {
+            Interlocked.Decrement(ref waiting);
+            await Error(context, 503, "the models are busy; try again in a moment.");
+            return null;
+        }
+        bool entered = false;
+        try
+        {
+            entered = await work.WaitAsync(QueueWait, context.RequestAborted);
+            if (!entered)
+            {
+                await Error(context, 503, "the models are busy; try again in a moment.");
+                return null;
+            }
+            return run(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return null; // the client left: nobody to answer
+        }
+        finally
+        {
+            if (entered)
+                work.Release();
+            Interlocked.Decrement(ref waiting);
+        }
+    }
+
     async Task Predict(HttpContext context)
     {
-        var request = await Body<PredictRequest>(context);
+        var (request, status, error) = await Body<PredictRequest>(context, "{\"text\": \"…\", \"top\": 5}");
         if (request is null)
         {
-            await Error(context, 400, "the body must be JSON: {\"text\": \"…\", \"top\": 5}.");
+            await Error(context, status, error!);
             return;
         }
         if (CheckText(request.Text) is { } problem)
@@ -129,51 +203,53 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             await Error(context, 400, $"top must be between 1 and {MaxTop} (got {top}).");
             return;
         }
-        var results = models
-            .Select(
-                (m, i) =>
-                {
-                    lock (locks[i])
-                    {
-                        try
-                        {
-                            var output = Predictors
-                                .For(m, beam: 1)
-                                .Predict(request.Text!, top)
-                                .Candidates.Select(c => new { token = c.Token, probability = c.Probability });
-                            return new
-                            {
-                                id = i,
-                                name = Name(m),
-                                family = m.Config.Family.Name(),
-                                candidates = (object)output,
-                                error = (string?)null,
-                            };
-                        }
-                        catch (SeqLabInputException e)
-                        {
-                            return new
-                            {
-                                id = i,
-                                name = Name(m),
-                                family = m.Config.Family.Name(),
-                                candidates = (object)Array.Empty<object>(),
-                                error = (string?)e.Message,
-                            };
-                        }
-                    }
-                }
-            )
-            .ToList();
-        await context.Response.WriteAsJsonAsync(new { models = results });
+        var results = await Queued(
+            context,
+            aborted => models.Select((m, i) => PredictOne(m, i, request.Text!, top, aborted)).ToList()
+        );
+        if (results is not null)
+            await context.Response.WriteAsJsonAsync(new { models = results });
+    }
+
+    /// <summary>One model's candidates (seq2seq: its output, at most <see cref="MaxOutputTokens"/> tokens), or why not.</summary>
+    static object PredictOne(LoadedModel m, int id, string text, int top, CancellationToken aborted)
+    {
+        aborted.ThrowIfCancellationRequested();
+        try
+        {
+            var candidates = Predictors
+                .For(m, beam: 1, maxTokens: MaxOutputTokens)
+                .Predict(text, top)
+                .Candidates.Select(c => new { token = c.Token, probability = c.Probability })
+                .ToList();
+            return new
+            {
+                id,
+                name = Name(m),
+                family = m.Config.Family.Name(),
+                candidates,
+                error = (string?)null,
+            };
+        }
+        catch (SeqLabInputException e)
+        {
+            return new
+            {
+                id,
+                name = Name(m),
+                family = m.Config.Family.Name(),
+                candidates = Array.Empty<object>(),
+                error = (string?)e.Message,
+            };
+        }
     }
 
     async Task Attention(HttpContext context)
     {
-        var request = await Body<AttentionRequest>(context);
+        var (request, status, error) = await Body<AttentionRequest>(context, "{\"text\": \"…\", \"model\": 0}");
         if (request is null)
         {
-            await Error(context, 400, "the body must be JSON: {\"text\": \"…\", \"model\": 0}.");
+            await Error(context, status, error!);
             return;
         }
         if (CheckText(request.Text) is { } problem)
@@ -196,24 +272,47 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             );
             return;
         }
-        AttentionMaps.Map map;
-        try
+        string? refusal = null;
+        var map = await Queued<AttentionMaps.Map>(
+            context,
+            _ =>
+            {
+                try
+                {
+                    return AttentionMaps.For(models[id], Blank.LeftOf(request.Text!));
+                }
+                catch (SeqLabInputException e)
+                {
+                    refusal = e.Message;
+                    return null;
+                }
+            }
+        );
+        if (refusal is not null)
         {
-            lock (locks[id])
-                map = AttentionMaps.For(models[id], Blank.LeftOf(request.Text!));
-        }
-        catch (SeqLabInputException e)
-        {
-            await Error(context, 400, e.Message);
+            await Error(context, 400, refusal);
             return;
         }
+        if (map is null)
+            return;
+        if (map.Tokens.Count > MaxAttentionTokens)
+        {
+            await Error(
+                context,
+                400,
+                $"attention maps are drawn for at most {MaxAttentionTokens} tokens (got {map.Tokens.Count}); shorten the text."
+            );
+            return;
+        }
+        // Four decimals are plenty for a heatmap, and keep the answer small (T² numbers per head and layer).
+        var weights = map.Weights.Select(l => l.Select(h => h.Select(q => q.Select(w => Math.Round(w, 4)))));
         await context.Response.WriteAsJsonAsync(
             new
             {
                 tokens = map.Tokens,
                 layers = map.Layers,
                 heads = map.Heads,
-                weights = map.Weights,
+                weights,
             }
         );
     }

@@ -8,11 +8,17 @@ namespace SeqLab.Inference;
 public static class Predictors
 {
     /// <param name="beam">seq2seq: beam width (1 = greedy).</param>
-    public static IPredictor For(LoadedModel m, int beam = 4, double lengthPenalty = 0.6) =>
+    /// <param name="maxTokens">seq2seq: the longest output (null: twice the source plus ten).</param>
+    public static IPredictor For(LoadedModel m, int beam = 4, double lengthPenalty = 0.6, int? maxTokens = null) =>
         m.Config.Task switch
         {
             TaskKind.Classify => new ClassifierPredictor(m),
-            TaskKind.Seq2Seq => new Seq2SeqPredictor(m) { Beam = beam, LengthPenalty = lengthPenalty },
+            TaskKind.Seq2Seq => new Seq2SeqPredictor(m)
+            {
+                Beam = beam,
+                LengthPenalty = lengthPenalty,
+                MaxTokens = maxTokens,
+            },
             _ => new LanguageModelPredictor(m),
         };
 

@@ -31,9 +31,12 @@ public sealed class Seq2SeqPredictor : IPredictor, IGenerator
     public int Beam { get; init; } = 4;
     public double LengthPenalty { get; init; } = 0.6;
 
+    /// <summary>`predict`: the longest output (null: <see cref="DefaultMaxTokens"/>).</summary>
+    public int? MaxTokens { get; init; }
+
     Prediction IPredictor.Predict(string text, int top)
     {
-        var output = Output(text, Beam, LengthPenalty);
+        var output = Output(text, Beam, LengthPenalty, MaxTokens);
         return new Prediction([new Candidate(output, 1.0)], Output: output);
     }
 

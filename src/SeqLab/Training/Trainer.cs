@@ -38,7 +38,8 @@ public sealed class Trainer(TrainingOptions options)
         }
         var metricsPath = Path.Combine(outDir, Checkpoint.MetricsFile);
         TrimMetrics(metricsPath, state.Step);
-        using var metrics = new StreamWriter(metricsPath, append: true);
+        // Each line reaches the file as it is written: a run killed at any moment leaves whole lines behind.
+        using var metrics = new StreamWriter(metricsPath, append: true) { AutoFlush = true };
 
         long? totalSteps = o.Steps ?? (o.Epochs is { } e ? (long)e * data.BatchesPerEpoch : null);
         int modelDim = model.Config.HiddenSize;
