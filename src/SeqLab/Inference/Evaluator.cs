@@ -28,6 +28,10 @@ public static class Evaluator
             throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
         var batches = LanguageModelData.Batches(stream, m.Training.SeqLen, batchSize).ToList();
         var result = Validation.Evaluate(m.Model, batches);
+        if (!double.IsFinite(result.Loss))
+            throw new SeqLabInputException(
+                $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
+            );
         double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
         return new LanguageModelScore(
             result.Perplexity,

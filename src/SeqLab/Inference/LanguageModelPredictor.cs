@@ -63,6 +63,10 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
     Prediction IPredictor.Predict(string text, int top)
     {
         var candidates = Predict(text, top);
+        if (candidates.Any(c => !double.IsFinite(c.Probability)))
+            throw new SeqLabInputException(
+                $"{loaded.Directory} gives non-finite probabilities; its weights are damaged. Restore them or retrain."
+            );
         int max = loaded.Config.MaxLength;
         return new Prediction(
             candidates,

@@ -15,6 +15,10 @@ public static class Interop
     /// names.</summary>
     public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
     {
+        if (Directory.Exists(outPath))
+            throw new SeqLabInputException(
+                $"{outPath} is a folder; --out needs a file name such as {Path.Combine(outPath, "model.safetensors")}."
+            );
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (
             string.Equals(

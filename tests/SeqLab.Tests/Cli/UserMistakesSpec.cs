@@ -92,4 +92,13 @@ public class UserMistakesSpec
             System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("candidates").GetArrayLength()
         );
     }
+
+    [Fact]
+    public void ExportingOntoAFolderIsBadInput()
+    {
+        using var dir = new TempDir();
+        var (model, _) = CliRunner.TinyLanguageModel(dir);
+        Directory.CreateDirectory(dir.Sub("folder"));
+        AssertBadInput(CliRunner.Run("export", "--model", model, "--out", dir.Sub("folder"), "--force"), "folder");
+    }
 }
