@@ -120,27 +120,33 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         return context.Response.WriteAsJsonAsync(new { error = message });
     }
 
-    /// <summary>The request's JSON body, or the status and reason to refuse it with.</summary>
-    static async Task<(T? Value, int Status, string? Error)> Body<T>(HttpContext context, string shape)
+    /// <summary>The request's JSON body with a text within bounds, or null after answering why not (400 or 413).</summary>
+    static async Task<T?> Request<T>(HttpContext context, string shape, Func<T, string?> text)
         where T : class
     {
+        T? value;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(
+            value = await JsonSerializer.DeserializeAsync<T>(
                 context.Request.Body,
                 new JsonSerializerOptions { PropertyNameCaseInsensitive = true },
                 context.RequestAborted
             );
-            return value is null ? (null, 400, $"the body must be JSON: {shape}.") : (value, 200, null);
         }
         catch (JsonException)
         {
-            return (null, 400, $"the body must be JSON: {shape}.");
+            value = null;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            return (null, 413, $"the body is larger than {MaxBodyBytes / 1024} KB; send a shorter text.");
+            await Error(context, 413, $"the body is larger than {MaxBodyBytes / 1024} KB; send a shorter text.");
+            return null;
         }
+        string? problem = value is null ? $"the body must be JSON: {shape}." : CheckText(text(value));
+        if (problem is null)
+            return value;
+        await Error(context, 400, problem);
+        return null;
     }
 
     static string? CheckText(string? text) =>
@@ -186,17 +192,9 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
 
     async Task Predict(HttpContext context)
     {
-        var (request, status, error) = await Body<PredictRequest>(context, "{\"text\": \"…\", \"top\": 5}");
+        var request = await Request<PredictRequest>(context, "{\"text\": \"…\", \"top\": 5}", r => r.Text);
         if (request is null)
-        {
-            await Error(context, status, error!);
             return;
-        }
-        if (CheckText(request.Text) is { } problem)
-        {
-            await Error(context, 400, problem);
-            return;
-        }
         int top = request.Top ?? 5;
         if (top < 1 || top > MaxTop)
         {
@@ -246,17 +244,9 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
 
     async Task Attention(HttpContext context)
     {
-        var (request, status, error) = await Body<AttentionRequest>(context, "{\"text\": \"…\", \"model\": 0}");
+        var request = await Request<AttentionRequest>(context, "{\"text\": \"…\", \"model\": 0}", r => r.Text);
         if (request is null)
-        {
-            await Error(context, status, error!);
             return;
-        }
-        if (CheckText(request.Text) is { } problem)
-        {
-            await Error(context, 400, problem);
-            return;
-        }
         int id = request.Model ?? -1;
         if (id < 0 || id >= models.Count)
         {
