@@ -14,4 +14,22 @@ internal static class Json
         Converters = { new SpellingConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>
+    /// Reads a JSON file into <typeparamref name="T"/>; an unreadable, empty or malformed one is refused with the
+    /// message <paramref name="problem"/> makes of the parser's short reason.
+    /// </summary>
+    public static T Read<T>(string path, Func<string, string> problem)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
+                ?? throw new JsonException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new SeqLabInputException(problem(e.Message.Split(". Path")[0].TrimEnd('.')));
+        }
+    }
 }

@@ -264,12 +264,28 @@ public static class AttentionExperiment
         return (m, perSeed, answers);
     }
 
+    /// <summary>A T × T heatmap of weight(query, key), rows the querying words.</summary>
+    static string Heatmap(
+        LabSession s,
+        string file,
+        string title,
+        IReadOnlyList<string> tokens,
+        Func<int, int, double> weight
+    )
+    {
+        int T = tokens.Count;
+        var m = new double[T, T];
+        for (int q = 0; q < T; q++)
+        for (int k = 0; k < T; k++)
+            m[q, k] = weight(q, k);
+        return Plots.Heatmap(s.PlotPath(file), title, m, tokens, tokens);
+    }
+
     /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file
     /// only).</summary>
     static List<string> Figures(LabSession s, AttentionMaps.Map map, double[] lastLayer, int shown, int cue)
     {
         var tokens = map.Tokens;
-        int T = tokens.Count;
         var plots = new List<string>
         {
             Plots.Bars(
@@ -284,32 +300,26 @@ public static class AttentionExperiment
         };
         for (int layer = 0; layer < map.Layers; layer++)
         {
-            var mean = new double[T, T];
-            for (int q = 0; q < T; q++)
-            for (int k = 0; k < T; k++)
-                mean[q, k] = map.Weights[layer].Average(h => (double)h[q][k]);
+            var heads = map.Weights[layer];
             plots.Add(
-                Plots.Heatmap(
-                    s.PlotPath($"attention-layer{layer + 1}"),
-                    $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; columns: what it attends to)",
-                    mean,
+                Heatmap(
+                    s,
+                    $"attention-layer{layer + 1}",
+                    $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; " + "columns: what it attends to)",
                     tokens,
-                    tokens
+                    (q, k) => heads.Average(h => (double)h[q][k])
                 )
             );
             for (int head = 0; head < map.Heads; head++)
             {
-                var w = new double[T, T];
-                for (int q = 0; q < T; q++)
-                for (int k = 0; k < T; k++)
-                    w[q, k] = map.Weights[layer][head][q][k];
-                Plots.Heatmap(
-                    s.PlotPath($"attention-layer{layer + 1}-head{head + 1}"),
+                var w = heads[head];
+                Heatmap(
+                    s,
+                    $"attention-layer{layer + 1}-head{head + 1}",
                     $"Layer {layer + 1}, head {head + 1}",
-                    w,
                     tokens,
-                    tokens
-                );
+                    (q, k) => w[q][k]
+                ); // files only
             }
         }
         return plots;

@@ -75,6 +75,10 @@ public sealed class ModelConfig
             _ => RecurrentFamily.Lstm,
         };
 
+    /// <summary>The recurrent layer this config describes (dropout between stacked layers only, as PyTorch applies it).</summary>
+    public RecurrentOptions Recurrent(bool bidirectional) =>
+        new(RecurrentFamily, EmbedDim, HiddenSize, NumLayers, bidirectional, NumLayers > 1 ? Dropout : 0.0, Relu, Impl);
+
     [JsonIgnore]
     public bool IsTransformer => Family == ModelFamily.Transformer;
 

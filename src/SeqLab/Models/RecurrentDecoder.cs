@@ -23,18 +23,7 @@ public sealed class RecurrentDecoder : OutputDecoder
         : base(nameof(RecurrentDecoder))
     {
         hidden = c.HiddenSize;
-        rnn = new RecurrentLayer(
-            new RecurrentOptions(
-                c.RecurrentFamily,
-                c.EmbedDim,
-                c.HiddenSize,
-                c.NumLayers,
-                Bidirectional: false,
-                c.NumLayers > 1 ? c.Dropout : 0.0,
-                c.Relu,
-                c.Impl
-            )
-        );
+        rnn = new RecurrentLayer(c.Recurrent(bidirectional: false));
         key = nn.Linear(memorySize, hidden, hasBias: false);
         combine = nn.Linear(memorySize + hidden, hidden);
         dropout = nn.Dropout(c.Dropout);

@@ -14,18 +14,7 @@ public sealed class RecurrentEncoder : SequenceEncoder
     public RecurrentEncoder(ModelConfig c)
         : base(nameof(RecurrentEncoder))
     {
-        rnn = new RecurrentLayer(
-            new RecurrentOptions(
-                c.RecurrentFamily,
-                c.EmbedDim,
-                c.HiddenSize,
-                c.NumLayers,
-                c.Bidirectional,
-                c.NumLayers > 1 ? c.Dropout : 0.0,
-                c.Relu,
-                c.Impl
-            )
-        );
+        rnn = new RecurrentLayer(c.Recurrent(bidirectional: c.Bidirectional));
         RegisterComponents();
     }
 

@@ -204,19 +204,10 @@ public static class Checkpoint
                 $"{dir} has no {ManifestFile}; it is not a finished SeqLab checkpoint (train into it with `seqlab "
                     + $"train --out {dir}`)."
             );
-        Manifest manifest;
-        try
-        {
-            manifest =
-                JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json.Options)
-                ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new SeqLabInputException(
-                $"{manifestPath} is damaged ({e.Message.Split('.')[0]}); restore it or retrain."
-            );
-        }
+        var manifest = Json.Read<Manifest>(
+            manifestPath,
+            why => $"{manifestPath} is damaged ({why}); restore it or retrain."
+        );
         if (
             manifest.Sha256 is null
             || string.IsNullOrEmpty(manifest.Weights)
@@ -282,24 +273,10 @@ public static class Checkpoint
     }
 
     public static T ReadJson<T>(string path)
-        where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json.Options)
-                ?? throw new JsonException("empty document");
-        }
-        catch (JsonException e)
-        {
-            throw new SeqLabInputException(
-                $"{path}: {e.Message.Split(". Path")[0].TrimEnd('.')}; fix or restore the file."
-            );
-        }
-        catch (FileNotFoundException)
-        {
-            throw new SeqLabInputException($"{path} is missing; restore it or retrain.");
-        }
-    }
+        where T : class =>
+        File.Exists(path)
+            ? Json.Read<T>(path, why => $"{path}: {why}; fix or restore the file.")
+            : throw new SeqLabInputException($"{path} is missing; restore it or retrain.");
 
     /// <summary>Copies weights by name into the model, refusing unknown, missing or mis-shaped tensors by
     /// name.</summary>

@@ -49,20 +49,10 @@ public static class Interop
         if (!File.Exists(configPath))
             throw new SeqLabInputException($"{configPath} does not exist; check --config.");
         Checkpoint.EnsureNew(outDir);
-        ModelConfig config;
-        try
-        {
-            config =
-                JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), Json.Options)
-                ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new SeqLabInputException(
-                $"{configPath}: not a SeqLab model config ({e.Message.Split(". Path")[0]}); use the keys of a "
-                    + $"checkpoint's config.json."
-            );
-        }
+        var config = Json.Read<ModelConfig>(
+            configPath,
+            why => $"{configPath}: not a SeqLab model config ({why}); use the keys of a checkpoint's config.json."
+        );
         var vocab = Vocabulary.LoadAny(vocabPath);
         if (config.VocabSize == 0)
             config.VocabSize = vocab.Count;
