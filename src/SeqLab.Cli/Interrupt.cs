@@ -38,7 +38,25 @@ public sealed class Interrupt : IDisposable
             return;
         }
         Output.Info("seqlab: quitting now; the last saved checkpoint is kept");
-        Environment.Exit(ExitCode);
+        Console.Error.Flush();
+        QuitNow();
+    }
+
+    // Environment.Exit would run finalizers and unload libtorch while a training step is still inside it (which
+    // crashes); _exit ends the process at once. Checkpoints are written atomically, so the last one is whole.
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void PosixExit(int status);
+
+    static void QuitNow()
+    {
+        try
+        {
+            PosixExit(ExitCode);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Environment.Exit(ExitCode);
+        }
     }
 
     public void Dispose()

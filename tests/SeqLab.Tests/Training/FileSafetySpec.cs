@@ -112,4 +112,35 @@ public class FileSafetySpec
             f => Assert.Contains(Path.GetFileName(f), named)
         );
     }
+
+    [Fact]
+    public void TrainingOntoAFileIsRefused()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("notes.txt", "mine");
+        var r = CliRunner.Run(
+            "train",
+            "--data",
+            dir.File("c.txt", Corpora.Repetitive(30)),
+            "--out",
+            file,
+            "--steps",
+            "1"
+        );
+        AssertRefused(r, "is a file");
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void AWeightsFileTheManifestNamesButIsGoneIsNamed()
+    {
+        using var dir = new TempDir();
+        var (model, _) = CliRunner.TinyLanguageModel(dir);
+        var weights = Directory.GetFiles(model, "weights-*.safetensors")[0];
+        File.Delete(weights);
+        AssertRefused(
+            CliRunner.Run("predict", "--model", model, "--text", "hola"),
+            $"is missing {Path.GetFileName(weights)}"
+        );
+    }
 }

@@ -109,4 +109,53 @@ public class InterruptSpec
         Assert.NotNull(savedBeforeTheEnd);
         Assert.InRange(savedBeforeTheEnd!.Value, 18, 20);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ASecondInterruptQuitsAtOnceAndKeepsTheLastCheckpoint()
+    {
+        using var dir = new TempDir();
+        var data = dir.File("c.txt", Corpora.Repetitive(400));
+        var outDir = dir.Sub("m");
+        var cli = Path.Combine(AppContext.BaseDirectory, "SeqLab.Cli.dll");
+        using var p = Process.Start(
+            new ProcessStartInfo(
+                "dotnet",
+                [
+                    cli,
+                    "train",
+                    "--data",
+                    data,
+                    "--out",
+                    outDir,
+                    "--steps",
+                    "1000000",
+                    "--eval-interval",
+                    "5",
+                    "--hidden-size",
+                    "16",
+                    "--embed-dim",
+                    "16",
+                    "--threads",
+                    "1",
+                ]
+            )
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            }
+        )!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var manifest = Path.Combine(outDir, Checkpoint.ManifestFile);
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(manifest) && clock.Elapsed < TimeSpan.FromMinutes(2))
+            Thread.Sleep(100);
+        for (int i = 0; i < 2; i++)
+            using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])!)
+                kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "the run did not quit after two interrupts");
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("seqlab: stopping after this step", stderr.Result);
+        Checkpoint.Load(outDir, best: false).Model.Dispose(); // the last checkpoint written is whole
+    }
 }

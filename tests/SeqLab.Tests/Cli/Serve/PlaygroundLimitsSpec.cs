@@ -115,4 +115,23 @@ public class PlaygroundLimitsSpec
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed.TotalSeconds:F1} s");
     }
+
+    [Fact]
+    public async Task AttentionMapsAreBoundedInTokensAndSize()
+    {
+        using var dir = new TempDir();
+        var (app, http) = await Serve(dir);
+        await using var _ = app;
+        var sentence = "crecí en un pequeño pueblo en los alpes suizos y todavía hablo";
+        var ok = await http.PostAsync("/api/attention", Json($"{{\"text\": \"{sentence}\", \"model\": 1}}"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.True((await ok.Content.ReadAsByteArrayAsync()).Length < 100_000);
+        var longText = string.Join(' ', Enumerable.Repeat("hola mundo", 100));
+        var tooLong = await http.PostAsync("/api/attention", Json($"{{\"text\": \"{longText}\", \"model\": 1}}"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains(
+            $"at most {Playground.MaxAttentionTokens} tokens",
+            (string)JsonNode.Parse(await tooLong.Content.ReadAsStringAsync())!["error"]!
+        );
+    }
 }
