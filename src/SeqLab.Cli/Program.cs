@@ -105,6 +105,14 @@ namespace SeqLab.Cli
                 SeqLab.Cli.Serve.ServeCommand.Run
             ),
             new(
+                "tokenizer",
+                TokenizerCommand.Usage,
+                "Learn a byte-level BPE tokenizer from a text and write it as Hugging Face's tokenizer.json.",
+                TokenizerCommand.Options,
+                TokenizerCommand.Run,
+                Positionals: true
+            ),
+            new(
                 "data",
                 DataCommand.Usage,
                 "Write a generated data set (reverse, copy, long-range).",
