@@ -99,7 +99,8 @@ public static class EvalCommand
                         $"perplexity {lm.Perplexity:F2} (loss {lm.Loss:F4}) over {lm.Tokens:N0} tokens; unigram "
                             + $"baseline {lm.UnigramPerplexity:F2}; "
                             + $"next-token accuracy {lm.Accuracy:P1}; {lm.UnknownRate:P1} of tokens outside the "
-                            + $"vocabulary"
+                            + $"vocabulary; on every tokenizer's scale: {lm.BitsPerCharacter:F3} bits per character, "
+                            + $"word perplexity {lm.WordPerplexity:F1}"
                     );
                 break;
         }

@@ -41,6 +41,15 @@ public static class TrainCommand
             c => c.Tokenizer,
             (c, v) => c.Tokenizer = v
         ),
+        Setting<ModelConfig>.Int(
+            "vocab-size",
+            "bpe_vocab_size",
+            "bpe: tokens the tokenizer learns from the training text, the 256 byte symbols included",
+            c => c.BpeVocabSize,
+            (c, v) => c.BpeVocabSize = v,
+            BpeTokenizer.Alphabet,
+            ModelConfig.MaxVocabulary
+        ),
         Setting<ModelConfig>.Enum<Pooling>(
             "pooling",
             "pooling",

@@ -15,6 +15,9 @@ public sealed record DataOptions
     public int MinCount { get; init; } = 2;
     public int MaxVocab { get; init; } = 16000;
 
+    /// <summary>bpe: the tokens a new byte-level BPE learns (the 256 byte symbols included).</summary>
+    public int BpeVocabSize { get; init; } = 8000;
+
     /// <summary>classify/seq2seq: the longest example in tokens (longer classify texts are cut).</summary>
     public int MaxLength { get; init; } = 512;
 

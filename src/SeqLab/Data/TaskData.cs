@@ -31,10 +31,14 @@ public sealed record TaskData
         string dataPath,
         string? validPath,
         Vocabulary? vocab = null,
-        IReadOnlyList<string>? labels = null
+        IReadOnlyList<string>? labels = null,
+        ITokenizer? tokenizer = null
     )
     {
-        var tokenizer = Tokenizers.Create(o.Tokenizer, o.Lowercase);
+        tokenizer ??=
+            o.Tokenizer == TokenizerKind.Bpe
+                ? BpeTokenizer.Train(TextSource.ReadLines(dataPath).Select(l => l.Text), o.BpeVocabSize)
+                : Tokenizers.Create(o.Tokenizer, o.Lowercase);
         return o.Task switch
         {
             TaskKind.Classify => Classification(o, dataPath, validPath, tokenizer, vocab, labels),
@@ -84,7 +88,7 @@ public sealed record TaskData
                 $"{validPath ?? dataPath}: the validation text has fewer than 2 tokens; give a longer --valid text."
             );
 
-        vocab ??= Vocabulary.Build(trainTokens, o.MinCount, o.MaxVocab);
+        vocab ??= NewVocabulary(tokenizer, trainTokens, o);
         var train = trainTokens.Select(t => (long)vocab[t]).ToArray();
         var valid = validTokens.Select(t => (long)vocab[t]).ToArray();
         return new TaskData
@@ -110,7 +114,7 @@ public sealed record TaskData
     {
         var (train, valid) = ReadPairs(PairedText.Format.Classification, o, dataPath, validPath);
         labels ??= train.Select(p => p.First).Distinct().Order(StringComparer.Ordinal).ToList();
-        vocab ??= Vocabulary.Build(train.SelectMany(p => tokenizer.Tokenize(p.Second)), o.MinCount, o.MaxVocab);
+        vocab ??= NewVocabulary(tokenizer, train.SelectMany(p => tokenizer.Tokenize(p.Second)), o);
         if (labels.Count < 2)
             throw new SeqLabInputException(
                 $"{dataPath}: the training data has only the label '{labels.FirstOrDefault()}'; "
@@ -149,10 +153,10 @@ public sealed record TaskData
     {
         var (train, valid) = ReadPairs(PairedText.Format.Translation, o, dataPath, validPath);
         // One vocabulary for both sides: the paper shares the source and target embeddings.
-        vocab ??= Vocabulary.Build(
+        vocab ??= NewVocabulary(
+            tokenizer,
             train.SelectMany(p => tokenizer.Tokenize(p.First).Concat(tokenizer.Tokenize(p.Second))),
-            o.MinCount,
-            o.MaxVocab
+            o
         );
         (long[] Source, long[] Target)[] Encode(List<PairedText.Pair> pairs) =>
             pairs
@@ -180,6 +184,15 @@ public sealed record TaskData
             c => c.Source.Length + c.Target.Length
         );
     }
+
+    /// <summary>
+    /// The vocabulary of new training data: a subword tokenizer's whole vocabulary (so nothing is unknown), or the
+    /// words seen at least min_count times, up to max_vocab.
+    /// </summary>
+    static Vocabulary NewVocabulary(ITokenizer tokenizer, IEnumerable<string> trainTokens, DataOptions o) =>
+        tokenizer is BpeTokenizer bpe
+            ? Vocabulary.FromTokens(bpe.Tokens, trainTokens)
+            : Vocabulary.Build(trainTokens, o.MinCount, o.MaxVocab);
 
     /// <summary>Two-field examples split into train and validation (a seeded random 10% unless --valid is
     /// given).</summary>

@@ -9,6 +9,9 @@ public static class Evaluator
 {
     /// <param name="UnigramPerplexity">the unigram perplexity of the same tokens (the baseline a model must beat).</param>
     /// <remarks>Its JSON (snake_case) is `eval --json`'s document for a language model.</remarks>
+    /// <param name="BitsPerCharacter">the text's negative log-likelihood in bits per character (line ends included).</param>
+    /// <param name="WordPerplexity">e^(negative log-likelihood per whitespace-separated word, line ends included): word,
+    /// character and subword models on one scale.</param>
     /// <param name="UnknownRate">the share of tokens outside the model's vocabulary.</param>
     public sealed record LanguageModelScore(
         double Perplexity,
@@ -16,14 +19,17 @@ public static class Evaluator
         long Tokens,
         double UnigramPerplexity,
         double Accuracy,
-        double UnknownRate
+        double UnknownRate,
+        double BitsPerCharacter,
+        double WordPerplexity
     );
 
     /// <summary>A language model's perplexity on a text (file or folder), in windows of its training length, beside the
     /// unigram baseline.</summary>
     public static LanguageModelScore LanguageModel(LoadedModel m, string path, int batchSize = 32)
     {
-        var stream = LanguageModelData.Encode(TextSource.ReadLines(path), m.Tokenizer, m.Vocabulary);
+        var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
         if (stream.Length < 2)
             throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
         var batches = LanguageModelData.Batches(stream, m.Training.SeqLen, batchSize).ToList();
@@ -33,13 +39,22 @@ public static class Evaluator
                 $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
             );
         double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
+        // One scale for every tokenizer: the text's total negative log-likelihood over its characters (in bits) and
+        // over its words. Each line's end counts as one character and one word: the <eos> the model predicts there.
+        double nll = result.Loss * result.Count;
+        long characters = lines.Sum(l => (long)l.Text.EnumerateRunes().Count() + 1);
+        long words = lines.Sum(l =>
+            (long)l.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length + 1
+        );
         return new LanguageModelScore(
             result.Perplexity,
             result.Loss,
             result.Count,
             UnigramPerplexity(m.Vocabulary, batches),
             result.Accuracy,
-            unknown
+            unknown,
+            nll / Math.Log(2) / characters,
+            Math.Exp(nll / words)
         );
     }
 

@@ -52,7 +52,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             int id = (int)ix[i];
             if (Vocabulary.IsSpecial(id))
                 continue;
-            var token = loaded.Vocabulary[id];
+            var token = loaded.Tokenizer.Show(loaded.Vocabulary[id]); // a subword's bytes read as text
             if (wordsOnly && !token.Any(char.IsLetterOrDigit))
                 continue;
             result.Add(new Candidate(token, v[i]));

@@ -22,6 +22,9 @@ public sealed class ModelConfig
     public bool Lowercase { get; set; } = true;
     public int MinCount { get; set; } = 2;
     public int MaxVocab { get; set; } = 16000;
+
+    /// <summary>bpe: how many tokens the byte-level BPE learns from the training text (256 byte symbols included).</summary>
+    public int BpeVocabSize { get; set; } = 8000;
     public int EmbedDim { get; set; } = 256;
     public int HiddenSize { get; set; } = 256;
     public int NumLayers { get; set; } = 1;
@@ -125,6 +128,8 @@ public sealed class ModelConfig
         AtLeast("min_count", MinCount, 1);
         Within("max_vocab", MaxVocab, 5, MaxVocabulary);
         Within("max_length", MaxLength, 1, MaxPositions);
+        if (Tokenizer == TokenizerKind.Bpe)
+            Within("bpe_vocab_size", BpeVocabSize, BpeTokenizer.Alphabet, MaxVocabulary);
         Within("vocab_size", VocabSize, 0, MaxVocabulary);
         if (double.IsNaN(Dropout) || Dropout < 0 || Dropout >= 1)
             throw new SeqLabInputException($"dropout must be in [0, 1) (got {Dropout}); try 0.1.");

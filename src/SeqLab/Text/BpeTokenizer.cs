@@ -52,6 +52,8 @@ public sealed class BpeTokenizer : ITokenizer
     /// Hugging Face does without an unknown token).</summary>
     public int[] Ids(string text) => [.. Tokenize(text).Where(vocab.ContainsKey).Select(t => vocab[t])];
 
+    public string Show(string token) => ByteLevel.Decode(token).Trim();
+
     public string Detokenize(IEnumerable<string> tokens) => ByteLevel.Decode(string.Concat(tokens));
 
     /// <summary>

@@ -7,4 +7,7 @@ public interface ITokenizer
     string Name { get; }
     IReadOnlyList<string> Tokenize(string text);
     string Detokenize(IEnumerable<string> tokens);
+
+    /// <summary>How one token reads to a person (a subword's bytes as text, without its leading space).</summary>
+    string Show(string token) => token;
 }

@@ -91,6 +91,21 @@ public sealed class Vocabulary
         return new Vocabulary(tokens, kept);
     }
 
+    /// <summary>
+    /// The specials, then exactly <paramref name="vocabulary"/> in its order (a subword tokenizer's whole vocabulary,
+    /// seen or not), with counts from <paramref name="stream"/>.
+    /// </summary>
+    public static Vocabulary FromTokens(IEnumerable<string> vocabulary, IEnumerable<string> stream)
+    {
+        var tokens = new List<string>(Specials);
+        tokens.AddRange(vocabulary.Where(t => Array.IndexOf(Specials, t) < 0));
+        var counts = new long[tokens.Count];
+        var index = tokens.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
+        foreach (var t in stream)
+            counts[index.TryGetValue(t, out var i) ? i : UnkId]++;
+        return new Vocabulary(tokens, [.. counts]);
+    }
+
     public long[] Encode(IEnumerable<string> tokens) => tokens.Select(t => (long)this[t]).ToArray();
 
     public IEnumerable<string> Decode(IEnumerable<long> ids) => ids.Select(i => _tokens[(int)i]);

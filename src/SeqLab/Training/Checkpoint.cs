@@ -19,6 +19,7 @@ public static class Checkpoint
         TrainingFile = "training.json",
         VocabFile = "vocab.json",
         ManifestFile = "manifest.json",
+        TokenizerFile = BpeTokenizer.FileName,
         MetricsFile = "metrics.jsonl";
 
     /// <summary>The lock a training run holds on its folder, so that two runs cannot write into one.</summary>
@@ -81,9 +82,17 @@ public static class Checkpoint
         }
     }
 
-    public static void Begin(string dir, ModelConfig config, TrainingOptions training, Vocabulary vocab)
+    public static void Begin(
+        string dir,
+        ModelConfig config,
+        TrainingOptions training,
+        Vocabulary vocab,
+        ITokenizer? tokenizer = null
+    )
     {
         Directory.CreateDirectory(dir);
+        if (tokenizer is BpeTokenizer bpe)
+            bpe.Save(Path.Combine(dir, TokenizerFile));
         AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(config, Json.Options));
         AtomicFile.WriteAllText(Path.Combine(dir, TrainingFile), JsonSerializer.Serialize(training, Json.Options));
         vocab.Save(Path.Combine(dir, VocabFile));
@@ -132,6 +141,7 @@ public static class Checkpoint
                 ConfigFile,
                 TrainingFile,
                 VocabFile,
+                model.Config.Tokenizer == TokenizerKind.Bpe ? TokenizerFile : null,
                 manifest.Weights,
                 manifest.BestWeights,
                 optimizerFile,
@@ -221,6 +231,8 @@ public static class Checkpoint
         // Only what this load reads is verified: a damaged optimizer file stops a resume, not predict or export.
         foreach (var file in new[] { ConfigFile, TrainingFile, VocabFile, weightsFile })
             Verify(dir, manifest, file);
+        if (manifest.Sha256.ContainsKey(TokenizerFile))
+            Verify(dir, manifest, TokenizerFile);
         var config = ReadJson<ModelConfig>(Path.Combine(dir, ConfigFile));
         var training = ReadJson<TrainingOptions>(Path.Combine(dir, TrainingFile));
         if (config.Family != manifest.Family || config.Task != manifest.Task)
@@ -248,7 +260,9 @@ public static class Checkpoint
             config,
             training,
             vocab,
-            Tokenizers.Create(config.Tokenizer, config.Lowercase),
+            config.Tokenizer == TokenizerKind.Bpe
+                ? BpeTokenizer.Load(Path.Combine(dir, TokenizerFile))
+                : Tokenizers.Create(config.Tokenizer, config.Lowercase),
             model,
             manifest
         );

@@ -94,7 +94,7 @@ public sealed class TrainingRun : IDisposable
         var folderLock = Checkpoint.Lock(outDir);
         try
         {
-            Checkpoint.Begin(outDir, config, options, taskData.Vocabulary);
+            Checkpoint.Begin(outDir, config, options, taskData.Vocabulary, taskData.Tokenizer);
         }
         catch
         {
@@ -130,7 +130,7 @@ public sealed class TrainingRun : IDisposable
             change?.Invoke(options);
             options.Validate();
             Seed(options);
-            var taskData = PrepareData(saved.Config, options, data, valid, saved.Vocabulary);
+            var taskData = PrepareData(saved.Config, options, data, valid, saved.Vocabulary, saved.Tokenizer);
             return new TrainingRun(saved.Config, options, taskData, saved.Model, dir, saved, 0) { _lock = folderLock };
         }
         catch
@@ -178,7 +178,8 @@ public sealed class TrainingRun : IDisposable
         TrainingOptions options,
         string data,
         string? valid,
-        Vocabulary? vocab = null
+        Vocabulary? vocab = null,
+        ITokenizer? tokenizer = null
     )
     {
         var dataOptions = new DataOptions
@@ -188,6 +189,7 @@ public sealed class TrainingRun : IDisposable
             Lowercase = config.Lowercase,
             MinCount = config.MinCount,
             MaxVocab = config.MaxVocab,
+            BpeVocabSize = config.BpeVocabSize,
             MaxLength = config.MaxLength,
             SeqLen = options.SeqLen,
             BatchSize = options.BatchSize,
@@ -197,7 +199,7 @@ public sealed class TrainingRun : IDisposable
             Curriculum = options.Curriculum,
         };
         var labels = vocab is not null && config.Task == TaskKind.Classify ? config.Labels : null;
-        var taskData = TaskData.Prepare(dataOptions, data, valid, vocab, labels);
+        var taskData = TaskData.Prepare(dataOptions, data, valid, vocab, labels, tokenizer);
         config.VocabSize = taskData.Vocabulary.Count;
         if (config.Task == TaskKind.Classify)
             config.Labels = [.. taskData.Labels];
