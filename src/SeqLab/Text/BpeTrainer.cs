@@ -64,8 +64,8 @@ static class BpeTrainer
             long current = pairCounts.GetValueOrDefault(pair);
             if (current != priority.Count)
                 continue; // a stale entry: the pair's count changed after it was queued
-            if (current < 2)
-                break; // no pair occurs twice: nothing left worth a token
+            if (current < 1)
+                break; // no pair left: every word is one token
             string merged = symbols[pair.Item1] + symbols[pair.Item2];
             if (Vocabulary.Specials.Contains(ByteLevel.Decode(merged)))
                 continue; // never learn a token that reads as one of SeqLab's special tokens
