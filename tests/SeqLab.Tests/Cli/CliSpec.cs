@@ -283,6 +283,7 @@ public class CliSpec
                 "export",
                 "import",
                 "data",
+                "tokenizer",
             }
         )
         {
