@@ -24,6 +24,8 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
         if (string.IsNullOrWhiteSpace(text))
             throw new SeqLabInputException("the text is empty; give some words to continue (--text \"…\").");
         var left = Blank.LeftOf(text);
+        if (loaded.Tokenizer is BpeTokenizer)
+            left = left.TrimEnd(); // the blank's word brings its own leading space
         var ids = new List<long> { Vocabulary.EosId };
         ids.AddRange(loaded.Vocabulary.Encode(loaded.Tokenizer.Tokenize(left)));
         int max = loaded.Config.MaxLength;
@@ -41,6 +43,8 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
         if (top < 1)
             throw new SeqLabInputException($"--top must be at least 1 (got {top}).");
         bool wordsOnly = Blank.In(text);
+        if (wordsOnly && loaded.Tokenizer is BpeTokenizer)
+            return WholeWords.Rank(loaded, Context(text), top); // a blank is a word, and a word may be several pieces
         using var scope = NewDisposeScope();
         var probs = NextDistribution(Context(text));
         var (values, indices) = probs.sort(descending: true);

@@ -53,6 +53,9 @@ public static partial class ByteLevel
         return new string(chars);
     }
 
+    /// <summary>The bytes byte-level characters stand for (characters outside the table are ignored).</summary>
+    public static byte[] Bytes(string symbols) => [.. symbols.Where(CharToByte.ContainsKey).Select(c => CharToByte[c])];
+
     /// <summary>Byte-level characters back to text (characters outside the table are ignored).</summary>
     public static string Decode(string symbols)
     {
