@@ -1,3 +1,4 @@
+using SeqLab.Text;
 using SeqLab.Training;
 
 namespace SeqLab.Inference;
@@ -21,5 +22,30 @@ public static class ContextualVectors
         using var _ = no_grad();
         var states = loaded.Model.ContextualVectors(ids); // (T, D)
         return tokens.Select((t, i) => new TokenVector(t, states[i].data<float>().ToArray())).ToList();
+    }
+
+    /// <summary>
+    /// A vector per word of the sentence: a word-level model's token vectors, or, for a subword model, the mean of the
+    /// states of the word's pieces (a word as the byte-level pre-tokenizer splits it, shown without its space).
+    /// </summary>
+    public static IReadOnlyList<TokenVector> Words(LoadedModel loaded, string sentence)
+    {
+        if (loaded.Tokenizer is not BpeTokenizer bpe)
+            return For(loaded, sentence);
+        var pieces = For(loaded, sentence);
+        var words = new List<TokenVector>();
+        int at = 0;
+        foreach (var word in ByteLevel.Words(sentence))
+        {
+            int n = bpe.Tokenize(ByteLevel.Decode(word)).Count;
+            var vectors = pieces.Skip(at).Take(n).Select(p => p.Vector).ToList();
+            at += n;
+            var mean = new float[vectors[0].Length];
+            foreach (var v in vectors)
+                for (int i = 0; i < mean.Length; i++)
+                    mean[i] += v[i] / vectors.Count;
+            words.Add(new TokenVector(ByteLevel.Decode(word).Trim(), mean));
+        }
+        return words;
     }
 }

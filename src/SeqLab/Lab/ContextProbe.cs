@@ -92,12 +92,12 @@ public static class ContextProbe
         var contextual = models
             .Select(m =>
             {
-                if (m.Config.Tokenizer != TokenizerKind.Word)
+                if (m.Config.Tokenizer == TokenizerKind.Char)
                     throw new SeqLabInputException(
-                        $"{m.Directory} reads {m.Config.Tokenizer.Name()}s; the probe compares a word's vectors, so "
-                            + $"it needs a word-level model."
+                        $"{m.Directory} reads characters; the probe compares a word's vectors, so it needs a word or "
+                            + "subword (bpe) model."
                     );
-                if (!m.Vocabulary.Contains(word))
+                if (m.Config.Tokenizer == TokenizerKind.Word && !m.Vocabulary.Contains(word))
                     throw new SeqLabInputException(
                         $"{m.Directory} does not know '{word}' (it is not in its vocabulary), so every sentence "
                             + $"would give it the <unk> vector; choose another word or model."
@@ -105,8 +105,14 @@ public static class ContextProbe
                 var perSentence = sentences
                     .Select(s =>
                     {
-                        var tv = ContextualVectors.For(m, s);
-                        return tv.First(t => t.Token == word).Vector;
+                        // A subword model's word vector is the mean of its pieces' states.
+                        var tv = ContextualVectors.Words(m, s);
+                        return tv.FirstOrDefault(t =>
+                                string.Equals(t.Token, word, StringComparison.OrdinalIgnoreCase)
+                            )?.Vector
+                            ?? throw new SeqLabInputException(
+                                $"'{word}' is not a word of \"{s}\"; every sentence must contain it."
+                            );
                     })
                     .ToList();
                 return Compare(
