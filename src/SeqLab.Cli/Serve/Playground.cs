@@ -33,7 +33,8 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
 
     static readonly string[] LocalHosts = ["127.0.0.1", "localhost", "[::1]"];
 
-    sealed record PredictRequest(string? Text, int? Top);
+    /// <param name="Pieces">subword models: the next pieces instead of whole words.</param>
+    sealed record PredictRequest(string? Text, int? Top, bool? Pieces);
 
     sealed record AttentionRequest(string? Text, int? Model);
 
@@ -203,11 +204,23 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         }
         var results = await Queued(
             context,
-            aborted => models.Select((m, i) => PredictOne(m, i, request.Text!, top, aborted)).ToList()
+            aborted =>
+                models
+                    .Select((m, i) => PredictOne(m, i, Words(m, request.Text!, request.Pieces == true), top, aborted))
+                    .ToList()
         );
         if (results is not null)
             await context.Response.WriteAsJsonAsync(new { models = results });
     }
+
+    /// <summary>
+    /// What a model is asked: a subword language model ranks whole words (as for a [???] blank at the end) unless the
+    /// request asks for pieces.
+    /// </summary>
+    static string Words(LoadedModel m, string text, bool pieces) =>
+        m.Tokenizer is Text.BpeTokenizer && m.Config.Task == Data.TaskKind.Lm && !pieces && !Blank.In(text)
+            ? text + " " + Blank.Marker
+            : text;
 
     /// <summary>One model's candidates (seq2seq: its output, at most <see cref="MaxOutputTokens"/> tokens), or why not.</summary>
     static object PredictOne(LoadedModel m, int id, string text, int top, CancellationToken aborted)

@@ -40,7 +40,15 @@ public class BpeTrainingSpec
         Assert.Equal(0, eval.ExitCode);
         var json = JsonDocument.Parse(eval.Stdout).RootElement;
         Assert.Equal(0.0, json.GetProperty("unknown_rate").GetDouble());
-        var generated = CliRunner.Run("generate", "--model", dir.Sub("m"), "--prompt", "¿Dónde está el niño?", "--max-tokens", "8");
+        var generated = CliRunner.Run(
+            "generate",
+            "--model",
+            dir.Sub("m"),
+            "--prompt",
+            "¿Dónde está el niño?",
+            "--max-tokens",
+            "8"
+        );
         Assert.Equal(0, generated.ExitCode);
         Assert.StartsWith("¿Dónde está el niño?", generated.Stdout); // decoded from bytes: accents and ¿ intact
         var predict = CliRunner.Run("predict", "--model", dir.Sub("m"), "--text", "me senté en el", "--json");
