@@ -53,6 +53,11 @@ public static class Interop
             configPath,
             why => $"{configPath}: not a SeqLab model config ({why}); use the keys of a checkpoint's config.json."
         );
+        if (config.Tokenizer == TokenizerKind.Bpe)
+            throw new SeqLabInputException(
+                $"{configPath} describes a BPE model, whose tokenizer.json `seqlab import` does not take yet; train it with "
+                    + "SeqLab, or import a word or char model."
+            );
         var vocab = Vocabulary.LoadAny(vocabPath);
         if (config.VocabSize == 0)
             config.VocabSize = vocab.Count;

@@ -94,4 +94,31 @@ public class BpeTrainingSpec
         Assert.Equal(Math.Exp(nll / (9 + 2)), json.GetProperty("word_perplexity").GetDouble(), 6);
         Assert.Equal(nll / Math.Log(2) / (39 + 2), json.GetProperty("bits_per_character").GetDouble(), 6);
     }
+
+    [Fact]
+    public void ImportingABpeModelIsRefusedClearly()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(
+            0,
+            CliRunner
+                .Run(Train(dir, dir.File("c.txt", Corpora.Repetitive(60)), "--tokenizer", "bpe", "--vocab-size", "300"))
+                .ExitCode
+        );
+        Assert.Equal(0, CliRunner.Run("export", "--model", dir.Sub("m"), "--out", dir.Sub("w.safetensors")).ExitCode);
+        var r = CliRunner.Run(
+            "import",
+            "--weights",
+            dir.Sub("w.safetensors"),
+            "--config",
+            Path.Combine(dir.Sub("m"), "config.json"),
+            "--vocab",
+            Path.Combine(dir.Sub("m"), "vocab.json"),
+            "--out",
+            dir.Sub("imported")
+        );
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("BPE model", r.Stderr);
+        Assert.False(Directory.Exists(dir.Sub("imported")));
+    }
 }
