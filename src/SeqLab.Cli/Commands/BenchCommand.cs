@@ -16,7 +16,7 @@ public static class BenchCommand
     [
         new(
             "preset",
-            "lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all",
+            "lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|generate|all",
             "what to measure (V=4096, D=H=256, T=128, B=32, AdamW, as the anchors)"
         ),
         new(
@@ -49,7 +49,7 @@ public static class BenchCommand
     ];
 
     public const string Usage =
-        "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|all [--impl fused|reference] [--compare] "
+        "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|generate|all [--impl fused|reference] [--compare] "
         + "[--threads N] [--json]\n"
         + "       seqlab bench --mode memory --preset lstm-lm|transformer-lm [--steps 5000 --check-at 500]\n"
         + "       seqlab bench --mode latency --model DIR";
@@ -143,12 +143,14 @@ public static class BenchCommand
                 $"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all."
             );
         var impl = Spelling.Parse<RecurrentImpl>("impl", a.String("impl")!);
+        if (name == "generate")
+            return Generation(a, threads);
         if (name == "layers")
             return Layers(a, threads);
 
         int timed = a.Int("steps", 1, 100_000) ?? 10;
         double peak = Benchmark.GemmPeak();
-        var presets = name == "all" ? Benchmark.Presets.Where(p => p != "layers").ToArray() : [name];
+        var presets = name == "all" ? Benchmark.TrainingPresets.ToArray() : [name];
         bool compare = a.Flag("compare");
         var results = presets
             .Select(p =>
@@ -240,6 +242,30 @@ public static class BenchCommand
                     .ToArray()
             );
         return table;
+    }
+
+    static int Generation(Args a, int threads)
+    {
+        var r = Benchmark.Generate(threads);
+        if (a.Flag("json"))
+            Output.Json(
+                new
+                {
+                    preset = "generate",
+                    threads,
+                    tokens = r.Tokens,
+                    cached_ms_per_token = r.CachedMsPerToken,
+                    uncached_ms_per_token = r.UncachedMsPerToken,
+                    speedup = r.Speedup,
+                }
+            );
+        else
+            Console.WriteLine(
+                $"greedy continuation of {r.Tokens} tokens (transformer-lm preset, {threads} threads): "
+                    + $"{r.UncachedMsPerToken:F2} ms/token re-reading the prefix, {r.CachedMsPerToken:F2} ms/token with the "
+                    + $"key/value cache ({r.Speedup:F1}× faster)"
+            );
+        return 0;
     }
 
     static int Layers(Args a, int threads)

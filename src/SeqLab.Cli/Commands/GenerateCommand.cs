@@ -18,8 +18,8 @@ public static class GenerateCommand
             "max-tokens",
             "N",
             $"most tokens to produce; default {LanguageModelPredictor.DefaultMaxTokens} (lm), twice the source + 10 "
-                + "(seq2seq). The cost grows with the square of the length: each new token re-reads the whole prefix "
-                + "(no key/value cache yet)"
+                + "(seq2seq). A Transformer LM samples with a key/value cache; beam search, seq2seq and recurrent "
+                + "models re-read the prefix for each token, so their cost grows with the square of the length"
         ),
         new("beam", "B", "beam search with B hypotheses (1 = sample, or greedy at temperature 0)", Defaults.Beam),
         new(

@@ -116,4 +116,25 @@ public sealed class MultiHeadAttention
         var concat = heads.transpose(1, 2).reshape(B, Tq, ModelDim); // (B, Tq, E)
         return (out_proj.call(concat), weights);
     }
+
+    /// <summary>
+    /// Causal self-attention over the cache and <paramref name="x"/> (B, T, E), the T newest positions: their keys and
+    /// values join the cache, and each new position attends to every cached one and to the new ones up to itself.
+    /// Gives what <see cref="Forward"/> gives on the whole sequence with a causal mask, for the new positions.
+    /// </summary>
+    public Tensor Cached(Tensor x, KeyValueCache cache)
+    {
+        long B = x.shape[0],
+            T = x.shape[1],
+            past = cache.Length;
+        int dk = ModelDim / Heads;
+        Tensor Split(Tensor t) => t.view(B, T, Heads, dk).transpose(1, 2); // (B, H, T, d_k)
+        var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
+        var (keys, values) = cache.Append(Split(qkv[1]), Split(qkv[2])); // (B, H, past + T, d_k)
+        // New position i sees cached positions and new ones up to itself: columns past + i + 1 on are masked.
+        var mask =
+            T == 1 ? null : triu(full(T, past + T, float.NegativeInfinity, dtype: x.dtype, device: x.device), past + 1);
+        var (heads, _) = ScaledDotProductAttention.Forward(Split(qkv[0]), keys, values, mask, 0.0, fused: Fused);
+        return out_proj.call(heads.transpose(1, 2).reshape(B, T, ModelDim)); // (B, T, E)
+    }
 }

@@ -19,7 +19,64 @@ namespace SeqLab.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Presets = ["lstm-lm", "gru-lm", "rnn-lm", "transformer-lm", "layers"];
+    public static readonly string[] Presets = ["lstm-lm", "gru-lm", "rnn-lm", "transformer-lm", "layers", "generate"];
+
+    /// <summary>The presets that time a training step (the others time layers or generation).</summary>
+    public static IEnumerable<string> TrainingPresets =>
+        Presets.Where(p => p.EndsWith("-lm", StringComparison.Ordinal));
+
+    public sealed record GenerationResult(int Tokens, int Threads, double CachedMsPerToken, double UncachedMsPerToken)
+    {
+        public double Speedup => UncachedMsPerToken / CachedMsPerToken;
+    }
+
+    /// <summary>
+    /// Greedy continuation of <paramref name="tokens"/> tokens by the transformer-lm preset's model (random weights,
+    /// max_length long enough): re-reading the whole prefix at every step, and with the key/value cache.
+    /// </summary>
+    public static GenerationResult Generate(int threads, int tokens = 256, int prompt = 8)
+    {
+        Native.TorchRuntime.SetThreads(threads);
+        manual_seed(0);
+        var config = Config("transformer-lm", RecurrentImpl.Fused);
+        config.MaxLength = prompt + tokens;
+        using var model = (LanguageModel)ModelFactory.Create(config);
+        model.eval();
+        var rng = new Random(0);
+        long[] start = [.. Enumerable.Range(0, prompt).Select(_ => (long)rng.Next(Vocabulary.Specials.Length, V))];
+
+        double Uncached(int n)
+        {
+            var ids = start.ToList();
+            var clock = Stopwatch.StartNew();
+            for (int t = 0; t < n; t++)
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                ids.Add(model.call(tensor(ids.ToArray(), [1, ids.Count]), null)[0, -1].argmax().item<long>());
+            }
+            return clock.Elapsed.TotalMilliseconds / n;
+        }
+        double Cached(int n)
+        {
+            var caches = model.NewCache()!;
+            long[] feed = start;
+            var clock = Stopwatch.StartNew();
+            for (int t = 0; t < n; t++)
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                feed = [model.Step(tensor(feed, [1, feed.Length]), caches)[0, -1].argmax().item<long>()];
+            }
+            foreach (var c in caches)
+                c.Dispose();
+            return clock.Elapsed.TotalMilliseconds / n;
+        }
+        Uncached(8); // warm up both paths
+        Cached(8);
+        return new GenerationResult(tokens, threads, Cached(tokens), Uncached(tokens));
+    }
+
     public const int V = 4096,
         D = 256,
         T = 128,

@@ -1,3 +1,4 @@
+using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
 
@@ -6,6 +7,12 @@ namespace SeqLab.Inference;
 /// <summary>Uses a trained language model: next-word candidates, filling a "[???]" blank, and generation.</summary>
 public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGenerator
 {
+    /// <summary>
+    /// A Transformer continues a prompt with a key/value cache (sampling and greedy; beam search re-reads its
+    /// prefixes), unless the text would outgrow max_length, where the window slides instead. Off only to measure it.
+    /// </summary>
+    public bool UseCache { get; init; } = true;
+
     /// <summary>Tokens a continuation runs to when no length is given.</summary>
     public const int DefaultMaxTokens = 30;
 
@@ -131,6 +138,35 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             produced = BeamSearch
                 .Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
                 .Tokens;
+        else if (
+            UseCache
+            && loaded.Model is LanguageModel lm
+            && context.Length + maxTokens <= loaded.Config.MaxLength
+            && lm.NewCache() is { } caches
+        )
+        {
+            // Each step feeds only the newest token; the keys and values of the ones before are cached.
+            try
+            {
+                produced = sampler.Continue(
+                    p =>
+                    {
+                        long[] feed = p.Length == 0 ? context : [p[^1]];
+                        using var _ = no_grad();
+                        return lm.Step(tensor(feed, [1, feed.Length]), caches)[0, -1];
+                    },
+                    maxTokens,
+                    Vocabulary.EosId,
+                    banned,
+                    seed
+                );
+            }
+            finally
+            {
+                foreach (var c in caches)
+                    c.Dispose();
+            }
+        }
         else
             produced = sampler.Continue(p => Next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
         var promptTokens = loaded.Tokenizer.Tokenize(prompt);

@@ -1,3 +1,4 @@
+using SeqLab.Attention;
 using SeqLab.Data;
 using TorchSharp.Modules;
 
@@ -39,11 +40,23 @@ public sealed class LanguageModel : SequenceModel
     {
         var x = dropout.call(Embedding.call(ids)); // (B, T, E)
         var (h, _) = Encoder.call(x, lengths); // (B, T, H)
+        return Logits(h);
+    }
+
+    Tensor Logits(Tensor h)
+    {
         h = dropout.call(h);
         if (projection is not null)
             h = projection.call(h); // (B, T, E)
         return decoder.call(h); // (B, T, V)
     }
+
+    /// <summary>A Transformer LM's caches for <see cref="Step"/>, or null for the recurrent families.</summary>
+    public KeyValueCache[]? NewCache() => (Encoder as TransformerEncoder)?.NewCache();
+
+    /// <summary>Logits (B, T, V) for the newest tokens <paramref name="ids"/> (B, T), after those the caches hold.</summary>
+    public Tensor Step(Tensor ids, KeyValueCache[] caches) =>
+        Logits(((TransformerEncoder)Encoder).Step(dropout.call(Embedding.call(ids)), caches));
 
     public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
         TokenLoss(

@@ -61,4 +61,19 @@ public sealed class TransformerEncoder : SequenceEncoder
         var summary = (h * real).sum(1) / real.sum(1); // (B, d): mean over real tokens
         return (h, summary);
     }
+
+    /// <summary>A cache per layer for decoding this causal stack one token at a time.</summary>
+    public KeyValueCache[] NewCache() => [.. layers.Select(_ => new KeyValueCache())];
+
+    /// <summary>
+    /// The newest embedded tokens x (B, T, E), after the positions the caches hold: their states (B, T, d), as
+    /// <see cref="forward"/> would give them for the whole sequence with its causal mask.
+    /// </summary>
+    public Tensor Step(Tensor x, KeyValueCache[] caches)
+    {
+        var h = dropout.call(positions.At(x * Math.Sqrt(modelDim), caches[0].Length)); // (B, T, d)
+        for (int i = 0; i < caches.Length; i++)
+            h = layers[i].Step(h, caches[i]);
+        return norm is null ? h : norm.call(h);
+    }
 }

@@ -1,3 +1,5 @@
+using SeqLab.Attention;
+
 namespace SeqLab.Transformer;
 
 /// <summary>
@@ -16,6 +18,13 @@ public sealed class EncoderLayer : TransformerLayer
     public Tensor forward(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal = false)
     {
         x = SelfAttentionBlock(x, keyPadding, attnMask, isCausal);
+        return FeedForwardBlock(x, Norm2, Dropout2);
+    }
+
+    /// <summary>The newest positions x (B, T, d) of a causal stack, attending through <paramref name="cache"/>.</summary>
+    public Tensor Step(Tensor x, KeyValueCache cache)
+    {
+        x = CachedSelfAttentionBlock(x, cache);
         return FeedForwardBlock(x, Norm2, Dropout2);
     }
 }

@@ -33,15 +33,18 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>x (B, T, d) → x + PE[:T].</summary>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => At(x, 0);
+
+    /// <summary>x (B, T, d) at positions <paramref name="offset"/> … offset + T − 1 (the newest tokens of a cached decode).</summary>
+    public Tensor At(Tensor x, long offset)
     {
         long t = x.shape[1];
-        if (t > MaxLength)
+        if (offset + t > MaxLength)
             throw new SeqLabInputException(
-                $"the input has {t} tokens but the model handles at most {MaxLength} (max_length); shorten it."
+                $"the input has {offset + t} tokens but the model handles at most {MaxLength} (max_length); shorten it."
             );
         return learned is not null
-            ? x + learned.call(arange(t, device: x.device)).unsqueeze(0)
-            : x + get_buffer("pe")![..(int)t].to(x.dtype).unsqueeze(0);
+            ? x + learned.call(arange(offset, offset + t, device: x.device)).unsqueeze(0)
+            : x + get_buffer("pe")![(int)offset..(int)(offset + t)].to(x.dtype).unsqueeze(0);
     }
 }

@@ -48,6 +48,10 @@ public abstract class TransformerLayer : nn.Module
     protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal) =>
         Residual(x, norm1, dropout1, y => self_attn.Forward(y, y, y, keyPadding, attnMask, isCausal).Output);
 
+    /// <summary>Causal self-attention for the newest positions x (B, T, d), the earlier ones read from the cache.</summary>
+    protected Tensor CachedSelfAttentionBlock(Tensor x, KeyValueCache cache) =>
+        Residual(x, norm1, dropout1, y => self_attn.Cached(y, cache));
+
     /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's
     /// last.</summary>
     protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>

@@ -36,4 +36,16 @@ public class BenchCliSpec
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("lstm-lm", r.Stderr);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void GeneratePresetReportsBothPaths()
+    {
+        var r = CliRunner.Run("bench", "--preset", "generate", "--threads", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var json = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.True(json.GetProperty("cached_ms_per_token").GetDouble() > 0);
+        Assert.True(json.GetProperty("uncached_ms_per_token").GetDouble() > 0);
+        Assert.True(json.TryGetProperty("speedup", out _));
+    }
 }
