@@ -25,6 +25,20 @@ public sealed class KeyValueCache : IDisposable
         return (keys, values);
     }
 
+    /// <summary>Keeps the rows <paramref name="rows"/> (B') in that order: a beam's hypotheses after a step.</summary>
+    public void Reorder(Tensor rows)
+    {
+        if (keys is null || values is null)
+            return;
+        var (k, v) = (
+            keys.index_select(0, rows).DetachFromDisposeScope(),
+            values.index_select(0, rows).DetachFromDisposeScope()
+        );
+        keys.Dispose();
+        values.Dispose();
+        (keys, values) = (k, v);
+    }
+
     public void Dispose()
     {
         keys?.Dispose();

@@ -1,3 +1,4 @@
+using SeqLab.Attention;
 using SeqLab.Models;
 using SeqLab.Text;
 using SeqLab.Training;
@@ -98,6 +99,33 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             o.LengthPenalty
         );
 
+    /// <summary>
+    /// Beam search's next-token scores over cached keys and values: the first call reads the context; each later one
+    /// reorders the caches to the hypotheses' parents (a prefix minus its last token) and feeds the last tokens.
+    /// </summary>
+    Func<long[][], Tensor> CachedBeam(long[] context, KeyValueCache[] caches)
+    {
+        var lm = (LanguageModel)loaded.Model;
+        var rows = new Dictionary<string, int>(StringComparer.Ordinal); // prefix → its row after the last call
+        static string Key(IEnumerable<long> prefix) => string.Join(',', prefix);
+        return prefixes =>
+        {
+            using var _ = no_grad();
+            Tensor logits;
+            if (rows.Count == 0)
+                logits = lm.Step(tensor(context, [1, context.Length]), caches)[.., -1]; // (1, V)
+            else
+            {
+                using var parents = tensor(prefixes.Select(p => (long)rows[Key(p[..^1])]).ToArray());
+                foreach (var c in caches)
+                    c.Reorder(parents);
+                logits = lm.Step(tensor(prefixes.Select(p => p[^1]).ToArray(), [prefixes.Length, 1]), caches)[.., -1]; // (N, V)
+            }
+            rows = prefixes.Select((p, i) => (Key(p), i)).ToDictionary(x => x.Item1, x => x.i, StringComparer.Ordinal);
+            return logits;
+        };
+    }
+
     Tensor NextDistribution(long[] context)
     {
         using var _ = no_grad();
@@ -134,16 +162,28 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             ];
         }
         long[] produced;
-        if (beam > 1)
+        bool cache = UseCache && loaded.Model is LanguageModel && context.Length + maxTokens <= loaded.Config.MaxLength;
+        if (beam > 1 && cache)
+        {
+            var caches = ((LanguageModel)loaded.Model).NewCache();
+            try
+            {
+                var next = caches is null ? Next : CachedBeam(context, caches);
+                produced = BeamSearch
+                    .Search(c => next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
+                    .Tokens;
+            }
+            finally
+            {
+                foreach (var c in caches ?? [])
+                    c.Dispose();
+            }
+        }
+        else if (beam > 1)
             produced = BeamSearch
                 .Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
                 .Tokens;
-        else if (
-            UseCache
-            && loaded.Model is LanguageModel lm
-            && context.Length + maxTokens <= loaded.Config.MaxLength
-            && lm.NewCache() is { } caches
-        )
+        else if (cache && ((LanguageModel)loaded.Model).NewCache() is { } caches)
         {
             // Each step feeds only the newest token; the keys and values of the ones before are cached.
             try
@@ -153,7 +193,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
                     {
                         long[] feed = p.Length == 0 ? context : [p[^1]];
                         using var _ = no_grad();
-                        return lm.Step(tensor(feed, [1, feed.Length]), caches)[0, -1];
+                        return ((LanguageModel)loaded.Model).Step(tensor(feed, [1, feed.Length]), caches)[0, -1];
                     },
                     maxTokens,
                     Vocabulary.EosId,

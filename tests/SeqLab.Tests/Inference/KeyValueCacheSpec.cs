@@ -75,4 +75,25 @@ public class KeyValueCacheSpec
             Assert.Equal(without, withCache);
         }
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void BeamSearchIsTheSameWithAndWithoutTheCache(int beam)
+    {
+        using var dir = new TempDir();
+        var m = Transformer(dir, normFirst: false, learnedPositions: true);
+        foreach (var prompt in new[] { "me senté en el", "la niña lee", "todavía puedo hablar" })
+        {
+            var withCache = new LanguageModelPredictor(m).Generate(prompt, 20, new Sampler(0), seed: 1, beam: beam);
+            var without = new LanguageModelPredictor(m) { UseCache = false }.Generate(
+                prompt,
+                20,
+                new Sampler(0),
+                seed: 1,
+                beam: beam
+            );
+            Assert.Equal(without, withCache);
+        }
+    }
 }
