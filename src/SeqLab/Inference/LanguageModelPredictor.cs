@@ -99,31 +99,15 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             o.LengthPenalty
         );
 
-    /// <summary>
-    /// Beam search's next-token scores over cached keys and values: the first call reads the context; each later one
-    /// reorders the caches to the hypotheses' parents (a prefix minus its last token) and feeds the last tokens.
-    /// </summary>
-    Func<long[][], Tensor> CachedBeam(long[] context, KeyValueCache[] caches)
+    /// <summary>The next-token scores for prefixes of the continuation, over cached keys and values.</summary>
+    Func<long[][], Tensor> Cached(long[] context, KeyValueCache[] caches)
     {
         var lm = (LanguageModel)loaded.Model;
-        var rows = new Dictionary<string, int>(StringComparer.Ordinal); // prefix → its row after the last call
-        static string Key(IEnumerable<long> prefix) => string.Join(',', prefix);
-        return prefixes =>
-        {
-            using var _ = no_grad();
-            Tensor logits;
-            if (rows.Count == 0)
-                logits = lm.Step(tensor(context, [1, context.Length]), caches)[.., -1]; // (1, V)
-            else
-            {
-                using var parents = tensor(prefixes.Select(p => (long)rows[Key(p[..^1])]).ToArray());
-                foreach (var c in caches)
-                    c.Reorder(parents);
-                logits = lm.Step(tensor(prefixes.Select(p => p[^1]).ToArray(), [prefixes.Length, 1]), caches)[.., -1]; // (N, V)
-            }
-            rows = prefixes.Select((p, i) => (Key(p), i)).ToDictionary(x => x.Item1, x => x.i, StringComparer.Ordinal);
-            return logits;
-        };
+        return CachedDecoding.Prefixes(
+            caches,
+            () => lm.Step(tensor(context, [1, context.Length]), caches)[.., -1],
+            last => lm.Step(tensor(last, [last.Length, 1]), caches)[.., -1]
+        );
     }
 
     Tensor NextDistribution(long[] context)
@@ -168,7 +152,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             var caches = ((LanguageModel)loaded.Model).NewCache();
             try
             {
-                var next = caches is null ? Next : CachedBeam(context, caches);
+                var next = caches is null ? Next : Cached(context, caches);
                 produced = BeamSearch
                     .Search(c => next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
                     .Tokens;
@@ -188,18 +172,8 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
             // Each step feeds only the newest token; the keys and values of the ones before are cached.
             try
             {
-                produced = sampler.Continue(
-                    p =>
-                    {
-                        long[] feed = p.Length == 0 ? context : [p[^1]];
-                        using var _ = no_grad();
-                        return ((LanguageModel)loaded.Model).Step(tensor(feed, [1, feed.Length]), caches)[0, -1];
-                    },
-                    maxTokens,
-                    Vocabulary.EosId,
-                    banned,
-                    seed
-                );
+                var next = Cached(context, caches);
+                produced = sampler.Continue(p => next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
             }
             finally
             {
