@@ -18,8 +18,8 @@ public static class GenerateCommand
             "max-tokens",
             "N",
             $"most tokens to produce; default {LanguageModelPredictor.DefaultMaxTokens} (lm), twice the source + 10 "
-                + "(seq2seq). A Transformer LM decodes with a key/value cache; seq2seq and recurrent models re-read the "
-                + "prefix for each token, so their cost grows with the square of the length"
+                + "(seq2seq). Transformers decode over a key/value cache; recurrent models re-read the prefix for each "
+                + "token, so their cost grows with the square of the length"
         ),
         new("beam", "B", "beam search with B hypotheses (1 = sample, or greedy at temperature 0)", Defaults.Beam),
         new(

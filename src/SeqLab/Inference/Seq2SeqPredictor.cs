@@ -31,6 +31,9 @@ public sealed class Seq2SeqPredictor : IPredictor, IGenerator
     public int Beam { get; init; } = 4;
     public double LengthPenalty { get; init; } = 0.6;
 
+    /// <summary>A Transformer decoder decodes over a key/value cache; off only to measure it.</summary>
+    public bool UseCache { get; init; } = true;
+
     /// <summary>`predict`: the longest output (null: <see cref="DefaultMaxTokens"/>).</summary>
     public int? MaxTokens { get; init; }
 
@@ -98,9 +101,37 @@ public sealed class Seq2SeqPredictor : IPredictor, IGenerator
             var logits = model.Decode(output, memory.expand(rows.Length, -1, -1), padding);
             return logits[.., -1].log_softmax(-1);
         }
-        if (sampler is { Temperature: > 0 })
-            return sampler.Continue(p => Next([p])[0], limit, Vocabulary.EosId, Banned, seed);
-        return BeamSearch.Search(Next, beam, limit, lengthPenalty, Vocabulary.EosId, Banned).Tokens;
+        var caches = UseCache ? model.NewCache() : null;
+        try
+        {
+            // A Transformer decoder reads each output token once, its keys and values cached; a recurrent one re-reads.
+            var next = caches is null
+                ? Next
+                : CachedDecoding.Prefixes(
+                    caches,
+                    () =>
+                        model
+                            .DecodeStep(tensor(new[] { Vocabulary.BosId }, [1, 1]), memory, padding, caches)[.., -1]
+                            .log_softmax(-1),
+                    last =>
+                        model
+                            .DecodeStep(
+                                tensor(last, [last.Length, 1]),
+                                memory.expand(last.Length, -1, -1),
+                                padding,
+                                caches
+                            )[.., -1]
+                            .log_softmax(-1)
+                );
+            if (sampler is { Temperature: > 0 })
+                return sampler.Continue(p => next([p])[0], limit, Vocabulary.EosId, Banned, seed);
+            return BeamSearch.Search(next, beam, limit, lengthPenalty, Vocabulary.EosId, Banned).Tokens;
+        }
+        finally
+        {
+            foreach (var c in caches ?? [])
+                c.Dispose();
+        }
     }
 
     /// <summary>Greedy outputs for many sources at once (B rows decoded together, each until its
@@ -114,9 +145,14 @@ public sealed class Seq2SeqPredictor : IPredictor, IGenerator
         int limit = DefaultMaxTokens(batch.Columns);
         var output = full(batch.Rows, 1, Vocabulary.BosId, dtype: ScalarType.Int64); // (B, 1)
         var done = zeros(batch.Rows, dtype: ScalarType.Bool);
+        var caches = UseCache ? model.NewCache() : null;
         for (int step = 0; step < limit; step++)
         {
-            var logits = model.Decode(output, memory, padding)[.., -1]; // (B, V)
+            var logits = (
+                caches is null
+                    ? model.Decode(output, memory, padding)
+                    : model.DecodeStep(output.narrow(1, output.shape[1] - 1, 1), memory, padding, caches)
+            )[.., -1]; // (B, V)
             foreach (var id in Banned)
                 logits[.., id] = float.NegativeInfinity;
             var next = logits.argmax(-1).masked_fill(done, Vocabulary.PadId); // (B)
@@ -125,6 +161,8 @@ public sealed class Seq2SeqPredictor : IPredictor, IGenerator
             if (done.all().item<bool>())
                 break;
         }
+        foreach (var c in caches ?? [])
+            c.Dispose();
         var flat = output.data<long>().ToArray();
         int columns = (int)output.shape[1];
         return Enumerable

@@ -43,6 +43,13 @@ public sealed class Seq2SeqModel : SequenceModel
     public Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) =>
         generator.call(decoder.Decode(Embedding.call(output), memory, memoryPadding));
 
+    /// <summary>A Transformer decoder's caches for <see cref="DecodeStep"/>, or null for a recurrent decoder.</summary>
+    public KeyValueCache[]? NewCache() => (decoder as TransformerDecoder)?.NewCache();
+
+    /// <summary>Logits (B, T, V) for the newest output ids (B, T), after those the caches hold.</summary>
+    public Tensor DecodeStep(Tensor output, Tensor memory, Tensor? memoryPadding, KeyValueCache[] caches) =>
+        generator.call(((TransformerDecoder)decoder).Step(Embedding.call(output), memory, memoryPadding, caches));
+
     /// <summary>The encoder's memory (B, S, d) for source ids (B, S); decoding goes through <see
     /// cref="Decode"/>.</summary>
     public override Tensor forward(Tensor source, Tensor? lengths) => Encode(source, lengths).Memory;

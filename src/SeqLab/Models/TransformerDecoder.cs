@@ -65,4 +65,16 @@ public sealed class TransformerDecoder : OutputDecoder
             h = layer.forward(h, memory, causal, null, memoryPadding);
         return norm is null ? h : norm.call(h);
     }
+
+    /// <summary>A cache per layer for decoding one token at a time.</summary>
+    public KeyValueCache[] NewCache() => [.. layers.Select(_ => new KeyValueCache())];
+
+    /// <summary>The newest embedded output tokens y (B, T, d), after those the caches hold → their states (B, T, d).</summary>
+    public Tensor Step(Tensor y, Tensor memory, Tensor? memoryPadding, KeyValueCache[] caches)
+    {
+        var h = dropout.call(positions.At(y * Math.Sqrt(modelDim), caches[0].Length)); // (B, T, d)
+        for (int i = 0; i < caches.Length; i++)
+            h = layers[i].Step(h, memory, memoryPadding, caches[i]);
+        return norm is null ? h : norm.call(h);
+    }
 }

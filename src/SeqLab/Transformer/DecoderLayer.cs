@@ -31,6 +31,16 @@ public sealed class DecoderLayer : TransformerLayer
     public Tensor forward(Tensor x, Tensor memory, Tensor? causal, Tensor? targetPadding, Tensor? memoryPadding)
     {
         x = SelfAttentionBlock(x, targetPadding, causal, isCausal: causal is not null);
+        return CrossAttentionAndFeedForward(x, memory, memoryPadding);
+    }
+
+    /// <summary>The newest output positions x (B, T, d): self-attention through <paramref name="cache"/>, then the
+    /// memory as in <see cref="forward"/>.</summary>
+    public Tensor Step(Tensor x, Tensor memory, Tensor? memoryPadding, KeyValueCache cache) =>
+        CrossAttentionAndFeedForward(CachedSelfAttentionBlock(x, cache), memory, memoryPadding);
+
+    Tensor CrossAttentionAndFeedForward(Tensor x, Tensor memory, Tensor? memoryPadding)
+    {
         x = Residual(x, Norm2, Dropout2, y => multihead_attn.call(y, memory, memory, memoryPadding, null).Output);
         return FeedForwardBlock(x, norm3, dropout3);
     }

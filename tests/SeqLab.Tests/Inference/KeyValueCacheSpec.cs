@@ -96,4 +96,53 @@ public class KeyValueCacheSpec
             Assert.Equal(without, withCache);
         }
     }
+
+    [Fact]
+    public void TheEncoderDecoderDecodesTheSameWithAndWithoutTheCache()
+    {
+        using var dir = new TempDir();
+        var pairs = dir.File(
+            "r.tsv",
+            string.Join(
+                '\n',
+                SeqLab
+                    .Data.Generated.SymbolTasks.Generate(
+                        "reverse",
+                        new SeqLab.Data.Generated.SymbolTasks.Options(300, 3, 8, 8, 1)
+                    )
+                    .Select(p => $"{p.Source}\t{p.Target}")
+            ) + "\n"
+        );
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Transformer,
+            Task = SeqLab.Data.TaskKind.Seq2Seq,
+            EmbedDim = 32,
+            HiddenSize = 32,
+            Heads = 4,
+            FfDim = 64,
+            NumLayers = 2,
+            MinCount = 1,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 60,
+            BatchSize = 16,
+            EvalInterval = 60,
+            LearningRate = 3e-3,
+        };
+        var (m, _) = TestModels.Train(config, options, pairs, null, dir.Sub("m"));
+        var sources = new[] { "a b c d", "h g f e d c b", "c c a" };
+        foreach (var source in sources)
+        foreach (var beam in new[] { 1, 4 })
+            Assert.Equal(
+                new Seq2SeqPredictor(m) { UseCache = false }.Output(source, beam),
+                new Seq2SeqPredictor(m).Output(source, beam)
+            );
+        var ids = sources.Select(s => new Seq2SeqPredictor(m).Source(s)).ToList();
+        Assert.Equal(
+            new Seq2SeqPredictor(m) { UseCache = false }.GreedyBatch(ids),
+            new Seq2SeqPredictor(m).GreedyBatch(ids)
+        );
+    }
 }
