@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;

@@ -1,8 +1,5 @@
 using SeqLab.Embeddings;
 using SeqLab.Inference;
-using SeqLab.Models;
-using SeqLab.Text;
-using SeqLab.Training;
 
 namespace SeqLab.Tests;
 
@@ -13,27 +10,7 @@ public class SubwordVectorSpec
     public void ASubwordModelGivesOneVectorPerWordThatDependsOnContext()
     {
         using var dir = new TempDir();
-        var config = new ModelConfig
-        {
-            Tokenizer = TokenizerKind.Bpe,
-            BpeVocabSize = 280,
-            EmbedDim = 16,
-            HiddenSize = 16,
-        };
-        var options = new TrainingOptions
-        {
-            Steps = 30,
-            SeqLen = 16,
-            BatchSize = 8,
-            EvalInterval = 30,
-        };
-        var (model, _) = TestModels.Train(
-            config,
-            options,
-            dir.File("c.txt", Corpora.Repetitive(200)),
-            null,
-            dir.Sub("m")
-        );
+        var model = TestModels.TinyBpe(dir);
         var park = ContextualVectors.Words(model, "me senté en el banco del parque");
         var money = ContextualVectors.Words(model, "fui al banco a sacar dinero");
         Assert.Equal(["me", "senté", "en", "el", "banco", "del", "parque"], park.Select(w => w.Token));

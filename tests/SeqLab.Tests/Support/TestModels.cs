@@ -20,4 +20,24 @@ static class TestModels
         run.Model.Dispose();
         return (Checkpoint.Load(dir), state);
     }
+
+    /// <summary>A small byte-level BPE language model (280 tokens, d = 16, 30 steps) on the repetitive corpus.</summary>
+    public static LoadedModel TinyBpe(TempDir dir)
+    {
+        var config = new ModelConfig
+        {
+            Tokenizer = SeqLab.Text.TokenizerKind.Bpe,
+            BpeVocabSize = 280,
+            EmbedDim = 16,
+            HiddenSize = 16,
+        };
+        var options = new TrainingOptions
+        {
+            Steps = 30,
+            SeqLen = 16,
+            BatchSize = 8,
+            EvalInterval = 30,
+        };
+        return Train(config, options, dir.File("c.txt", Corpora.Repetitive(200)), null, dir.Sub("m")).Model;
+    }
 }

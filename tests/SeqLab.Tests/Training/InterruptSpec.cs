@@ -15,31 +15,7 @@ public class InterruptSpec
         var data = dir.File("c.txt", Corpora.Repetitive(400));
         var outDir = dir.Sub("m");
         var cli = Path.Combine(AppContext.BaseDirectory, "SeqLab.Cli.dll");
-        var start = new ProcessStartInfo(
-            "dotnet",
-            [
-                cli,
-                "train",
-                "--data",
-                data,
-                "--out",
-                outDir,
-                "--steps",
-                "1000000",
-                "--eval-interval",
-                "1000000",
-                "--hidden-size",
-                "16",
-                "--embed-dim",
-                "16",
-                "--threads",
-                "1",
-            ]
-        )
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
+        var start = Training(cli, data, outDir, "1000000");
         using var p = Process.Start(start)!;
         var stderr = p.StandardError.ReadToEndAsync();
         // Wait until it is training (its metrics file grows), then interrupt it as a terminal would.
@@ -118,33 +94,7 @@ public class InterruptSpec
         var data = dir.File("c.txt", Corpora.Repetitive(400));
         var outDir = dir.Sub("m");
         var cli = Path.Combine(AppContext.BaseDirectory, "SeqLab.Cli.dll");
-        using var p = Process.Start(
-            new ProcessStartInfo(
-                "dotnet",
-                [
-                    cli,
-                    "train",
-                    "--data",
-                    data,
-                    "--out",
-                    outDir,
-                    "--steps",
-                    "1000000",
-                    "--eval-interval",
-                    "5",
-                    "--hidden-size",
-                    "16",
-                    "--embed-dim",
-                    "16",
-                    "--threads",
-                    "1",
-                ]
-            )
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            }
-        )!;
+        using var p = Process.Start(Training(cli, data, outDir, "5"))!;
         var stderr = p.StandardError.ReadToEndAsync();
         var manifest = Path.Combine(outDir, Checkpoint.ManifestFile);
         var clock = Stopwatch.StartNew();
@@ -158,4 +108,32 @@ public class InterruptSpec
         Assert.Contains("seqlab: stopping after this step", stderr.Result);
         Checkpoint.Load(outDir, best: false).Model.Dispose(); // the last checkpoint written is whole
     }
+
+    /// <summary>`seqlab train` in its own process, for a very long run validated every <paramref name="evalInterval"/> steps.</summary>
+    static ProcessStartInfo Training(string cli, string data, string outDir, string evalInterval) =>
+        new(
+            "dotnet",
+            [
+                cli,
+                "train",
+                "--data",
+                data,
+                "--out",
+                outDir,
+                "--steps",
+                "1000000",
+                "--eval-interval",
+                evalInterval,
+                "--hidden-size",
+                "16",
+                "--embed-dim",
+                "16",
+                "--threads",
+                "1",
+            ]
+        )
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
 }

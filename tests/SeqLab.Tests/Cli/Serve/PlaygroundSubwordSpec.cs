@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using SeqLab.Cli.Serve;
-using SeqLab.Models;
-using SeqLab.Text;
-using SeqLab.Training;
 
 namespace SeqLab.Tests;
 
@@ -17,27 +14,7 @@ public class PlaygroundSubwordSpec
     {
         Torch.Init();
         using var dir = new TempDir();
-        var config = new ModelConfig
-        {
-            Tokenizer = TokenizerKind.Bpe,
-            BpeVocabSize = 280,
-            EmbedDim = 16,
-            HiddenSize = 16,
-        };
-        var options = new TrainingOptions
-        {
-            Steps = 30,
-            SeqLen = 16,
-            BatchSize = 8,
-            EvalInterval = 30,
-        };
-        var (model, _) = TestModels.Train(
-            config,
-            options,
-            dir.File("c.txt", Corpora.Repetitive(200)),
-            null,
-            dir.Sub("m")
-        );
+        var model = TestModels.TinyBpe(dir);
         var app = new Playground([model]).Build(0);
         await app.StartAsync();
         await using var _ = app;
