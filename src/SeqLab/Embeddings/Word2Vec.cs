@@ -116,7 +116,8 @@ public sealed class Word2Vec
         var reportLock = new object();
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
-            // Each thread takes every Threads-th sentence; all share the two matrices without locks.
+            // Each thread takes a contiguous share of the sentences; all share the two matrices without locks (Hogwild).
+            // Interleaved shares had the threads writing the same frequent words' rows at once: 1.3× on 2 threads, not 1.9×.
             Parallel.For(
                 0,
                 o.Threads,
@@ -128,7 +129,9 @@ public sealed class Word2Vec
                     var error = new float[m.D];
                     var sentence = new List<int>(256);
                     long local = 0;
-                    for (int s = t; s < corpus.Length; s += o.Threads)
+                    int from = (int)((long)corpus.Length * t / o.Threads),
+                        to = (int)((long)corpus.Length * (t + 1) / o.Threads);
+                    for (int s = from; s < to; s++)
                     {
                         float alpha = (float)
                             Math.Max(
