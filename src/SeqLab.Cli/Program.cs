@@ -202,7 +202,8 @@ namespace SeqLab.Cli
             var (code, line) = e switch
             {
                 SeqLabInputException => (2, e.Message),
-                // A path the user named that cannot be written or read (read-only, /proc, no space, a folder for a file).
+                // A path the user named that cannot be written or read (read-only, /proc, no space, a folder for a
+                // file).
                 UnauthorizedAccessException or IOException => (
                     2,
                     $"{e.Message.TrimEnd('.')}; check the path, its permissions and the free space."

@@ -4,7 +4,8 @@ using SeqLab.Text;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab tokenizer train`: learns a byte-level BPE from a text and writes Hugging Face's tokenizer.json.</summary>
+/// <summary>`seqlab tokenizer train`: learns a byte-level BPE from a text and writes Hugging Face's
+/// tokenizer.json.</summary>
 public static class TokenizerCommand
 {
     public static readonly Option[] Options =

@@ -121,7 +121,8 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         return context.Response.WriteAsJsonAsync(new { error = message });
     }
 
-    /// <summary>The request's JSON body with a text within bounds, or null after answering why not (400 or 413).</summary>
+    /// <summary>The request's JSON body with a text within bounds, or null after answering why not (400 or
+    /// 413).</summary>
     static async Task<T?> Request<T>(HttpContext context, string shape, Func<T, string?> text)
         where T : class
     {
@@ -222,7 +223,8 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             ? text + " " + Blank.Marker
             : text;
 
-    /// <summary>One model's candidates (seq2seq: its output, at most <see cref="MaxOutputTokens"/> tokens), or why not.</summary>
+    /// <summary>One model's candidates (seq2seq: its output, at most <see cref="MaxOutputTokens"/> tokens), or why
+    /// not.</summary>
     static object PredictOne(LoadedModel m, int id, string text, int top, CancellationToken aborted)
     {
         aborted.ThrowIfCancellationRequested();

@@ -14,7 +14,8 @@ public sealed class KeyValueCache : IDisposable
     /// <summary>How many positions are cached.</summary>
     public long Length => keys?.shape[2] ?? 0;
 
-    /// <summary>Appends the new positions' keys and values; returns everything cached, the new positions included.</summary>
+    /// <summary>Appends the new positions' keys and values; returns everything cached, the new positions
+    /// included.</summary>
     public (Tensor Keys, Tensor Values) Append(Tensor k, Tensor v)
     {
         var newKeys = (keys is null ? k.clone() : cat([keys, k], 2)).DetachFromDisposeScope();

@@ -116,8 +116,9 @@ public sealed class Word2Vec
         var reportLock = new object();
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
-            // Each thread takes a contiguous share of the sentences; all share the two matrices without locks (Hogwild).
-            // Interleaved shares had the threads writing the same frequent words' rows at once: 1.3× on 2 threads, not 1.9×.
+            // Each thread takes a contiguous share of the sentences; all share the two matrices without locks
+            // (Hogwild). Measured on 812 k words: interleaved shares ran 1.3× one thread's speed on 2 threads,
+            // contiguous ones 1.9×.
             Parallel.For(
                 0,
                 o.Threads,

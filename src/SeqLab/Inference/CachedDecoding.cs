@@ -11,7 +11,8 @@ namespace SeqLab.Inference;
 static class CachedDecoding
 {
     /// <param name="first">the scores (1, V) after the start, filling the caches.</param>
-    /// <param name="step">the scores (N, V) after the last tokens (N), the caches already holding their prefixes.</param>
+    /// <param name="step">the scores (N, V) after the last tokens (N), the caches already holding their
+    /// prefixes.</param>
     public static Func<long[][], Tensor> Prefixes(KeyValueCache[] caches, Func<Tensor> first, Func<long[], Tensor> step)
     {
         var rows = new Dictionary<string, int>(StringComparer.Ordinal); // prefix → its row after the last call

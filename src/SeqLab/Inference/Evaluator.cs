@@ -7,11 +7,13 @@ namespace SeqLab.Inference;
 /// <summary>One call per task to score a trained model on held-out data in the training format.</summary>
 public static class Evaluator
 {
-    /// <param name="UnigramPerplexity">the unigram perplexity of the same tokens (the baseline a model must beat).</param>
+    /// <param name="UnigramPerplexity">the unigram perplexity of the same tokens (the baseline a model must
+    /// beat).</param>
     /// <remarks>Its JSON (snake_case) is `eval --json`'s document for a language model.</remarks>
-    /// <param name="BitsPerCharacter">the text's negative log-likelihood in bits per character (line ends included).</param>
-    /// <param name="WordPerplexity">e^(negative log-likelihood per whitespace-separated word, line ends included): word,
-    /// character and subword models on one scale.</param>
+    /// <param name="BitsPerCharacter">the text's negative log-likelihood in bits per character (line ends
+    /// included).</param>
+    /// <param name="WordPerplexity">e^(negative log-likelihood per whitespace-separated word, line ends included):
+    /// word, character and subword models on one scale.</param>
     /// <param name="UnknownRate">the share of tokens outside the model's vocabulary.</param>
     public sealed record LanguageModelScore(
         double Perplexity,

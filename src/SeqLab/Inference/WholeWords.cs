@@ -98,7 +98,8 @@ static class WholeWords
             char.IsLetter(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
         );
 
-    /// <summary>The next piece's probabilities after the context and each hypothesis's pieces: (N, V) in one batch.</summary>
+    /// <summary>The next piece's probabilities after the context and each hypothesis's pieces: (N, V) in one
+    /// batch.</summary>
     static float[][] Next(LoadedModel m, long[] context, List<(long[] Pieces, double LogP)> frontier)
     {
         using var scope = NewDisposeScope();

@@ -17,7 +17,8 @@ public sealed record LabResult(
     Assessment? Assessment = null
 )
 {
-    /// <summary>An experiment that could not run (e.g. no corpus): its claim, and why; its verdict is inconclusive.</summary>
+    /// <summary>An experiment that could not run (e.g. no corpus): its claim, and why; its verdict is
+    /// inconclusive.</summary>
     public static LabResult Skip(string name, string title, string claim, string? problem, double seconds) =>
         new(name, title, claim, "", [], [], new { skipped = problem }, seconds, problem ?? "it could not run");
 

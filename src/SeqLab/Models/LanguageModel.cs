@@ -54,7 +54,8 @@ public sealed class LanguageModel : SequenceModel
     /// <summary>A Transformer LM's caches for <see cref="Step"/>, or null for the recurrent families.</summary>
     public KeyValueCache[]? NewCache() => (Encoder as TransformerEncoder)?.NewCache();
 
-    /// <summary>Logits (B, T, V) for the newest tokens <paramref name="ids"/> (B, T), after those the caches hold.</summary>
+    /// <summary>Logits (B, T, V) for the newest tokens <paramref name="ids"/> (B, T), after those the caches
+    /// hold.</summary>
     public Tensor Step(Tensor ids, KeyValueCache[] caches) =>
         Logits(((TransformerEncoder)Encoder).Step(dropout.call(Embedding.call(ids)), caches));
 

@@ -23,7 +23,8 @@ public sealed class ModelConfig
     public int MinCount { get; set; } = 2;
     public int MaxVocab { get; set; } = 16000;
 
-    /// <summary>bpe: how many tokens the byte-level BPE learns from the training text (256 byte symbols included).</summary>
+    /// <summary>bpe: how many tokens the byte-level BPE learns from the training text (256 byte symbols
+    /// included).</summary>
     public int BpeVocabSize { get; set; } = 8000;
     public int EmbedDim { get; set; } = 256;
     public int HiddenSize { get; set; } = 256;
@@ -78,7 +79,8 @@ public sealed class ModelConfig
             _ => RecurrentFamily.Lstm,
         };
 
-    /// <summary>The recurrent layer this config describes (dropout between stacked layers only, as PyTorch applies it).</summary>
+    /// <summary>The recurrent layer this config describes (dropout between stacked layers only, as PyTorch applies
+    /// it).</summary>
     public RecurrentOptions Recurrent(bool bidirectional) =>
         new(RecurrentFamily, EmbedDim, HiddenSize, NumLayers, bidirectional, NumLayers > 1 ? Dropout : 0.0, Relu, Impl);
 
@@ -104,7 +106,8 @@ public sealed class ModelConfig
     }
     string? legacyImpl;
 
-    /// <summary>The bounds every setting obeys, from the command line, a --config file or a checkpoint's config.json.</summary>
+    /// <summary>The bounds every setting obeys, from the command line, a --config file or a checkpoint's
+    /// config.json.</summary>
     public const int MaxWidth = 65536,
         MaxLayers = 64,
         MaxHeads = 1024,

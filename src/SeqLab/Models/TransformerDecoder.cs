@@ -69,7 +69,8 @@ public sealed class TransformerDecoder : OutputDecoder
     /// <summary>A cache per layer for decoding one token at a time.</summary>
     public KeyValueCache[] NewCache() => [.. layers.Select(_ => new KeyValueCache())];
 
-    /// <summary>The newest embedded output tokens y (B, T, d), after those the caches hold → their states (B, T, d).</summary>
+    /// <summary>The newest embedded output tokens y (B, T, d), after those the caches hold → their states (B, T,
+    /// d).</summary>
     public Tensor Step(Tensor y, Tensor memory, Tensor? memoryPadding, KeyValueCache[] caches)
     {
         var h = dropout.call(positions.At(y * Math.Sqrt(modelDim), caches[0].Length)); // (B, T, d)

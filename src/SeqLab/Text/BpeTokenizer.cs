@@ -97,9 +97,9 @@ public sealed class BpeTokenizer : ITokenizer
 
     /// <summary>
     /// Learns merges from <paramref name="lines"/> until the vocabulary has <paramref name="vocabSize"/> tokens (or
-    /// every word of the text is a single token). The rule: merge the adjacent pair that occurs most often, counting every word of the text
-    /// with its frequency; among pairs equally often, the one whose left symbol, then right symbol, is first in
-    /// ordinal order. The same text and size always give the same tokenizer.
+    /// every word of the text is a single token). The rule: merge the adjacent pair that occurs most often, counting
+    /// every word of the text with its frequency; among pairs equally often, the one whose left symbol, then right
+    /// symbol, is first in ordinal order. The same text and size always give the same tokenizer.
     /// </summary>
     public static BpeTokenizer Train(IEnumerable<string> lines, int vocabSize) => BpeTrainer.Train(lines, vocabSize);
 

@@ -11,7 +11,8 @@ namespace SeqLab.Text;
 /// </summary>
 public static partial class ByteLevel
 {
-    /// <summary>The byte → character table of GPT-2 (printable bytes map to themselves, the others above U+0100).</summary>
+    /// <summary>The byte → character table of GPT-2 (printable bytes map to themselves, the others above
+    /// U+0100).</summary>
     public static readonly char[] ByteToChar = BuildTable();
 
     static readonly Dictionary<char, byte> CharToByte = Enumerable
@@ -32,7 +33,8 @@ public static partial class ByteLevel
         return table;
     }
 
-    /// <summary>GPT-2's pattern: contractions, letters, numbers and other symbols (each with one leading space), and spaces.</summary>
+    /// <summary>GPT-2's pattern: contractions, letters, numbers and other symbols (each with one leading space), and
+    /// spaces.</summary>
     [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
     private static partial Regex WordPattern();
 

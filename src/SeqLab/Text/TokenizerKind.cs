@@ -6,6 +6,7 @@ public enum TokenizerKind
     Word,
     Char,
 
-    /// <summary>Byte-level byte-pair encoding, learned from the training text (tokenizer.json in the checkpoint).</summary>
+    /// <summary>Byte-level byte-pair encoding, learned from the training text (tokenizer.json in the
+    /// checkpoint).</summary>
     Bpe,
 }

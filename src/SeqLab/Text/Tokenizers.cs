@@ -3,8 +3,8 @@ namespace SeqLab.Text;
 /// <summary>The tokenizer a <see cref="TokenizerKind"/> names.</summary>
 public static class Tokenizers
 {
-    /// <summary>A word or character tokenizer; a BPE one is learned from text (<see cref="BpeTokenizer.Train"/>) or read
-    /// from its tokenizer.json.</summary>
+    /// <summary>A word or character tokenizer; a BPE one is learned from text (<see cref="BpeTokenizer.Train"/>) or
+    /// read from its tokenizer.json.</summary>
     public static ITokenizer Create(TokenizerKind kind, bool lowercase) =>
         kind switch
         {

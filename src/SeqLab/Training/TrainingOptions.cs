@@ -45,7 +45,8 @@ public sealed class TrainingOptions
     public double ValidFraction { get; set; } = 0.1;
     public int Seed { get; set; } = 1;
 
-    /// <summary>The SHA-256 of the training (and validation) data, recorded when the run starts: a resume checks it.</summary>
+    /// <summary>The SHA-256 of the training (and validation) data, recorded when the run starts: a resume checks
+    /// it.</summary>
     public string? DataSha256 { get; set; }
     public int? Threads { get; set; }
 

@@ -21,7 +21,8 @@ public sealed class EncoderLayer : TransformerLayer
         return FeedForwardBlock(x, Norm2, Dropout2);
     }
 
-    /// <summary>The newest positions x (B, T, d) of a causal stack, attending through <paramref name="cache"/>.</summary>
+    /// <summary>The newest positions x (B, T, d) of a causal stack, attending through <paramref
+    /// name="cache"/>.</summary>
     public Tensor Step(Tensor x, KeyValueCache cache)
     {
         x = CachedSelfAttentionBlock(x, cache);

@@ -35,7 +35,8 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
     /// <summary>x (B, T, d) → x + PE[:T].</summary>
     public override Tensor forward(Tensor x) => At(x, 0);
 
-    /// <summary>x (B, T, d) at positions <paramref name="offset"/> … offset + T − 1 (the newest tokens of a cached decode).</summary>
+    /// <summary>x (B, T, d) at positions <paramref name="offset"/> … offset + T − 1 (the newest tokens of a cached
+    /// decode).</summary>
     public Tensor At(Tensor x, long offset)
     {
         long t = x.shape[1];

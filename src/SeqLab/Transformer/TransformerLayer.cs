@@ -48,7 +48,8 @@ public abstract class TransformerLayer : nn.Module
     protected Tensor SelfAttentionBlock(Tensor x, Tensor? keyPadding, Tensor? attnMask, bool isCausal) =>
         Residual(x, norm1, dropout1, y => self_attn.Forward(y, y, y, keyPadding, attnMask, isCausal).Output);
 
-    /// <summary>Causal self-attention for the newest positions x (B, T, d), the earlier ones read from the cache.</summary>
+    /// <summary>Causal self-attention for the newest positions x (B, T, d), the earlier ones read from the
+    /// cache.</summary>
     protected Tensor CachedSelfAttentionBlock(Tensor x, KeyValueCache cache) =>
         Residual(x, norm1, dropout1, y => self_attn.Cached(y, cache));
 
