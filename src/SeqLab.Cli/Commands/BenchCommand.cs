@@ -49,7 +49,8 @@ public static class BenchCommand
     ];
 
     public const string Usage =
-        "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|generate|all [--impl fused|reference] [--compare] "
+        "seqlab bench --preset lstm-lm|gru-lm|rnn-lm|transformer-lm|layers|generate|all [--impl fused|reference] "
+        + "[--compare] "
         + "[--threads N] [--json]\n"
         + "       seqlab bench --mode memory --preset lstm-lm|transformer-lm [--steps 5000 --check-at 500]\n"
         + "       seqlab bench --mode latency --model DIR";
@@ -262,7 +263,8 @@ public static class BenchCommand
         else
             Console.WriteLine(
                 $"greedy continuation of {r.Tokens} tokens (transformer-lm preset, {threads} threads): "
-                    + $"{r.UncachedMsPerToken:F2} ms/token re-reading the prefix, {r.CachedMsPerToken:F2} ms/token with the "
+                    + $"{r.UncachedMsPerToken:F2} ms/token re-reading the prefix, {r.CachedMsPerToken:F2} ms/token "
+                    + $"with the "
                     + $"key/value cache ({r.Speedup:F1}× faster)"
             );
         return 0;

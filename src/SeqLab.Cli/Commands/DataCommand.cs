@@ -44,7 +44,8 @@ public static class DataCommand
     {
         if (bytes > MaxBytes && !force)
             throw new SeqLabInputException(
-                $"this data set would be about {bytes / 1e9:F1} GB; lower --examples or the lengths, or add --force to write it."
+                $"this data set would be about {bytes / 1e9:F1} GB; lower --examples or the lengths, or add --force "
+                    + $"to write it."
             );
     }
 

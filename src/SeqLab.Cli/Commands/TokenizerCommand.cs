@@ -26,7 +26,8 @@ public static class TokenizerCommand
 
     public const string Usage =
         "seqlab tokenizer train --data PATH --vocab-size N --out tokenizer.json\n"
-        + "       seqlab tokenizer encode --tokenizer tokenizer.json --data PATH [--threads N] [--json]   # speed and compression";
+        + "       seqlab tokenizer encode --tokenizer tokenizer.json --data PATH [--threads N] [--json]   # speed "
+        + "and compression";
 
     public static int Run(Args a)
     {
@@ -34,7 +35,8 @@ public static class TokenizerCommand
             return Encode(a);
         if (a.Positionals is not ["train"])
             throw new SeqLabInputException(
-                "`seqlab tokenizer` needs `train` or `encode` (e.g. `seqlab tokenizer train --data t.txt --vocab-size 8000 "
+                "`seqlab tokenizer` needs `train` or `encode` (e.g. `seqlab tokenizer train --data t.txt "
+                    + "--vocab-size 8000 "
                     + "--out tokenizer.json`)."
             );
         string data = a.Required("data"),
@@ -56,7 +58,8 @@ public static class TokenizerCommand
         long words = lines.Sum(l => (long)l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length);
         long tokens = lines.Sum(l => (long)bpe.Tokenize(l).Count);
         Output.Info(
-            $"seqlab: {bpe.Vocab.Count:N0} tokens ({bpe.Merges.Count:N0} merges) learned in {seconds:F1} s from {words:N0} words; "
+            $"seqlab: {bpe.Vocab.Count:N0} tokens ({bpe.Merges.Count:N0} merges) learned in {seconds:F1} s from "
+                + $"{words:N0} words; "
                 + $"{(double)tokens / Math.Max(1, words):F2} tokens per word on this text; written to {path}"
         );
         if (a.Flag("json"))

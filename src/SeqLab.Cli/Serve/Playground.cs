@@ -305,7 +305,8 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
             await Error(
                 context,
                 400,
-                $"attention maps are drawn for at most {MaxAttentionTokens} tokens (got {map.Tokens.Count}); shorten the text."
+                $"attention maps are drawn for at most {MaxAttentionTokens} tokens (got {map.Tokens.Count}); shorten "
+                    + $"the text."
             );
             return;
         }

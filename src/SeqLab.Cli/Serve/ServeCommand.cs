@@ -39,7 +39,8 @@ public static class ServeCommand
         catch (IOException e)
         {
             throw new SeqLabInputException(
-                $"cannot listen on 127.0.0.1:{port} ({e.Message.TrimEnd('.')}); choose another --port, or 0 for a free one."
+                $"cannot listen on 127.0.0.1:{port} ({e.Message.TrimEnd('.')}); choose another --port, or 0 for a "
+                    + $"free one."
             );
         }
         // The bound address (with --port 0 the system picked the port).

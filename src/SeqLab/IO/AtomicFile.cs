@@ -47,7 +47,8 @@ internal static class AtomicFile
         {
             // The reason names our temporary file; the user knows the path they asked for.
             throw new SeqLabInputException(
-                $"cannot write {path} ({e.GetType().Name.Replace("Exception", "")}: {e.Message.Replace(tmp, path).TrimEnd('.')}); "
+                $"cannot write {path} ({e.GetType().Name.Replace("Exception", "")}: "
+                    + $"{e.Message.Replace(tmp, path).TrimEnd('.')}); "
                     + "check that its folder exists and is writable, and the free space."
             );
         }

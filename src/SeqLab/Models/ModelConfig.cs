@@ -215,7 +215,8 @@ public sealed class ModelConfig
         if (need > 0.8 * have)
             throw new SeqLabInputException(
                 $"this model would need about {need / 1e9:F1} GB (about {EstimatedParameters():N0} parameters) but the "
-                    + $"machine has {have / 1e9:F1} GB; make it smaller (hidden_size, num_layers, max_length or max_vocab)."
+                    + $"machine has {have / 1e9:F1} GB; make it smaller (hidden_size, num_layers, max_length or "
+                    + $"max_vocab)."
             );
     }
 

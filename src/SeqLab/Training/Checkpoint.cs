@@ -68,7 +68,8 @@ public static class Checkpoint
         catch (IOException)
         {
             throw new SeqLabInputException(
-                $"another training is writing into {dir} (it holds {LockFile}); wait for it to finish or choose another folder."
+                $"another training is writing into {dir} (it holds {LockFile}); wait for it to finish or choose "
+                    + $"another folder."
             );
         }
     }
@@ -320,7 +321,8 @@ public static class Checkpoint
                     );
                 if (source.is_floating_point() && !source.isfinite().all().item<bool>())
                     throw new SeqLabInputException(
-                        $"{path}: tensor '{name}' holds NaN or infinite values; these weights cannot give a usable model."
+                        $"{path}: tensor '{name}' holds NaN or infinite values; these weights cannot give a usable "
+                            + $"model."
                     );
                 target.copy_(source);
             }
@@ -346,7 +348,8 @@ public static class Checkpoint
         catch (SeqLabInputException)
         {
             throw new SeqLabInputException(
-                $"{Path.Combine(dir, manifest.Optimizer)} (the optimizer state) is damaged or missing, so this run cannot "
+                $"{Path.Combine(dir, manifest.Optimizer)} (the optimizer state) is damaged or missing, so this run "
+                    + $"cannot "
                     + "be resumed exactly; its weights still serve predict, eval and export. Train a new run to go on."
             );
         }

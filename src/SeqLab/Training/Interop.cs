@@ -54,7 +54,8 @@ public static class Interop
         );
         if (config.Tokenizer == TokenizerKind.Bpe)
             throw new SeqLabInputException(
-                $"{configPath} describes a BPE model, whose tokenizer.json `seqlab import` does not take yet; train it with "
+                $"{configPath} describes a BPE model, whose tokenizer.json `seqlab import` does not take yet; train "
+                    + $"it with "
                     + "SeqLab, or import a word or char model."
             );
         var vocab = Vocabulary.LoadAny(vocabPath);

@@ -76,9 +76,11 @@ public sealed class TrainingRun : IDisposable
         Checkpoint.EnsureNew(outDir);
         config.Validate();
         options.Validate();
-        if (config.IsTransformer && config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength) // its position table
+        // A Transformer LM's windows must fit its position table.
+        if (config.IsTransformer && config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength)
             throw new SeqLabInputException(
-                $"seq_len ({options.SeqLen}) is longer than max_length ({config.MaxLength}), the longest input the model "
+                $"seq_len ({options.SeqLen}) is longer than max_length ({config.MaxLength}), the longest input the "
+                    + $"model "
                     + "reads; lower --seq-len or raise --max-length."
             );
         if (pretrained is null && config.PretrainedEmbeddings is { } path)
