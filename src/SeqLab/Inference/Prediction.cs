@@ -11,6 +11,3 @@ public sealed record Prediction(
     string? Output = null,
     string? Warning = null
 );
-
-/// <summary>A token (or label) and its probability.</summary>
-public sealed record Candidate(string Token, double Probability);

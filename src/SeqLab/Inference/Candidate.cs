@@ -1,0 +1,4 @@
+namespace SeqLab.Inference;
+
+/// <summary>A token (or label) and its probability.</summary>
+public sealed record Candidate(string Token, double Probability);
