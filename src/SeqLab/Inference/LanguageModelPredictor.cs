@@ -145,44 +145,27 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
                 -1
             ];
         }
+        // With a cache each step feeds only the newest token; the keys and values of the ones before are kept.
+        var caches =
+            UseCache && loaded.Model is LanguageModel lm && context.Length + maxTokens <= loaded.Config.MaxLength
+                ? lm.NewCache()
+                : null;
         long[] produced;
-        bool cache = UseCache && loaded.Model is LanguageModel && context.Length + maxTokens <= loaded.Config.MaxLength;
-        if (beam > 1 && cache)
+        try
         {
-            var caches = ((LanguageModel)loaded.Model).NewCache();
-            try
-            {
-                var next = caches is null ? Next : Cached(context, caches);
-                produced = BeamSearch
-                    .Search(c => next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
-                    .Tokens;
-            }
-            finally
-            {
-                foreach (var c in caches ?? [])
-                    c.Dispose();
-            }
+            var next = caches is null ? Next : Cached(context, caches);
+            produced =
+                beam > 1
+                    ? BeamSearch
+                        .Search(c => next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
+                        .Tokens
+                    : sampler.Continue(p => next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
         }
-        else if (beam > 1)
-            produced = BeamSearch
-                .Search(c => Next(c).log_softmax(-1), beam, maxTokens, lengthPenalty, Vocabulary.EosId, banned)
-                .Tokens;
-        else if (cache && ((LanguageModel)loaded.Model).NewCache() is { } caches)
+        finally
         {
-            // Each step feeds only the newest token; the keys and values of the ones before are cached.
-            try
-            {
-                var next = Cached(context, caches);
-                produced = sampler.Continue(p => next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
-            }
-            finally
-            {
-                foreach (var c in caches)
-                    c.Dispose();
-            }
+            foreach (var c in caches ?? [])
+                c.Dispose();
         }
-        else
-            produced = sampler.Continue(p => Next([p])[0], maxTokens, Vocabulary.EosId, banned, seed);
         var promptTokens = loaded.Tokenizer.Tokenize(prompt);
         return loaded.Tokenizer.Detokenize(promptTokens.Concat(produced.Select(t => loaded.Vocabulary[(int)t])));
     }

@@ -70,9 +70,15 @@ static class WholeWords
     /// (a space, then letter bytes), one that continues it (letter bytes only), or other. ASCII letters and every byte
     /// of a multi-byte character count as letter bytes; a finished word is kept only if it reads as letters.
     /// </summary>
-    static Kind[] Kinds(LoadedModel m) =>
+    static Kind[] Kinds(LoadedModel m) => KindsByVocabulary.GetValue(m.Vocabulary, Classify);
+
+    /// <summary>Decoding every piece's bytes is a pass over the whole vocabulary: done once per vocabulary, not on
+    /// every blank the playground is asked to fill.</summary>
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Vocabulary, Kind[]> KindsByVocabulary = new();
+
+    static Kind[] Classify(Vocabulary vocabulary) =>
         [
-            .. m.Vocabulary.Tokens.Select(
+            .. vocabulary.Tokens.Select(
                 (token, id) =>
                 {
                     if (Vocabulary.IsSpecial(id))
