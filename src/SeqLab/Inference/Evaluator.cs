@@ -78,12 +78,7 @@ public static class Evaluator
         var examples = pairs
             .Select(p =>
                 labels.TryGetValue(p.First, out var y)
-                    ? (
-                        Ids: m.Vocabulary.Encode(m.Tokenizer.Tokenize(p.Second)) is { Length: > 0 } ids
-                            ? ids
-                            : [Vocabulary.UnkId],
-                        Label: y
-                    )
+                    ? (Ids: Encode(m, p.Second), Label: y)
                     : throw new SeqLabInputException(
                         $"{p.File}:{p.Line}: label '{p.First}' is not one the model knows "
                             + $"({string.Join(", ", m.Config.Labels)})."
@@ -99,6 +94,29 @@ public static class Evaluator
                 )
         );
     }
+
+    /// <summary>A classifier's best label for each text (in order, batches of <paramref name="batchSize"/>): for
+    /// scoring against more than one right answer.</summary>
+    public static string[] Labels(LoadedModel m, IEnumerable<string> texts, int batchSize = 64)
+    {
+        var labels = new List<string>();
+        bool wasTraining = m.Model.training;
+        m.Model.eval();
+        using (no_grad())
+            foreach (var chunk in texts.Select(t => Encode(m, t)).Chunk(batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var batch = Batch.Pad(chunk, new long[chunk.Length], m.Config.MaxLength);
+                var best = m.Model.call(batch.InputTensor(), batch.LengthTensor()).argmax(-1); // (B)
+                labels.AddRange(best.data<long>().ToArray().Select(i => m.Config.Labels[(int)i]));
+            }
+        m.Model.train(wasTraining);
+        return [.. labels];
+    }
+
+    /// <summary>A text's token ids as a classifier reads them (an empty text as one unknown token).</summary>
+    static long[] Encode(LoadedModel m, string text) =>
+        m.Vocabulary.Encode(m.Tokenizer.Tokenize(text)) is { Length: > 0 } ids ? ids : [Vocabulary.UnkId];
 
     /// <summary>A seq2seq model's exact match and BLEU on a TSV or JSONL file of source/target pairs.</summary>
     public static Seq2SeqPredictor.Score Seq2Seq(

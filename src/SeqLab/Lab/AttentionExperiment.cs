@@ -21,9 +21,9 @@ public static class AttentionExperiment
         .ToHashSet();
 
     public const string Rule =
-        "Supported when, in every seed, the long-range Transformer answers the language of the cue's region "
-        + "and a word of the cue place (\"alpes\" or \"suizos\") is among the 3 other words that the word before the "
-        + "blank draws on most "
+        "Supported when, in every seed, the long-range Transformer answers a language of the cue's region (for "
+        + "\"suizos\": alemán, francés or italiano) and the cue word itself (\"suizos\": the Alps alone do not tell "
+        + "the place) is among the 3 other words that the word before the blank draws on most "
         + "(attention rollout through the layers, mean of the heads); "
         + "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another "
         + "language (it has not learned the cue) "
@@ -38,9 +38,8 @@ public static class AttentionExperiment
 
     /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top
     /// answer.</summary>
-    public static Assessment Judge(string? cueWord, int cueRank, string answer, string? cuePhrase = null)
+    public static Assessment Judge(string? cueWord, int cueRank, string answer)
     {
-        cuePhrase ??= cueWord;
         if (cueWord is null)
             return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
         var expected = CueLanguages(cueWord);
@@ -55,13 +54,13 @@ public static class AttentionExperiment
             ? new(
                 Verdict.Supported,
                 Rule,
-                $"it answers {answer}, and the cue \"{cuePhrase}\" is #{cueRank} among the words the blank draws on "
+                $"it answers {answer}, and the cue \"{cueWord}\" is #{cueRank} among the words the blank draws on "
                     + $"(attention rollout)"
             )
             : new(
                 Verdict.NotSupported,
                 Rule,
-                $"it answers {answer}, but the cue \"{cuePhrase}\" is only #{cueRank} among the words the blank "
+                $"it answers {answer}, but the cue \"{cueWord}\" is only #{cueRank} among the words the blank "
                     + $"draws on (attention rollout)"
             );
     }
@@ -90,27 +89,6 @@ public static class AttentionExperiment
             r = next;
         }
         return r;
-    }
-
-    static readonly string[] FunctionWords = ["en", "los", "la", "las", "el", "cerca", "de"];
-
-    /// <summary>The content words of the cue place around the distinctive cue word at <paramref name="cue"/> (e.g.
-    /// "alpes suizos").</summary>
-    public static IReadOnlyList<int> CueSpan(IReadOnlyList<string> tokens, int cue)
-    {
-        if (cue < 0)
-            return [];
-        var place =
-            LongRange
-                .Languages.SelectMany(l => l.Cues)
-                .Select(c => c.ToLowerInvariant().Split(' ').Except(FunctionWords).ToArray())
-                .FirstOrDefault(words => words.Contains(tokens[cue]))
-            ?? [tokens[cue]];
-        int offset = Array.IndexOf(place, tokens[cue]);
-        return Enumerable
-            .Range(cue - offset, place.Length)
-            .Where(i => i >= 0 && i < tokens.Count && tokens[i] == place[i - cue + offset])
-            .ToArray();
     }
 
     /// <summary>The rank (1 = most) of word <paramref name="k"/> in the last word's <paramref name="flow"/>, among the
@@ -245,19 +223,9 @@ public static class AttentionExperiment
             int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
             // The cue's rank in the blank's attention rollout: what the blank draws from each word through every layer.
             var flow = Rollout(seedMap);
-            // The cue is the place's phrase ("alpes suizos"): the model may gather it at either word.
-            var span = CueSpan(seedMap.Tokens, c);
-            int rank = c < 0 ? -1 : span.Min(i => RankAmongOthers(flow, i));
+            // The cue word itself ("suizos"): the Alps alone do not tell the place (four places have Alps).
             perSeed.Add(
-                (
-                    seed,
-                    Judge(
-                        c < 0 ? null : seedMap.Tokens[c],
-                        rank,
-                        p.Label,
-                        string.Join(' ', span.Select(i => seedMap.Tokens[i]))
-                    )
-                )
+                (seed, Judge(c < 0 ? null : seedMap.Tokens[c], c < 0 ? -1 : RankAmongOthers(flow, c), p.Label))
             );
         }
         perSeed.Reverse();

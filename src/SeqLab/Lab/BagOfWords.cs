@@ -54,10 +54,4 @@ internal sealed class BagOfWords
         }
         return labels[Array.IndexOf(score, score.Max())];
     }
-
-    public double Accuracy(IEnumerable<(string Label, string Text)> examples)
-    {
-        var list = examples.ToList();
-        return list.Count(e => Predict(e.Text) == e.Label) / (double)list.Count;
-    }
 }

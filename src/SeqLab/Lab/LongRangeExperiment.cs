@@ -151,18 +151,10 @@ public static class LongRangeExperiment
         return families.Select(f => Train(s, f, seed, data)).ToList();
     }
 
-    /// <summary>How many of <paramref name="examples"/> the model labels right.</summary>
-    public static int Correct(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples)
-    {
-        var r = Evaluator.Classification(
-            m,
-            examples.Select((e, i) => new PairedText.Pair(e.Label, e.Text, "generated", i + 1))
-        );
-        return (int)Math.Round(r.Accuracy * r.Count);
-    }
-
-    public static double Accuracy(LoadedModel m, IReadOnlyList<(string Label, string Text)> examples) =>
-        (double)Correct(m, examples) / examples.Count;
+    /// <summary>How many of <paramref name="examples"/> the model answers right (any language of the cue's place: one,
+    /// or Switzerland's three).</summary>
+    public static int Correct(LoadedModel m, IReadOnlyList<LongRange.Example> examples) =>
+        Evaluator.Labels(m, examples.Select(e => e.Text)).Zip(examples).Count(p => p.Second.Answers.Contains(p.First));
 
     /// <summary>One point of the curve: a family's accuracy in one distance bucket for one seed, with its 95% Wilson
     /// interval.</summary>
@@ -218,7 +210,7 @@ public static class LongRangeExperiment
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var buckets = Buckets(s);
-        double chance = 1.0 / LongRange.Languages.Length;
+        double chance = LongRange.Chance;
         var m = Measure(s, buckets.Count, chance);
         var assessment = Assessment.AcrossSeeds(Rule, m.PerSeed);
 
@@ -317,7 +309,7 @@ public static class LongRangeExperiment
                 for (int b = 0; b < buckets; b++)
                 {
                     var test = data.Test[b];
-                    int correct = Correct(model, test.Select(e => (e.Language, e.Text)).ToList());
+                    int correct = Correct(model, test);
                     m.Curve.Add(At(f, b, test, seed, correct));
                 }
             }
@@ -335,7 +327,7 @@ public static class LongRangeExperiment
     {
         var test = data.Test[bucket];
         var bow = new BagOfWords().Fit(data.TrainExamples.Select(e => (e.Language, text(e))));
-        int correct = (int)Math.Round(bow.Accuracy(test.Select(e => (e.Language, text(e)))) * test.Count);
+        int correct = test.Count(e => e.Answers.Contains(bow.Predict(text(e))));
         return At(name, bucket, test, seed, correct);
     }
 

@@ -8,7 +8,10 @@ namespace SeqLab.Data.Generated;
 /// todavía puedo hablar fluidamente [???]". An early cue (a region; several per language, so the cue
 /// word itself varies) fixes the late answer (the language); between them, filler drawn from a varied
 /// generator, independent of the answer. Only the cue tells the answer: a bag-of-words model that
-/// never sees the cue sentence stays at chance (the lab checks it).
+/// never sees the cue sentence stays at chance (the lab checks it). Switzerland speaks three of the six
+/// languages, so "los Alpes suizos" is a cue of alemán, francés and italiano alike (its examples are labelled
+/// with any of the three, uniformly): any of them is right there, and only "suizos", not "Alpes" (the
+/// bávaros, franceses, italianos and japoneses have Alps too), tells the place.
 /// </summary>
 public static class LongRange
 {
@@ -17,17 +20,26 @@ public static class LongRange
         (
             "alemán",
             [
-                "en los Alpes suizos",
+                SwissAlps,
                 "en Baviera",
                 "en la Selva Negra",
                 "en los Alpes bávaros",
                 "en Sajonia",
                 "cerca de Múnich",
+                "en el Tirol",
             ]
         ),
         (
             "francés",
-            ["en la Provenza", "en Normandía", "en los Alpes franceses", "en Bretaña", "cerca de Lyon", "en la Borgoña"]
+            [
+                "en la Provenza",
+                "en Normandía",
+                "en los Alpes franceses",
+                "en Bretaña",
+                "cerca de Lyon",
+                "en la Borgoña",
+                SwissAlps,
+            ]
         ),
         (
             "italiano",
@@ -38,6 +50,7 @@ public static class LongRange
                 "en Cerdeña",
                 "cerca de Florencia",
                 "en la Umbría",
+                SwissAlps,
             ]
         ),
         (
@@ -50,6 +63,23 @@ public static class LongRange
             ["en Hokkaido", "cerca de Kioto", "en Okinawa", "en los Alpes japoneses", "cerca de Osaka", "en Kyushu"]
         ),
     ];
+
+    /// <summary>The lecture's cue place, shared by the three languages of Switzerland.</summary>
+    public const string SwissAlps = "en los Alpes suizos";
+
+    /// <summary>The languages a cue place tells: one, or Switzerland's three.</summary>
+    public static IReadOnlyList<string> LanguagesOf(string place) =>
+        [.. Languages.Where(l => l.Cues.Contains(place)).Select(l => l.Language)];
+
+    /// <summary>
+    /// The accuracy of the best answer given without reading the text: the most often right constant language
+    /// (one of Switzerland's, which is right for its own cues and for the Swiss cues of the other two).
+    /// </summary>
+    public static double Chance =>
+        Languages.Max(answer =>
+            Languages.Sum(l => l.Cues.Count(c => LanguagesOf(c).Contains(answer.Language)) / (double)l.Cues.Length)
+            / Languages.Length
+        );
 
     /// <summary>The lecture's own sentence, with its blank.</summary>
     public const string LectureSentence =
@@ -134,8 +164,11 @@ public static class LongRange
         "Después de viajar tanto, sigo hablando fluidamente",
     ];
 
-    public sealed record Example(string Language, string Cue, string Filler, string Final, int Distance)
+    public sealed record Example(string Language, string Place, string Cue, string Filler, string Final, int Distance)
     {
+        /// <summary>Every answer that is right: the languages of the cue's place (the label is one of them).</summary>
+        public IReadOnlyList<string> Answers => LanguagesOf(Place);
+
         /// <summary>The whole text up to the blank (what a classifier reads).</summary>
         public string Text => $"{Cue} {Filler} {Final}".Replace("  ", " ");
 
@@ -181,7 +214,8 @@ public static class LongRange
         for (int i = 0; i < examples; i++)
         {
             var (language, cues) = Languages[rng.Next(Languages.Length)];
-            var cue = string.Format(CueTemplates[rng.Next(CueTemplates.Length)], cues[rng.Next(cues.Length)]);
+            var place = cues[rng.Next(cues.Length)];
+            var cue = string.Format(CueTemplates[rng.Next(CueTemplates.Length)], place);
             var final = Finals[rng.Next(Finals.Length)];
             int distance = minDistance == maxDistance ? minDistance : rng.Next(minDistance, maxDistance + 1);
             var filler = new List<string>();
@@ -196,7 +230,7 @@ public static class LongRange
                 filler.Add(sentence);
                 tokens += tokenizer.Tokenize(sentence).Count;
             }
-            yield return new Example(language, cue, string.Join(' ', filler), final, tokens);
+            yield return new Example(language, place, cue, string.Join(' ', filler), final, tokens);
         }
     }
 
