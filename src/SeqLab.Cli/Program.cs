@@ -84,6 +84,14 @@ namespace SeqLab.Cli
                 BenchCommand.Run
             ),
             new(
+                "plot",
+                PlotCommand.Usage,
+                "Training curves of one or several runs on the same axes (loss, validation score, learning rate).",
+                PlotCommand.Options,
+                PlotCommand.Run,
+                Positionals: true
+            ),
+            new(
                 "export",
                 InteropCommands.ExportUsage,
                 "Write a checkpoint's weights as safetensors with PyTorch's parameter names.",

@@ -1,9 +1,10 @@
 using SeqLab.Embeddings;
+using SeqLab.IO;
 
 namespace SeqLab.Cli.Commands;
 
-/// <summary>`seqlab embed train|neighbors|analogy|similarity`: static word vectors (Word2Vec) and their
-/// queries.</summary>
+/// <summary>`seqlab embed train|neighbors|analogy|similarity|convert`: static word vectors (Word2Vec), their
+/// queries, and the files they come in.</summary>
 public static class EmbedCommand
 {
     static readonly Word2Vec.Options Defaults = new();
@@ -11,8 +12,19 @@ public static class EmbedCommand
     public static readonly Option[] Options =
     [
         new("data", "PATH", "train: a UTF-8 text file or folder of .txt (one sentence or paragraph per line)"),
-        new("out", "FILE", "train: where to write the vectors (word2vec text format, as gensim reads it)"),
-        new("vectors", "FILE", "neighbors/analogy/similarity: a word2vec text file (ours or gensim's)"),
+        new("out", "FILE", "train/convert: where to write the vectors"),
+        new(
+            "format",
+            "F",
+            "train/convert: text (word2vec text, as gensim writes it), binary (word2vec .bin) or glove (text, no "
+                + "header); default: binary for a .bin --out, else text"
+        ),
+        new(
+            "vectors",
+            "FILE",
+            "neighbors/analogy/similarity/convert: word vectors in word2vec text or binary, or GloVe text (recognised "
+                + "from the file)"
+        ),
         new("word", "WORD", "neighbors: the word to look up (or give it after `neighbors`)"),
         new("top", "K", "how many answers; default 10 (neighbors), 5 (analogy)"),
         new("dim", "N", "train: vector size", Defaults.Dim),
@@ -27,7 +39,7 @@ public static class EmbedCommand
         new("max-vocab", "N", "train: keep at most the N most frequent words", Defaults.MaxVocab),
         new("threads", "N", "train: worker threads (1 = reproducible); default: all cores"),
         new("seed", "S", "train: random seed", Defaults.Seed),
-        new("force", null, "train: overwrite --out if it exists"),
+        new("force", null, "train/convert: overwrite --out if it exists"),
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
@@ -37,9 +49,10 @@ public static class EmbedCommand
         + "5 --sg|--cbow]\n"
         + "       seqlab embed neighbors --vectors FILE --word banco [--top 10]\n"
         + "       seqlab embed analogy --vectors FILE rey hombre mujer [--top 5]     # rey − hombre + mujer\n"
-        + "       seqlab embed similarity --vectors FILE perro gato";
+        + "       seqlab embed similarity --vectors FILE perro gato\n"
+        + "       seqlab embed convert --vectors FILE --out vectors.bin [--format text|binary|glove]";
 
-    static readonly string[] Subcommands = ["train", "neighbors", "analogy", "similarity"];
+    static readonly string[] Subcommands = ["train", "neighbors", "analogy", "similarity", "convert"];
 
     public static int Run(Args a)
     {
@@ -55,6 +68,9 @@ public static class EmbedCommand
             case "train":
                 Expect(words, 0, "train");
                 return Train(a);
+            case "convert":
+                Expect(words, 0, "convert");
+                return Convert(a);
             case "neighbors":
             {
                 var word =
@@ -119,10 +135,11 @@ public static class EmbedCommand
 
     static WordVectors Load(Args a) => WordVectors.Load(a.Required("vectors"));
 
-    static int Train(Args a)
+    /// <summary>--out, checked before any work: a file SeqLab may write (not a folder, not an existing file
+    /// without --force).</summary>
+    static string OutPath(Args a)
     {
-        string data = a.Required("data"),
-            outPath = a.Required("out");
+        var outPath = a.Required("out");
         if (Directory.Exists(outPath))
             throw new SeqLabInputException(
                 $"{outPath} is a folder; --out needs a file name such as {Path.Combine(outPath, "vectors.txt")}."
@@ -131,6 +148,37 @@ public static class EmbedCommand
             throw new SeqLabInputException(
                 $"{outPath} already exists; choose another --out or add --force to replace it."
             );
+        return outPath;
+    }
+
+    static VectorFormat Format(Args a, string outPath) =>
+        a.String("format") is { } f ? Spelling.Parse<VectorFormat>("--format", f) : VectorFile.ForPath(outPath);
+
+    static int Convert(Args a)
+    {
+        string outPath = OutPath(a);
+        var format = Format(a, outPath);
+        var vectors = Load(a);
+        vectors.Save(outPath, format);
+        Output.Info($"seqlab: {vectors.Count:N0} vectors (dim {vectors.Dim}) written to {outPath} as {format.Name()}");
+        if (a.Flag("json"))
+            Output.Json(
+                new
+                {
+                    out_path = outPath,
+                    format = format.Name(),
+                    vectors = vectors.Count,
+                    dim = vectors.Dim,
+                }
+            );
+        return 0;
+    }
+
+    static int Train(Args a)
+    {
+        string data = a.Required("data"),
+            outPath = OutPath(a);
+        var format = Format(a, outPath);
         if (a.Flag("sg") && a.Flag("cbow"))
             throw new SeqLabInputException("--sg and --cbow exclude each other; choose one.");
         var options = new Word2Vec.Options
@@ -151,7 +199,7 @@ public static class EmbedCommand
         var sentences = Word2Vec.Sentences(data);
         var w2v = new Word2Vec(options);
         var (vectors, summary) = ProgressView.Embedding(w2v, () => w2v.Train(sentences));
-        vectors.Save(outPath);
+        vectors.Save(outPath, format);
         Output.Info(
             $"seqlab: {(options.SkipGram ? "skip-gram" : "CBOW")} vectors for {summary.Vocabulary:N0} words (dim "
                 + $"{options.Dim}) from {summary.CorpusWords:N0} words × {options.Epochs} epochs "

@@ -1,13 +1,10 @@
-using System.Globalization;
-using System.Text;
 using SeqLab.IO;
 
 namespace SeqLab.Embeddings;
 
 /// <summary>
 /// Static word vectors — one vector per word, whatever the sentence — with the classic queries
-/// (nearest neighbours by cosine, analogies a − b + c, similarity) and the word2vec text format as
-/// gensim reads and writes it: a "count dim" header, then one "word v1 … vd" line per word.
+/// (nearest neighbours by cosine, analogies a − b + c, similarity). Files: <see cref="VectorFile"/>.
 /// </summary>
 public sealed class WordVectors
 {
@@ -32,7 +29,10 @@ public sealed class WordVectors
 
     public bool Contains(string word) => index.ContainsKey(word);
 
-    public ReadOnlySpan<float> this[string word] => data.AsSpan(Require(word) * Dim, Dim);
+    public ReadOnlySpan<float> this[string word] => Row(Require(word));
+
+    /// <summary>The vector of the <paramref name="r"/>-th word (file order).</summary>
+    public ReadOnlySpan<float> Row(int r) => data.AsSpan(r * Dim, Dim);
 
     int Require(string word) =>
         index.TryGetValue(word, out var i)
@@ -120,109 +120,11 @@ public sealed class WordVectors
             .ToList();
     }
 
-    /// <summary>Writes the word2vec text format exactly as gensim does (shortest round-trip floats),
-    /// atomically.</summary>
-    public void Save(string path) =>
-        AtomicFile.Write(
-            path,
-            stream =>
-            {
-                using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true)
-                {
-                    NewLine = "\n",
-                };
-                w.WriteLine($"{Count} {Dim}");
-                for (int r = 0; r < Count; r++)
-                {
-                    w.Write(words[r]);
-                    for (int j = 0; j < Dim; j++)
-                    {
-                        w.Write(' ');
-                        w.Write(data[r * Dim + j].ToString("R", CultureInfo.InvariantCulture));
-                    }
-                    w.WriteLine();
-                }
-            }
-        );
+    /// <summary>Writes the vectors atomically: word2vec text (as gensim writes it), binary (a .bin unless asked
+    /// otherwise) or GloVe text.</summary>
+    public void Save(string path, VectorFormat? format = null) =>
+        VectorFile.Write(this, path, format ?? VectorFile.ForPath(path));
 
-    /// <summary>Reads the word2vec text format (gensim's or word2vec.c's); every malformed line is reported by
-    /// number.</summary>
-    public static WordVectors Load(string path)
-    {
-        if (Directory.Exists(path))
-            throw new SeqLabInputException(
-                $"{path} is a folder; --vectors needs a word2vec text file (from `seqlab embed train` or gensim's "
-                    + $"save_word2vec_format)."
-            );
-        if (!File.Exists(path))
-            throw new SeqLabInputException($"{path} does not exist; check --vectors.");
-        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        int lineNo = 0;
-        string? Next()
-        {
-            try
-            {
-                lineNo++;
-                return reader.ReadLine();
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new SeqLabInputException(
-                    $"{path}:{lineNo}: not valid UTF-8; word2vec text files are UTF-8 (binary .bin files are not "
-                        + $"supported)."
-                );
-            }
-        }
-        var header = Next()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (
-            header is not { Length: 2 }
-            || !int.TryParse(header[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
-            || !int.TryParse(header[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dim)
-            || dim < 1
-        )
-            throw new SeqLabInputException(
-                $"{path}:1: expected the header \"<count> <dim>\" (two whole numbers), as word2vec text files start."
-            );
-        var words = new string[count];
-        var data = new float[(long)count * dim];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int r = 0; r < count; r++)
-        {
-            var line =
-                Next()
-                ?? throw new SeqLabInputException(
-                    $"{path}:{lineNo}: the file ends after {r} vectors but the header promises {count}; the file is "
-                        + $"truncated or the header count is wrong."
-                );
-            var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length != dim + 1)
-                throw new SeqLabInputException(
-                    $"{path}:{lineNo}: {fields.Length - 1} values for '{(fields.Length > 0 ? fields[0] : "")}', "
-                        + $"expected {dim} (the header's dimension)."
-                );
-            if (!seen.Add(fields[0]))
-                throw new SeqLabInputException(
-                    $"{path}:{lineNo}: '{fields[0]}' appears twice; each word needs one vector."
-                );
-            words[r] = fields[0];
-            for (int j = 0; j < dim; j++)
-                if (
-                    !float.TryParse(
-                        fields[j + 1],
-                        NumberStyles.Float,
-                        CultureInfo.InvariantCulture,
-                        out data[(long)r * dim + j]
-                    ) || !float.IsFinite(data[(long)r * dim + j])
-                )
-                    throw new SeqLabInputException(
-                        $"{path}:{lineNo}: value {j + 1} of '{fields[0]}' is '{fields[j + 1]}', not a finite number."
-                    );
-        }
-        while (Next() is { } extra)
-            if (!string.IsNullOrWhiteSpace(extra))
-                throw new SeqLabInputException(
-                    $"{path}:{lineNo}: more vectors than the header's {count}; fix the header count."
-                );
-        return new WordVectors(words, data, dim);
-    }
+    /// <summary>Reads word2vec text or binary, or GloVe text (recognised from the file's bytes).</summary>
+    public static WordVectors Load(string path) => VectorFile.Read(path);
 }

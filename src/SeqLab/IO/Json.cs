@@ -1,9 +1,12 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SeqLab.IO;
 
-/// <summary>One JSON style for every file SeqLab writes: snake_case, indented, strict about unknown keys.</summary>
+/// <summary>One JSON style for every file SeqLab writes: snake_case, indented, strict about unknown keys, and
+/// readable UTF-8 ("alemán", not "alem\u00E1n"; no HTML escaping: nothing SeqLab writes goes inside a
+/// script).</summary>
 internal static class Json
 {
     public static readonly JsonSerializerOptions Options = new()
@@ -13,7 +16,14 @@ internal static class Json
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new SpellingConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = Readable,
     };
+
+    /// <summary>One line of JSON Lines: compact, readable UTF-8.</summary>
+    public static readonly JsonSerializerOptions Line = new() { Encoder = Readable };
+
+    /// <summary>Escapes only what JSON itself requires (quotes, backslashes, control characters).</summary>
+    public static JavaScriptEncoder Readable => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     /// <summary>
     /// Reads a JSON file into <typeparamref name="T"/>; an unreadable, empty or malformed one is refused with the

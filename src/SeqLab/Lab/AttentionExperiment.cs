@@ -1,4 +1,5 @@
 using SeqLab.Data.Generated;
+using SeqLab.Figures;
 using SeqLab.Inference;
 using SeqLab.Lab.Report;
 using SeqLab.Models;
@@ -22,12 +23,11 @@ public static class AttentionExperiment
 
     public const string Rule =
         "Supported when, in every seed, the long-range Transformer answers a language of the cue's region (for "
-        + "\"suizos\": alemán, francés or italiano) and the cue word itself (\"suizos\": the Alps alone do not tell "
-        + "the place) is among the 3 other words that the word before the blank draws on most "
-        + "(attention rollout through the layers, mean of the heads); "
-        + "not supported when it answers such a language but looks elsewhere; inconclusive when it answers another "
-        + "language (it has not learned the cue) "
-        + "or the sentence has no cue word.";
+        + "\"suizos\": alemán, francés or italiano) and some attention head sends the word before the blank to the "
+        + "cue "
+        + "word itself (\"suizos\": the Alps alone do not tell the place): it is among the 3 other words that head "
+        + "attends to most; not supported when it answers such a language but no head looks at the cue; inconclusive "
+        + "when it answers another language (it has not learned the cue) or the sentence has no cue word.";
 
     /// <summary>The languages a cue word points to in the long-range data ("suizos" → alemán).</summary>
     static IReadOnlyCollection<string> CueLanguages(string cueWord) =>
@@ -36,9 +36,9 @@ public static class AttentionExperiment
             .Select(l => l.Language)
             .ToArray();
 
-    /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended) and the model's top
-    /// answer.</summary>
-    public static Assessment Judge(string? cueWord, int cueRank, string answer)
+    /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended, in the head where it
+    /// ranks best, named by <paramref name="where"/>) and the model's top answer.</summary>
+    public static Assessment Judge(string? cueWord, int cueRank, string answer, string where = "the best head")
     {
         if (cueWord is null)
             return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
@@ -54,14 +54,14 @@ public static class AttentionExperiment
             ? new(
                 Verdict.Supported,
                 Rule,
-                $"it answers {answer}, and the cue \"{cueWord}\" is #{cueRank} among the words the blank draws on "
-                    + $"(attention rollout)"
+                $"it answers {answer}, and the cue \"{cueWord}\" is #{cueRank} among the words the blank attends to in "
+                    + where
             )
             : new(
                 Verdict.NotSupported,
                 Rule,
-                $"it answers {answer}, but the cue \"{cueWord}\" is only #{cueRank} among the words the blank "
-                    + $"draws on (attention rollout)"
+                $"it answers {answer}, but the cue \"{cueWord}\" is at best #{cueRank} among the words the blank "
+                    + $"attends to ({where})"
             );
     }
 
@@ -96,6 +96,27 @@ public static class AttentionExperiment
     public static int RankAmongOthers(double[] flow, int k) =>
         1 + Enumerable.Range(0, flow.Length - 1).Count(j => flow[j] > flow[k]);
 
+    /// <summary>
+    /// The head (layer, head) in which the last word attends to word <paramref name="cue"/> with the best rank among
+    /// the other words (ties: the larger weight). Heads specialise: one retrieving the cue is the one step of
+    /// attention the lecture describes, and the mean over heads would dilute it.
+    /// </summary>
+    public static (int Layer, int Head, int Rank, double Weight) BestHead(AttentionMaps.Map map, int cue)
+    {
+        int last = map.Tokens.Count - 1;
+        return Enumerable
+            .Range(0, map.Layers)
+            .SelectMany(l => Enumerable.Range(0, map.Heads).Select(h => (Layer: l, Head: h)))
+            .Select(x =>
+            {
+                var row = map.Weights[x.Layer][x.Head][last].Select(w => (double)w).ToArray();
+                return (x.Layer, x.Head, Rank: RankAmongOthers(row, cue), Weight: row[cue]);
+            })
+            .OrderBy(x => x.Rank)
+            .ThenByDescending(x => x.Weight)
+            .First();
+    }
+
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -110,13 +131,12 @@ public static class AttentionExperiment
             last = T - 1;
         int cue = tokens.ToList().FindIndex(t => CueWords.Contains(t));
 
-        double[] LastRow(int layer) =>
-            Enumerable.Range(0, T).Select(k => map.Weights[layer].Average(h => (double)h[last][k])).ToArray();
-        // The layer in which the blank looks at the cue most (the one step of attention may happen in any layer).
-        int shown = cue < 0 ? map.Layers - 1 : Enumerable.Range(0, map.Layers).MaxBy(layer => LastRow(layer)[cue]);
-        var lastLayer = LastRow(shown);
+        // The head in which the blank looks at the cue most (the one step of attention may be in any layer and head).
+        var best = cue < 0 ? (Layer: map.Layers - 1, Head: 0, Rank: -1, Weight: 0.0) : BestHead(map, cue);
+        int shown = best.Layer;
+        var lastLayer = map.Weights[shown][best.Head][last].Select(w => (double)w).ToArray();
         var rollout = Rollout(map); // computed once: the finding and the JSON read it
-        var plots = Figures(s, map, lastLayer, shown, cue);
+        var plots = Figures(s, map, lastLayer, shown, best.Head, cue);
         var ranked = Enumerable.Range(0, T).OrderByDescending(k => lastLayer[k]).ToList();
         // What each word receives from all positions (the classifier pools every position, not just the last).
         var received = Enumerable
@@ -153,7 +173,7 @@ public static class AttentionExperiment
             cue < 0
                 ? "the sentence has no cue word the model was trained on"
                 : $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} "
-                    + $"of its attention in layer {shown + 1} "
+                    + $"of its attention in layer {shown + 1}, head {best.Head + 1} "
                     + $"(rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); averaged over all "
                     + $"words it receives {received[cue]:F3} "
                     + $"(rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank "
@@ -184,7 +204,10 @@ public static class AttentionExperiment
                 layers = map.Layers,
                 heads = map.Heads,
                 layer_shown = shown + 1,
-                blank_attention_last_layer = LastRow(map.Layers - 1),
+                head_shown = best.Head + 1,
+                blank_attention_last_layer = Enumerable
+                    .Range(0, T)
+                    .Select(k => map.Weights[map.Layers - 1].Average(h => (double)h[last][k])),
                 blank_attention = lastLayer,
                 received_attention = received,
                 blank_rollout = rollout,
@@ -221,12 +244,16 @@ public static class AttentionExperiment
             var p = new ClassifierPredictor(m).Predict(context);
             answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);
             int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
-            // The cue's rank in the blank's attention rollout: what the blank draws from each word through every layer.
-            var flow = Rollout(seedMap);
-            // The cue word itself ("suizos"): the Alps alone do not tell the place (four places have Alps).
-            perSeed.Add(
-                (seed, Judge(c < 0 ? null : seedMap.Tokens[c], c < 0 ? -1 : RankAmongOthers(flow, c), p.Label))
-            );
+            // The cue word itself ("suizos": the Alps alone do not tell the place), in the head that looks at it most.
+            if (c < 0)
+                perSeed.Add((seed, Judge(null, -1, p.Label)));
+            else
+            {
+                var b = BestHead(seedMap, c);
+                perSeed.Add(
+                    (seed, Judge(seedMap.Tokens[c], b.Rank, p.Label, $"layer {b.Layer + 1}, head {b.Head + 1}"))
+                );
+            }
         }
         perSeed.Reverse();
         return (m, perSeed, answers);
@@ -251,15 +278,21 @@ public static class AttentionExperiment
 
     /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file
     /// only).</summary>
-    static List<string> Figures(LabSession s, AttentionMaps.Map map, double[] lastLayer, int shown, int cue)
+    static List<string> Figures(
+        LabSession s,
+        AttentionMaps.Map map,
+        double[] lastLayer,
+        int shown,
+        int shownHead,
+        int cue
+    )
     {
         var tokens = map.Tokens;
         var plots = new List<string>
         {
             Plots.Bars(
                 s.PlotPath("attention-blank"),
-                $"How much the word before the blank attends to each word (layer {shown + 1}, "
-                    + $"mean of {map.Heads} heads)",
+                $"How much the word before the blank attends to each word (layer {shown + 1}, head {shownHead + 1})",
                 "attention weight",
                 tokens,
                 lastLayer,

@@ -1,4 +1,5 @@
 using SeqLab.Embeddings;
+using SeqLab.Figures;
 using SeqLab.Lab.Report;
 
 namespace SeqLab.Lab;

@@ -1,4 +1,5 @@
 using SeqLab.Data;
+using SeqLab.Figures;
 using SeqLab.Inference;
 using SeqLab.IO;
 using SeqLab.Lab.Report;
@@ -52,7 +53,7 @@ public static class EffectiveContextExperiment
             Patience = 0,
             LearningRate = family == ModelFamily.Transformer ? 3e-3 : 1e-2,
             // A budget in steps, not seconds: the same models (and verdicts) on any machine. Each run adds it again.
-            Steps = s.Pick<long>(6, 80, 300),
+            Steps = s.Pick<long>(6, 80, 150),
         };
         return s.Model($"corpus/{family.Name()}", config, options, corpus.Train, null, seed, accumulate: true);
     }

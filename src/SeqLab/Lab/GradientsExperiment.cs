@@ -1,4 +1,5 @@
 using SeqLab.Data.Generated;
+using SeqLab.Figures;
 using SeqLab.IO;
 using SeqLab.Lab.Report;
 using SeqLab.Models;

@@ -1,5 +1,6 @@
 using SeqLab.Data;
 using SeqLab.Data.Generated;
+using SeqLab.Figures;
 using SeqLab.Inference;
 using SeqLab.IO;
 using SeqLab.Lab.Report;
@@ -48,7 +49,7 @@ public static class LongRangeExperiment
 
     /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not
     /// seconds.</summary>
-    public static long Steps(LabSession s) => s.Pick(8, 150, 600);
+    public static long Steps(LabSession s) => s.Pick(8, 200, 300);
 
     public sealed record Split(
         string Train,
@@ -112,7 +113,7 @@ public static class LongRangeExperiment
         new()
         {
             LearningRate = 5e-3,
-            WarmupSteps = s.Pick(2, 30, 100),
+            WarmupSteps = s.Pick(2, 30, 50),
             BatchSize = 32,
             LengthBuckets = true,
             Curriculum = true,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SeqLab.Attention;
+using SeqLab.Figures;
 using SeqLab.IO;
 using SeqLab.Lab.Report;
 using SeqLab.Recurrent;

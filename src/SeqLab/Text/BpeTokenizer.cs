@@ -143,7 +143,10 @@ public sealed class BpeTokenizer : ITokenizer
                 ["merges"] = new JsonArray([.. merges.Select(m => (JsonNode)new JsonArray(m.Left, m.Right))]),
             },
         };
-        AtomicFile.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(
+            path,
+            doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = Json.Readable })
+        );
     }
 
     /// <summary>

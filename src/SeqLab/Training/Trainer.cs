@@ -190,6 +190,7 @@ public sealed class Trainer(TrainingOptions options)
             )
         );
         metrics.Flush();
+        TrainingCurves.Draw(outDir, model.Config.Task); // curves.png/.svg, redrawn at every validation
         Progress?.Invoke(
             new TrainingProgress(
                 state.Step,

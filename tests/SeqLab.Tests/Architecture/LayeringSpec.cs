@@ -15,6 +15,7 @@ public class LayeringSpec
         [""] = 0,
         ["IO"] = 0,
         ["Native"] = 0,
+        ["Figures"] = 0,
         ["Text"] = 1,
         ["Data"] = 2,
         ["Embeddings"] = 3,

@@ -42,6 +42,25 @@ public class EmbedCliSpec
     }
 
     [Fact]
+    public void ConvertedVectorsAnswerTheSameInEveryFormat()
+    {
+        using var dir = new TempDir();
+        var text = Path.Combine(Repo.Root, "tests", "fixtures", "vectors", "gensim.txt");
+        string Neighbors(string vectors) =>
+            CliRunner.Run("embed", "neighbors", "--vectors", vectors, "--word", "banco", "--top", "3", "--json").Stdout;
+        foreach (var (file, format) in new[] { ("v.bin", "binary"), ("v.glove", "glove"), ("v.txt", "text") })
+        {
+            var r = CliRunner.Run("embed", "convert", "--vectors", text, "--out", dir.Sub(file), "--format", format);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal(Neighbors(text), Neighbors(dir.Sub(file)));
+        }
+        // An existing file is not overwritten without --force.
+        var again = CliRunner.Run("embed", "convert", "--vectors", text, "--out", dir.Sub("v.bin"));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--force", again.Stderr);
+    }
+
+    [Fact]
     public void FrozenPretrainedEmbeddingsAreUnchangedByTraining()
     {
         using var dir = new TempDir();
@@ -111,7 +130,7 @@ public class EmbedCliSpec
     [InlineData("3 2\nuno 1 2\ndos 3 4\n", ":4:")] // header promises more rows than there are
     [InlineData("2 2\nuno 1 2\ndos 3\n", ":3:")] // ragged row
     [InlineData("2 2\nuno 1 2\ndos 3 x\n", ":3:")] // non-numeric value
-    [InlineData("dos\nuno 1 2\n", ":1:")] // no "<count> <dim>" header
+    [InlineData("dos\nuno 1 2\n", ":1:")] // neither a "<count> <dim>" header nor a GloVe line
     [InlineData("1 2\nuno 1 2\ndos 3 4\n", ":3:")] // more rows than the header
     public void BadVectorFilesAreRejectedNamingTheLine(string content, string line)
     {

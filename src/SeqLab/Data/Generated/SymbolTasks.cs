@@ -77,7 +77,7 @@ public static class SymbolTasks
             path,
             pairs.Select(p =>
                 jsonl
-                    ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target })
+                    ? JsonSerializer.Serialize(new { source = p.Source, target = p.Target }, Json.Line)
                     : $"{p.Source}\t{p.Target}"
             )
         );

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
+using SeqLab.Figures;
 
 namespace SeqLab.Lab.Report;
 

@@ -1,9 +1,11 @@
 using ScottPlot;
+using SeqLab.IO;
 
-namespace SeqLab.Lab.Report;
+namespace SeqLab.Figures;
 
 /// <summary>
-/// The lab's figures, each saved as PNG and SVG (ScottPlot 5): lines with a legend (optionally
+/// SeqLab's figures (the lab's, and every training run's curves), each saved as PNG and SVG (ScottPlot 5):
+/// lines with a legend (optionally
 /// log-scaled), a horizontal reference line (e.g. chance), bar charts and heatmaps.
 /// </summary>
 internal static class Plots
@@ -19,6 +21,50 @@ internal static class Plots
     /// path.</summary>
     public static string Lines(
         string pathWithoutExtension,
+        string title,
+        string xLabel,
+        string yLabel,
+        IEnumerable<Series> series,
+        bool logX = false,
+        bool logY = false,
+        (double Y, string Label)? reference = null
+    ) => Save(LinePlot(title, xLabel, yLabel, series, logX, logY, reference), pathWithoutExtension, Width + 180);
+
+    /// <summary>One panel of a <see cref="Stacked"/> figure.</summary>
+    public sealed record Panel(string Title, string YLabel, IReadOnlyList<Series> Series, bool LogY = false);
+
+    /// <summary>
+    /// Panels stacked top to bottom over one x axis (a training run's loss, validation score and learning rate),
+    /// as one PNG and one SVG. Returns the PNG path.
+    /// </summary>
+    public static string Stacked(string pathWithoutExtension, string xLabel, IReadOnlyList<Panel> panels)
+    {
+        const int height = 280;
+        int width = Width + 180;
+        var plots = panels
+            .Select((p, i) => LinePlot(p.Title, i == panels.Count - 1 ? xLabel : "", p.YLabel, p.Series, logY: p.LogY))
+            .ToList();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension))!);
+        var svg = new System.Text.StringBuilder(
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height * plots.Count}\">"
+        );
+        for (int i = 0; i < plots.Count; i++)
+            svg.Append($"<g transform=\"translate(0,{i * height})\">{plots[i].GetSvgHtml(width, height)}</g>");
+        AtomicFile.WriteAllText(pathWithoutExtension + ".svg", svg.Append("</svg>").ToString());
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height * plots.Count));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        for (int i = 0; i < plots.Count; i++)
+        {
+            using var panel = SkiaSharp.SKBitmap.Decode(plots[i].GetImageBytes(width, height, ImageFormat.Png));
+            surface.Canvas.DrawBitmap(panel, 0, i * height);
+        }
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        AtomicFile.Write(pathWithoutExtension + ".png", png.SaveTo);
+        return pathWithoutExtension + ".png";
+    }
+
+    static Plot LinePlot(
         string title,
         string xLabel,
         string yLabel,
@@ -74,7 +120,7 @@ internal static class Plots
             };
         Decorate(plot, title, xLabel + (logX ? " (log)" : ""), yLabel + (logY ? " (log)" : ""));
         plot.ShowLegend(Edge.Right); // beside the axes, never over the data
-        return Save(plot, pathWithoutExtension, Width + 180);
+        return plot;
     }
 
     /// <summary>One bar per label.</summary>
