@@ -49,7 +49,7 @@ public static class LongRangeExperiment
 
     /// <summary>Training steps per model, the same for every family: the budget is steps (examples seen), not
     /// seconds.</summary>
-    public static long Steps(LabSession s) => s.Pick(8, 200, 300);
+    public static long Steps(LabSession s) => s.Pick(8, 200, 400);
 
     public sealed record Split(
         string Train,
