@@ -13,10 +13,17 @@ public static class InteropCommands
         new("model", "DIR", "checkpoint directory written by `seqlab train`"),
         new("out", "FILE", "where to write the weights (.safetensors)"),
         new("latest", null, "the latest weights instead of the best-validation ones"),
+        new(
+            "dtype",
+            "T",
+            "how to store the weights: f32 (as trained), f16 or bf16 (half the size, rounded to nearest even)",
+            "f32"
+        ),
         new("force", null, "overwrite --out if it exists"),
         new("help", null, "show this help"),
     ];
-    public const string ExportUsage = "seqlab export --model DIR --out model.safetensors [--latest]";
+    public const string ExportUsage =
+        "seqlab export --model DIR --out model.safetensors [--latest] [--dtype f32|f16|bf16]";
 
     public static int Export(Args a)
     {
@@ -25,7 +32,8 @@ public static class InteropCommands
         if (File.Exists(outPath) && !a.Flag("force"))
             throw new SeqLabInputException($"{outPath} already exists; choose another --out or add --force.");
         TorchRuntime.EnsureLoaded();
-        var names = Interop.Export(dir, outPath, a.Flag("latest"));
+        var floats = Spelling.Parse<FloatFormat>("--dtype", a.String("dtype")!);
+        var names = Interop.Export(dir, outPath, a.Flag("latest"), floats);
         Output.Info(
             $"seqlab: wrote {names.Count} tensors "
                 + $"({string.Join(", ", names.Take(4))}{(names.Count > 4 ? ", …" : "")}) to {outPath}; the "

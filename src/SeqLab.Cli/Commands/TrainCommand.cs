@@ -197,6 +197,16 @@ public static class TrainCommand
             value: "S"
         ),
         new(
+            new Option(
+                "tensorboard",
+                "DIR",
+                "also write TensorBoard event files to DIR: loss, perplexity, learning rate, gradient norm and "
+                    + "tokens/s per step; validation loss, perplexity and accuracy"
+            ),
+            "tensorboard",
+            (a, o) => o.Tensorboard = a.String("tensorboard")
+        ),
+        new(
             new Option("threads", "N", "libtorch threads; default: all cores"),
             "threads",
             (a, o) => o.Threads = a.Int("threads", 1, 1024)
@@ -281,6 +291,7 @@ public static class TrainCommand
         "time-budget",
         "seed",
         "threads",
+        "tensorboard",
         "lr",
         "label-smoothing",
         "schedule",

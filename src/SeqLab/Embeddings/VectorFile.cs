@@ -175,9 +175,7 @@ public static class VectorFile
                     $"{path}:{lineNo}: more vectors than the header's {count}; fix the header count."
                 );
         if (words.Count == 0)
-            throw new SeqLabInputException(
-                $"{path}: no vectors; a GloVe file has one \"word v1 … vd\" line per word."
-            );
+            throw new SeqLabInputException($"{path}: no vectors; a GloVe file has one \"word v1 … vd\" line per word.");
         return new WordVectors([.. words], [.. data], dim);
     }
 

@@ -40,10 +40,19 @@ internal static class Plots
     public static string Stacked(string pathWithoutExtension, string xLabel, IReadOnlyList<Panel> panels)
     {
         const int height = 280;
-        int width = Width + 180;
+        int legend = 40 + 7 * panels.SelectMany(p => p.Series).Max(s => s.Name.Length); // room for the longest name
+        int width = Width + legend;
         var plots = panels
             .Select((p, i) => LinePlot(p.Title, i == panels.Count - 1 ? xLabel : "", p.YLabel, p.Series, logY: p.LogY))
             .ToList();
+        // One x axis for all: the same range, and the same margins so the data areas line up whatever the legends.
+        var xs = panels.SelectMany(p => p.Series).SelectMany(s => s.X).ToList();
+        foreach (var plot in plots)
+        {
+            if (xs.Count > 0)
+                plot.Axes.SetLimitsX(xs.Min() - 0.5, xs.Max() + 0.5);
+            plot.Layout.Fixed(new PixelPadding(80, legend + 20, 50, 40));
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension))!);
         var svg = new System.Text.StringBuilder(
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height * plots.Count}\">"
@@ -92,7 +101,7 @@ internal static class Plots
             );
             line.LegendText = s.Name;
             line.LineWidth = 2;
-            line.MarkerSize = 6;
+            line.MarkerSize = points.Length <= 40 ? 6 : 0; // markers on a long curve only blur it
             if (s.Low is { } low && s.High is { } high && !logX && !logY)
             {
                 var bars = plot.Add.ErrorBar(s.X, s.Y, s.Y.Select(_ => 0.0).ToArray());

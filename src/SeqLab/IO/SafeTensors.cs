@@ -7,7 +7,9 @@ namespace SeqLab.IO;
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a JSON header mapping each name to
 /// {dtype, shape, data_offsets}, then the raw little-endian tensor bytes. Weights saved here load in
-/// PyTorch with safetensors.torch.load_file and back.
+/// PyTorch with safetensors.torch.load_file and back. F16 and BF16 weights are read as float32 (exactly: every
+/// half and bfloat16 value is a float32); float32 weights can be written as either, rounded to nearest even as
+/// PyTorch's .half() and .bfloat16() round.
 /// </summary>
 public static class SafeTensors
 {
@@ -19,7 +21,11 @@ public static class SafeTensors
         [ScalarType.Int32] = "I32",
     };
 
-    public static void Write(Stream stream, IEnumerable<(string Name, Tensor Tensor)> tensors)
+    public static void Write(
+        Stream stream,
+        IEnumerable<(string Name, Tensor Tensor)> tensors,
+        FloatFormat floats = FloatFormat.F32
+    )
     {
         var blobs = new List<byte[]>();
         var header = new Dictionary<string, object>();
@@ -28,7 +34,9 @@ public static class SafeTensors
         {
             if (!Names.TryGetValue(t.dtype, out var dtype))
                 throw new NotSupportedException($"safetensors: {name} has unsupported dtype {t.dtype}");
-            var bytes = Bytes(t);
+            var bytes = t.dtype == ScalarType.Float32 && floats != FloatFormat.F32 ? Halves(t, floats) : Bytes(t);
+            if (t.dtype == ScalarType.Float32 && floats != FloatFormat.F32)
+                dtype = floats == FloatFormat.F16 ? "F16" : "BF16";
             header[name] = new
             {
                 dtype,
@@ -59,8 +67,39 @@ public static class SafeTensors
         };
     }
 
+    /// <summary>A float32 tensor as 16-bit floats, rounded to nearest even.</summary>
+    static byte[] Halves(Tensor t, FloatFormat format)
+    {
+        using var c = t.detach().cpu().contiguous();
+        var values = c.data<float>().ToArray();
+        var bits = new ushort[values.Length];
+        for (int i = 0; i < values.Length; i++)
+            bits[i] = format == FloatFormat.F16 ? BitConverter.HalfToUInt16Bits((Half)values[i]) : Bf16(values[i]);
+        return MemoryMarshal.AsBytes(bits.AsSpan()).ToArray();
+    }
+
+    /// <summary>float32 → bfloat16: the top 16 bits, rounded to nearest even (NaN stays a quiet NaN).</summary>
+    static ushort Bf16(float f)
+    {
+        uint b = BitConverter.SingleToUInt32Bits(f);
+        return float.IsNaN(f) ? (ushort)((b >> 16) | 0x40) : (ushort)((b + 0x7FFF + ((b >> 16) & 1)) >> 16);
+    }
+
+    static float[] Floats(ReadOnlySpan<byte> span, bool bf16)
+    {
+        var bits = MemoryMarshal.Cast<byte, ushort>(span);
+        var values = new float[bits.Length];
+        for (int i = 0; i < bits.Length; i++)
+            values[i] = bf16
+                ? BitConverter.UInt32BitsToSingle((uint)bits[i] << 16)
+                : (float)BitConverter.UInt16BitsToHalf(bits[i]);
+        return values;
+    }
+
     static readonly Dictionary<string, int> Sizes = new()
     {
+        ["F16"] = 2,
+        ["BF16"] = 2,
         ["F32"] = 4,
         ["F64"] = 8,
         ["I64"] = 8,
@@ -105,6 +144,7 @@ public static class SafeTensors
             {
                 "F32" => tensor(MemoryMarshal.Cast<byte, float>(span).ToArray(), e.Shape),
                 "F64" => tensor(MemoryMarshal.Cast<byte, double>(span).ToArray(), e.Shape),
+                "F16" or "BF16" => tensor(Floats(span, e.Dtype == "BF16"), e.Shape),
                 "I64" => tensor(MemoryMarshal.Cast<byte, long>(span).ToArray(), e.Shape),
                 _ => tensor(MemoryMarshal.Cast<byte, int>(span).ToArray(), e.Shape),
             };

@@ -10,9 +10,14 @@ namespace SeqLab.Training;
 /// </summary>
 public static class Interop
 {
-    /// <summary>Writes the checkpoint's best (or latest) weights to <paramref name="outPath"/>; returns the tensor
-    /// names.</summary>
-    public static IReadOnlyList<string> Export(string modelDir, string outPath, bool latest = false)
+    /// <summary>Writes the checkpoint's best (or latest) weights to <paramref name="outPath"/>, its floats as
+    /// <paramref name="floats"/>; returns the tensor names.</summary>
+    public static IReadOnlyList<string> Export(
+        string modelDir,
+        string outPath,
+        bool latest = false,
+        FloatFormat floats = FloatFormat.F32
+    )
     {
         if (Directory.Exists(outPath))
             throw new SeqLabInputException(
@@ -33,7 +38,10 @@ public static class Interop
         var loaded = Checkpoint.Load(modelDir, best: !latest);
         using var model = loaded.Model;
         var names = model.state_dict().Keys.ToList();
-        AtomicFile.Write(outPath, s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value))));
+        AtomicFile.Write(
+            outPath,
+            s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value)), floats)
+        );
         return names;
     }
 

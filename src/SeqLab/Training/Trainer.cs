@@ -22,11 +22,14 @@ public sealed class Trainer(TrainingOptions options)
     /// <summary>Whether the last <see cref="Run"/> ended because <see cref="Stop"/> was cancelled.</summary>
     public bool Interrupted { get; private set; }
 
+    TensorBoardLog? board;
+
     /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a
     /// saved run.</summary>
     public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
     {
         var o = options;
+        board = o.Tensorboard is { } logDir ? new TensorBoardLog(logDir) : null;
         var parameters = model.UniqueParameters();
         var optimizer = TrainingStep.Optimizer(o, parameters);
 
@@ -74,6 +77,7 @@ public sealed class Trainer(TrainingOptions options)
                 tokensThisSession += batch.Tokens;
                 evaluatedLast = false;
                 double tps = tokensThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                board?.Step(state.Step, loss, lr, gradNorm, tps);
                 metrics.WriteLine(
                     JsonSerializer.Serialize(
                         new
@@ -190,6 +194,7 @@ public sealed class Trainer(TrainingOptions options)
             )
         );
         metrics.Flush();
+        board?.Validation(state.Step, result);
         TrainingCurves.Draw(outDir, model.Config.Task); // curves.png/.svg, redrawn at every validation
         Progress?.Invoke(
             new TrainingProgress(

@@ -83,10 +83,11 @@ public static class TrainingCurves
             )
             .ToList();
         var score = runs.Select(r =>
-                Line(r.Name, r.Metrics.Valid.Select(v => (v.Step, lm ? v.Perplexity : v.Accuracy)))
+                Line(Label(r.Name, "validation"), r.Metrics.Valid.Select(v => (v.Step, lm ? v.Perplexity : v.Accuracy)))
             )
             .ToList();
-        var lr = runs.Select(r => Line(r.Name, r.Metrics.Train.Select(t => (t.Step, t.Lr)))).ToList();
+        var lr = runs.Select(r => Line(Label(r.Name, "learning rate"), r.Metrics.Train.Select(t => (t.Step, t.Lr))))
+            .ToList();
         return Plots.Stacked(
             pathWithoutExtension,
             "step",

@@ -50,6 +50,9 @@ public sealed class TrainingOptions
     public string? DataSha256 { get; set; }
     public int? Threads { get; set; }
 
+    /// <summary>Also write TensorBoard event files (training and validation scalars) to this folder.</summary>
+    public string? Tensorboard { get; set; }
+
     /// <summary>
     /// "Attention Is All You Need", §5.3–5.4: Adam with β1 = 0.9, β2 = 0.98, ε = 1e-9, no weight decay,
     /// label smoothing 0.1, lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5) with warmup 4000.
