@@ -90,6 +90,18 @@ public static class EvalCommand
                         Console.WriteLine($"  {s.Source}  →  {s.Output}   (reference: {s.Reference})");
                 }
                 break;
+            case TaskKind.Mlm:
+                var mlm = Evaluator.MaskedLanguageModel(m, data, batchSize);
+                if (a.Flag("json"))
+                    Output.Json(mlm);
+                else
+                    Console.WriteLine(
+                        $"masked-token accuracy {mlm.MaskedAccuracy:P1}, perplexity {mlm.Perplexity:F2} "
+                            + $"(loss {mlm.Loss:F4}) "
+                            + $"on {mlm.MaskedTokens:N0} masked of {mlm.Tokens:N0} tokens (masking seed "
+                            + $"{mlm.MaskSeed}, the same on every run)"
+                    );
+                break;
             default:
                 var lm = Evaluator.LanguageModel(m, data, batchSize);
                 if (a.Flag("json"))

@@ -15,8 +15,9 @@ public static class TrainCommand
         Setting<ModelConfig>.Enum<TaskKind>(
             "task",
             "task",
-            "what to learn: next token (lm), one label per text (classify), or an output "
-                + "text per source (seq2seq: an encoder–decoder)",
+            "what to learn: next token (lm), masked tokens read from both sides (mlm: BERT's pretraining, "
+                + "transformer only), one label per text (classify), or an output text per source (seq2seq: an "
+                + "encoder–decoder)",
             c => c.Task,
             (c, v) => c.Task = v
         ),
@@ -341,7 +342,7 @@ public static class TrainCommand
     ];
 
     public const string Usage =
-        "seqlab train --task lm|classify|seq2seq --model rnn|lstm|gru|transformer --data PATH [--valid PATH] "
+        "seqlab train --task lm|mlm|classify|seq2seq --model rnn|lstm|gru|transformer --data PATH [--valid PATH] "
         + "[--steps N|--epochs N|--time-budget 90s] --out DIR";
 
     public static int Run(Args a)
@@ -365,7 +366,7 @@ public static class TrainCommand
 
         var run = resumeDir is null ? Start(a, data, outDir) : Resume(a, data, resumeDir);
         var config = run.Config;
-        bool lm = config.Task == TaskKind.Lm;
+        bool lm = config.Task is TaskKind.Lm or TaskKind.Mlm;
         Output.Info(
             $"seqlab: {config.Family.Name()} ({config.Impl.Name()}) {config.Task.Name()} model, {run.Parameters:N0} "
                 + $"parameters, "

@@ -43,6 +43,7 @@ public sealed record TaskData
         {
             TaskKind.Classify => Classification(o, dataPath, validPath, tokenizer, vocab, labels),
             TaskKind.Seq2Seq => Translation(o, dataPath, validPath, tokenizer, vocab),
+            TaskKind.Mlm => MaskedLanguageModelling(o, dataPath, validPath, tokenizer, vocab),
             _ => LanguageModelling(o, dataPath, validPath, tokenizer, vocab),
         };
     }
@@ -53,6 +54,70 @@ public sealed record TaskData
         string? validPath,
         ITokenizer tokenizer,
         Vocabulary? vocab
+    )
+    {
+        var (trainTokens, validTokens) = TextTokens(o, dataPath, validPath, tokenizer);
+        vocab ??= NewVocabulary(tokenizer, trainTokens, o);
+        var train = vocab.Encode(trainTokens);
+        var valid = vocab.Encode(validTokens);
+        return new TaskData
+        {
+            Vocabulary = vocab,
+            Tokenizer = tokenizer,
+            Epoch = epoch =>
+                LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(Seeds.Mix(o.Seed, epoch))),
+            BatchesPerEpoch = LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
+            Valid = LanguageModelData.Batches(valid, o.SeqLen, o.BatchSize).ToList(),
+            TrainSize = train.Length,
+        };
+    }
+
+    /// <summary>The validation masks' seed: fixed, so every validation and every run is scored on the same
+    /// masks.</summary>
+    public const int ValidationMaskSeed = 20190524;
+
+    /// <summary>The same text windows as a language model's, masked BERT's way: new masks every epoch, fixed ones
+    /// for validation.</summary>
+    static TaskData MaskedLanguageModelling(
+        DataOptions o,
+        string dataPath,
+        string? validPath,
+        ITokenizer tokenizer,
+        Vocabulary? vocab
+    )
+    {
+        var (trainTokens, validTokens) = TextTokens(o, dataPath, validPath, tokenizer);
+        vocab ??= NewVocabulary(tokenizer, trainTokens, o).WithMask();
+        var train = vocab.Encode(trainTokens);
+        var valid = vocab.Encode(validTokens);
+        return new TaskData
+        {
+            Vocabulary = vocab,
+            Tokenizer = tokenizer,
+            Epoch = epoch =>
+                MaskedLanguageData.Batches(
+                    train,
+                    o.SeqLen,
+                    o.BatchSize,
+                    vocab,
+                    masking: new Random(Seeds.Mix(o.Seed, epoch, 1)),
+                    order: new Random(Seeds.Mix(o.Seed, epoch))
+                ),
+            BatchesPerEpoch = ((train.Length + o.SeqLen - 1) / o.SeqLen + o.BatchSize - 1) / o.BatchSize,
+            Valid = MaskedLanguageData
+                .Batches(valid, o.SeqLen, o.BatchSize, vocab, new Random(ValidationMaskSeed))
+                .ToList(),
+            TrainSize = train.Length,
+        };
+    }
+
+    /// <summary>A plain text as tokens, split into training and validation (a --valid file, else the last 10% of the
+    /// lines, else of the tokens).</summary>
+    static (List<string> Train, List<string> Valid) TextTokens(
+        DataOptions o,
+        string dataPath,
+        string? validPath,
+        ITokenizer tokenizer
     )
     {
         var lines = TextSource.ReadLines(dataPath).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
@@ -87,20 +152,7 @@ public sealed record TaskData
             throw new SeqLabInputException(
                 $"{validPath ?? dataPath}: the validation text has fewer than 2 tokens; give a longer --valid text."
             );
-
-        vocab ??= NewVocabulary(tokenizer, trainTokens, o);
-        var train = trainTokens.Select(t => (long)vocab[t]).ToArray();
-        var valid = validTokens.Select(t => (long)vocab[t]).ToArray();
-        return new TaskData
-        {
-            Vocabulary = vocab,
-            Tokenizer = tokenizer,
-            Epoch = epoch =>
-                LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(Seeds.Mix(o.Seed, epoch))),
-            BatchesPerEpoch = LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
-            Valid = LanguageModelData.Batches(valid, o.SeqLen, o.BatchSize).ToList(),
-            TrainSize = train.Length,
-        };
+        return (trainTokens, validTokens);
     }
 
     static TaskData Classification(

@@ -8,6 +8,9 @@ public enum TaskKind
     /// <summary>The next token of a plain text.</summary>
     Lm,
 
+    /// <summary>Masked tokens of a plain text, read from both sides (BERT's pretraining).</summary>
+    Mlm,
+
     /// <summary>One label per text: TSV label&lt;TAB&gt;text or JSONL {text, label}.</summary>
     Classify,
 

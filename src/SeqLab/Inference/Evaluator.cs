@@ -60,6 +60,50 @@ public static class Evaluator
         );
     }
 
+    /// <param name="Perplexity">e^loss over the masked tokens only.</param>
+    /// <param name="MaskedAccuracy">the share of masked tokens whose original the model ranks first.</param>
+    /// <param name="MaskedTokens">how many tokens were chosen (15% of the text).</param>
+    /// <param name="MaskSeed">the masking seed: the same masks on every evaluation of the same text.</param>
+    public sealed record MaskedLanguageModelScore(
+        double Perplexity,
+        double Loss,
+        double MaskedAccuracy,
+        long MaskedTokens,
+        long Tokens,
+        int MaskSeed
+    );
+
+    /// <summary>A masked language model on a text: the original tokens at BERT's chosen 15% of positions, predicted
+    /// from both sides, with a fixed masking seed (<see cref="TaskData.ValidationMaskSeed"/>) so scores are
+    /// comparable.</summary>
+    public static MaskedLanguageModelScore MaskedLanguageModel(LoadedModel m, string path, int batchSize = 32)
+    {
+        var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
+        if (stream.Length < 2)
+            throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
+        var batches = MaskedLanguageData.Batches(
+            stream,
+            m.Training.SeqLen,
+            batchSize,
+            m.Vocabulary,
+            new Random(TaskData.ValidationMaskSeed)
+        );
+        var result = Validation.Evaluate(m.Model, batches);
+        if (!double.IsFinite(result.Loss))
+            throw new SeqLabInputException(
+                $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
+            );
+        return new(
+            result.Perplexity,
+            result.Loss,
+            result.Accuracy,
+            result.Count,
+            stream.Length,
+            TaskData.ValidationMaskSeed
+        );
+    }
+
     /// <summary>A classifier's loss and accuracy on a TSV or JSONL file of labelled texts.</summary>
     public static Validation.Result Classification(LoadedModel m, string path, int batchSize = 64) =>
         Classification(m, PairedText.Read(path, PairedText.Format.Classification), batchSize);

@@ -54,22 +54,7 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
         if (wordsOnly && loaded.Tokenizer is BpeTokenizer)
             return WholeWords.Rank(loaded, Context(text), top); // a blank is a word, and a word may be several pieces
         using var scope = NewDisposeScope();
-        var probs = NextDistribution(Context(text));
-        var (values, indices) = probs.sort(descending: true);
-        var v = values.data<float>();
-        var ix = indices.data<long>();
-        var result = new List<Candidate>();
-        for (long i = 0; i < ix.Count && result.Count < top; i++)
-        {
-            int id = (int)ix[i];
-            if (Vocabulary.IsSpecial(id))
-                continue;
-            var token = loaded.Tokenizer.Show(loaded.Vocabulary[id]); // a subword's bytes read as text
-            if (wordsOnly && !token.Any(char.IsLetterOrDigit))
-                continue;
-            result.Add(new Candidate(token, v[i]));
-        }
-        return result;
+        return TokenRanking.Top(loaded, NextDistribution(Context(text)), top, wordsOnly);
     }
 
     Prediction IPredictor.Predict(string text, int top)

@@ -19,6 +19,7 @@ public static class Predictors
                 LengthPenalty = lengthPenalty,
                 MaxTokens = maxTokens,
             },
+            TaskKind.Mlm => new MaskedLanguageModelPredictor(m),
             _ => new LanguageModelPredictor(m),
         };
 
@@ -30,7 +31,9 @@ public static class Predictors
             TaskKind.Seq2Seq => new Seq2SeqPredictor(m),
             _ => throw new SeqLabInputException(
                 $"{m.Directory} holds a {m.Config.Task.Name()} model; `seqlab generate` needs a language model "
-                    + "(--task lm) or a seq2seq model."
+                    + "(--task lm) or a seq2seq model"
+                    + (m.Config.Task == TaskKind.Mlm ? "; a masked language model fills blanks: `seqlab predict`" : "")
+                    + "."
             ),
         };
 }

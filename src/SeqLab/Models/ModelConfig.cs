@@ -155,7 +155,11 @@ public sealed class ModelConfig
                     "--bidirectional is for recurrent models; a Transformer encoder already reads both ways."
                 );
         }
-        if (FreezeEmbeddings && TieWeights && Task is TaskKind.Lm or TaskKind.Seq2Seq)
+        if (Task == TaskKind.Mlm && !IsTransformer)
+            throw new SeqLabInputException(
+                "a masked language model is BERT's Transformer encoder; use --model transformer with --task mlm."
+            );
+        if (FreezeEmbeddings && TieWeights && Task is TaskKind.Lm or TaskKind.Mlm or TaskKind.Seq2Seq)
             throw new SeqLabInputException(
                 "frozen embeddings are tied to the output layer, which would freeze it too; add --untie-weights (or "
                     + "set tie_weights false) with --freeze-embeddings."

@@ -48,6 +48,12 @@ public sealed class Vocabulary
 
     public static bool IsSpecial(int id) => id < Specials.Length;
 
+    /// <summary>The token that hides a word from a masked language model (BERT's [MASK]).</summary>
+    public const string Mask = "<mask>";
+
+    /// <summary>This vocabulary with <see cref="Mask"/> added at the end (as is, if it has it).</summary>
+    public Vocabulary WithMask() => Contains(Mask) ? this : new Vocabulary([.. _tokens, Mask], [.. _counts, 0]);
+
     /// <summary>Keeps tokens seen at least <paramref name="minCount"/> times, most frequent first, up to <paramref
     /// name="maxSize"/> entries in all.</summary>
     public static Vocabulary Build(IEnumerable<string> tokens, int minCount = 1, int maxSize = int.MaxValue)

@@ -67,7 +67,7 @@ public static class TrainingCurves
         string pathWithoutExtension
     )
     {
-        bool lm = task == TaskKind.Lm;
+        bool lm = task is TaskKind.Lm or TaskKind.Mlm; // perplexity (an MLM's: on its masked tokens)
         string Label(string name, string what) => runs.Count == 1 ? what : $"{name}, {what}";
         Plots.Series Line(string name, IEnumerable<(double X, double Y)> points)
         {

@@ -77,7 +77,7 @@ public sealed class TrainingRun : IDisposable
         config.Validate();
         options.Validate();
         // A Transformer LM's windows must fit its position table.
-        if (config.IsTransformer && config.Task == TaskKind.Lm && options.SeqLen > config.MaxLength)
+        if (config.IsTransformer && config.Task is TaskKind.Lm or TaskKind.Mlm && options.SeqLen > config.MaxLength)
             throw new SeqLabInputException(
                 $"seq_len ({options.SeqLen}) is longer than max_length ({config.MaxLength}), the longest input the "
                     + $"model "
@@ -89,7 +89,7 @@ public sealed class TrainingRun : IDisposable
         var taskData = PrepareData(config, options, data, valid);
         options.DataSha256 = Fingerprint(data, valid);
         // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
-        double window = config.Task == TaskKind.Lm ? options.SeqLen : config.MaxLength;
+        double window = config.Task is TaskKind.Lm or TaskKind.Mlm ? options.SeqLen : config.MaxLength;
         config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
         var model = ModelFactory.Create(config);
         int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);

@@ -49,7 +49,7 @@ public class ConfigSpellingSpec
         );
         Assert.Contains("'lstn' is not one of: rnn, lstm, gru, transformer", e.Message);
         var input = Assert.Throws<SeqLabInputException>(() => Spelling.Parse<TaskKind>("task", "translate"));
-        Assert.Equal("unknown task 'translate'; use one of: lm, classify, seq2seq.", input.Message);
+        Assert.Equal("unknown task 'translate'; use one of: lm, mlm, classify, seq2seq.", input.Message);
     }
 
     [Fact]

@@ -1,0 +1,32 @@
+using SeqLab.Text;
+using SeqLab.Training;
+
+namespace SeqLab.Inference;
+
+/// <summary>A distribution over the vocabulary as ranked candidates, the same for every token predictor.</summary>
+public static class TokenRanking
+{
+    /// <summary>
+    /// The <paramref name="top"/> likeliest tokens of <paramref name="probs"/> (V), special tokens and &lt;mask&gt;
+    /// skipped, each shown as text (a subword's bytes read as text). With <paramref name="wordsOnly"/> only tokens
+    /// with a letter or digit count: a blank stands for a word, not for punctuation.
+    /// </summary>
+    public static IReadOnlyList<Candidate> Top(LoadedModel m, Tensor probs, int top, bool wordsOnly)
+    {
+        var (values, indices) = probs.sort(descending: true);
+        var v = values.data<float>();
+        var ix = indices.data<long>();
+        var result = new List<Candidate>();
+        for (long i = 0; i < ix.Count && result.Count < top; i++)
+        {
+            int id = (int)ix[i];
+            if (Vocabulary.IsSpecial(id) || m.Vocabulary[id] == Vocabulary.Mask)
+                continue;
+            var token = m.Tokenizer.Show(m.Vocabulary[id]);
+            if (wordsOnly && !token.Any(char.IsLetterOrDigit))
+                continue;
+            result.Add(new Candidate(token, v[i]));
+        }
+        return result;
+    }
+}
