@@ -139,6 +139,13 @@ public static class TrainCommand
             c => c.FreezeEmbeddings = true
         ),
         Setting<ModelConfig>.Flag(
+            "freeze-encoder",
+            "freeze_encoder",
+            "keep the embedding and the encoder fixed: only the head learns (with --init-from: the pretrained "
+                + "encoder as a feature extractor)",
+            c => c.FreezeEncoder = true
+        ),
+        Setting<ModelConfig>.Flag(
             "untie-weights",
             "tie_weights",
             "lm/seq2seq: give the output layer its own weights instead of sharing the " + "embedding",
@@ -196,6 +203,26 @@ public static class TrainCommand
             (o, v) => o.Seed = v,
             int.MinValue,
             value: "S"
+        ),
+        new(
+            new Option(
+                "init-from",
+                "DIR",
+                "classify: start the embedding and encoder from a pretrained language model's checkpoint (lm or "
+                    + "mlm; its architecture, vocabulary and tokenizer are kept, the head starts fresh)"
+            ),
+            "init_from",
+            (a, o) => o.InitFrom = a.String("init-from")
+        ),
+        new(
+            new Option(
+                "head-lr",
+                "RATE",
+                "the task head's own learning rate (fine-tuning: e.g. 10× --lr, so a fresh head learns fast while "
+                    + "the pretrained encoder moves slowly); default: --lr"
+            ),
+            "head_learning_rate",
+            (a, o) => o.HeadLearningRate = a.Double("head-lr", double.Epsilon, double.PositiveInfinity)
         ),
         new(
             new Option(

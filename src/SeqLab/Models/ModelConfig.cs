@@ -60,6 +60,14 @@ public sealed class ModelConfig
     /// <summary>Keep the input embedding fixed during training (e.g. pretrained Word2Vec vectors).</summary>
     public bool FreezeEmbeddings { get; set; }
 
+    /// <summary>Whether a Transformer encoder attends only to earlier positions; null: for lm only. A classifier
+    /// fine-tuned from a causal language model keeps its causal attention (as GPT is fine-tuned).</summary>
+    public bool? CausalEncoder { get; set; }
+
+    /// <summary>Keep the embedding and the encoder fixed: only the task's head learns (a pretrained encoder used as
+    /// a feature extractor).</summary>
+    public bool FreezeEncoder { get; set; }
+
     /// <summary>The word2vec file the embedding was initialised from, if any (a record; weights come from the
     /// checkpoint).</summary>
     public string? PretrainedEmbeddings { get; set; }

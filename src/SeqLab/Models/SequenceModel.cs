@@ -27,8 +27,11 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
         embedding = nn.Embedding(config.VocabSize, config.EmbedDim, padding_idx: Vocabulary.PadId);
         encoder = SequenceEncoder.Create(config);
         // Pretrained static vectors can be kept as they are (the lecture's Word2Vec → RNN pipeline).
-        if (config.FreezeEmbeddings)
+        if (config.FreezeEmbeddings || config.FreezeEncoder)
             embedding.weight!.requires_grad = false;
+        if (config.FreezeEncoder)
+            foreach (var p in encoder.parameters())
+                p.requires_grad = false;
     }
 
     /// <summary>Mean loss of a batch (what the optimiser minimises).</summary>

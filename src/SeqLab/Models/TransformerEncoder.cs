@@ -24,7 +24,7 @@ public sealed class TransformerEncoder : SequenceEncoder
         : base(nameof(TransformerEncoder))
     {
         modelDim = c.HiddenSize;
-        causal = c.Task == TaskKind.Lm; // classify and seq2seq encoders read both ways
+        causal = c.CausalEncoder ?? c.Task == TaskKind.Lm; // classify, mlm and seq2seq encoders read both ways
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(

@@ -31,7 +31,7 @@ public sealed class Trainer(TrainingOptions options)
         var o = options;
         board = o.Tensorboard is { } logDir ? new TensorBoardLog(logDir) : null;
         var parameters = model.UniqueParameters();
-        var optimizer = TrainingStep.Optimizer(o, parameters);
+        var optimizer = TrainingStep.Optimizer(o, parameters, model);
 
         var state = new TrainingState();
         if (resume is not null)

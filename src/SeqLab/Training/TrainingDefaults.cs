@@ -24,6 +24,12 @@ public static class TrainingDefaults
     /// <summary>Fills the defaults in place; returns the pretrained vectors when the config names some.</summary>
     public static WordVectors? Apply(ModelConfig config, TrainingOptions options, IReadOnlySet<string> given)
     {
+        // Fine-tuning: the pretrained run fixes the architecture (before the defaults below read the family).
+        if (options.InitFrom is { } initFrom)
+        {
+            FineTuning.Inherit(config, FineTuning.Source(initFrom, config), given, initFrom);
+            options.InitFrom = Path.GetFullPath(initFrom);
+        }
         // seq2seq is the Transformer encoder–decoder unless another family is asked for.
         if (config.Task == TaskKind.Seq2Seq && !given.Contains("family"))
             config.Family = ModelFamily.Transformer;

@@ -50,6 +50,13 @@ public sealed class TrainingOptions
     public string? DataSha256 { get; set; }
     public int? Threads { get; set; }
 
+    /// <summary>The pretrained checkpoint (lm or mlm) whose embedding and encoder this run starts from.</summary>
+    public string? InitFrom { get; set; }
+
+    /// <summary>The task head's own learning rate (fine-tuning: a fresh head learns faster than a pretrained
+    /// encoder should move); null: the one learning rate.</summary>
+    public double? HeadLearningRate { get; set; }
+
     /// <summary>Also write TensorBoard event files (training and validation scalars) to this folder.</summary>
     public string? Tensorboard { get; set; }
 
@@ -72,6 +79,8 @@ public sealed class TrainingOptions
     public void Validate()
     {
         Positive("learning_rate", LearningRate);
+        if (HeadLearningRate is { } head)
+            Positive("head_learning_rate", head);
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) // NaN fails every comparison
             throw new SeqLabInputException($"beta1 and beta2 must be in [0, 1) (got {Beta1}, {Beta2}).");
         Positive("eps", Eps);

@@ -86,12 +86,17 @@ public sealed class TrainingRun : IDisposable
         if (pretrained is null && config.PretrainedEmbeddings is { } path)
             pretrained = WordVectors.Load(path);
         Seed(options);
-        var taskData = PrepareData(config, options, data, valid);
+        // Fine-tuning reads the data with the pretrained model's vocabulary and tokenizer, so its ids mean the same.
+        var source = options.InitFrom is { } initFrom ? Checkpoint.Load(initFrom) : null;
+        using var sourceModel = source?.Model; // only its weights are needed, once
+        var taskData = PrepareData(config, options, data, valid, source?.Vocabulary, source?.Tokenizer);
         options.DataSha256 = Fingerprint(data, valid);
         // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
         double window = config.Task is TaskKind.Lm or TaskKind.Mlm ? options.SeqLen : config.MaxLength;
         config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
         var model = ModelFactory.Create(config);
+        if (source is not null)
+            FineTuning.CopyEncoder(model, source);
         int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
         var folderLock = Checkpoint.Lock(outDir);
         try
@@ -200,7 +205,9 @@ public sealed class TrainingRun : IDisposable
             LengthBuckets = options.LengthBuckets,
             Curriculum = options.Curriculum,
         };
-        var labels = vocab is not null && config.Task == TaskKind.Classify ? config.Labels : null;
+        // A resumed classifier keeps its labels; a new one (fine-tuned from a pretrained vocabulary too) finds them.
+        var labels =
+            vocab is not null && config.Task == TaskKind.Classify && config.Labels.Count > 0 ? config.Labels : null;
         var taskData = TaskData.Prepare(dataOptions, data, valid, vocab, labels, tokenizer);
         config.VocabSize = taskData.Vocabulary.Count;
         if (config.Task == TaskKind.Classify)

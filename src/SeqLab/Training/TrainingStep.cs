@@ -8,10 +8,39 @@ namespace SeqLab.Training;
 /// training runs.</summary>
 internal static class TrainingStep
 {
-    public static OptimizerHelper Optimizer(TrainingOptions o, IList<Parameter> parameters) =>
-        o.Optimizer == OptimizerKind.Adam
-            ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
-            : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+    /// <summary>Adam or AdamW over <paramref name="parameters"/>; with a head learning rate, two groups: the
+    /// embedding and encoder first, the rest (the task's head) second.</summary>
+    public static OptimizerHelper Optimizer(TrainingOptions o, IList<Parameter> parameters, SequenceModel? model = null)
+    {
+        if (o.HeadLearningRate is not { } headLr || model is null)
+            return o.Optimizer == OptimizerKind.Adam
+                ? optim.Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
+                : optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        var body = model.Embedding.parameters().Concat(model.Encoder.parameters()).ToHashSet();
+        IEnumerable<Parameter>[] groups = [parameters.Where(body.Contains), parameters.Where(p => !body.Contains(p))];
+        return o.Optimizer == OptimizerKind.Adam
+            ? optim.Adam(
+                groups.Select(
+                    (g, i) =>
+                        new Adam.ParamGroup(g, i == 0 ? o.LearningRate : headLr, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
+                ),
+                o.LearningRate
+            )
+            : optim.AdamW(
+                groups.Select(
+                    (g, i) =>
+                        new AdamW.ParamGroup(
+                            g,
+                            i == 0 ? o.LearningRate : headLr,
+                            o.Beta1,
+                            o.Beta2,
+                            o.Eps,
+                            o.WeightDecay
+                        )
+                ),
+                o.LearningRate
+            );
+    }
 
     /// <summary>
     /// Forward, backward, gradient clipping and the update, at learning rate <paramref name="lr"/>. A
@@ -27,8 +56,9 @@ internal static class TrainingStep
         TrainingOptions o
     )
     {
-        foreach (var g in optimizer.ParamGroups)
-            g.LearningRate = lr;
+        // The schedule scales every group alike; the head's group keeps its ratio to the main learning rate.
+        foreach (var (g, i) in optimizer.ParamGroups.Select((g, i) => (g, i)))
+            g.LearningRate = i == 0 || o.HeadLearningRate is not { } head ? lr : lr * head / o.LearningRate;
         optimizer.zero_grad();
         var lossTensor = model.Loss(batch, o.LabelSmoothing);
         double loss = lossTensor.item<float>(); // one host read per step: the NaN check and the metrics need it
