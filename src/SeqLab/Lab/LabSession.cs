@@ -126,7 +126,9 @@ public sealed class LabSession(
                 Directory.Delete(dir, recursive: true);
         }
 
-        if (previous is not null && !accumulate)
+        // A model whose run was cut short (the demo stopped mid-training) is trained on to its budget, not reused.
+        bool finished = options.Steps is not { } budget || previous?.Manifest.State.Step >= budget;
+        if (previous is not null && !accumulate && finished)
         {
             Log($"reused {key}: {previous.Manifest.State.Step} steps, trained earlier");
             previous.Model.Dispose();
@@ -141,7 +143,8 @@ public sealed class LabSession(
         TrainingRun run;
         if (previous is not null)
         {
-            // Another run's budget on top of what the saved model has had.
+            // Another run's budget on top of what the saved model has had (accumulate), or the rest of an unfinished
+            // run's own budget.
             var done = previous.Manifest.State;
             previous.Model.Dispose();
             Log($"continuing {key} from step {done.Step}");
@@ -151,8 +154,11 @@ public sealed class LabSession(
                 valid,
                 o =>
                 {
-                    (o.Steps, o.Epochs, o.Threads) = (done.Step + options.Steps, options.Epochs, options.Threads);
-                    o.TimeBudgetSeconds = done.ElapsedSeconds + options.TimeBudgetSeconds;
+                    o.Steps = accumulate ? done.Step + options.Steps : options.Steps;
+                    (o.Epochs, o.Threads) = (options.Epochs, options.Threads);
+                    o.TimeBudgetSeconds = accumulate
+                        ? done.ElapsedSeconds + options.TimeBudgetSeconds
+                        : options.TimeBudgetSeconds;
                 }
             );
         }

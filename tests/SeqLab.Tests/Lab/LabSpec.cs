@@ -26,6 +26,30 @@ public class LabSpec
         Assert.False(b.Trained["long-range/gru/seed1"].Continued);
     }
 
+    [Fact]
+    public void ALongRangeModelCutShortIsTrainedToItsBudgetNotReused()
+    {
+        using var dir = new TempDir();
+        var a = Tiny(dir);
+        var data = LongRangeExperiment.Data(a, 1);
+        LongRangeExperiment.Train(a, ModelFamily.Gru, 1, data).Model.Dispose();
+        // What a demo stopped mid-training leaves: the checkpoint of an earlier step.
+        var manifest = Path.Combine(dir.Sub("lab"), "models", "long-range-gru-seed1", "manifest.json");
+        long budget = LongRangeExperiment.Steps(a);
+        File.WriteAllText(
+            manifest,
+            File.ReadAllText(manifest)
+                .Replace($"\"step\": {budget},", "\"step\": 3,")
+                .Replace($"\"batch_in_epoch\": {budget},", "\"batch_in_epoch\": 3,")
+        );
+
+        var b = Tiny(dir);
+        var model = LongRangeExperiment.Train(b, ModelFamily.Gru, 1, LongRangeExperiment.Data(b, 1));
+
+        Assert.Equal(budget, model.Manifest.State.Step);
+        Assert.True(b.Trained["long-range/gru/seed1"].Continued);
+    }
+
     static LabSession Tiny(TempDir dir)
     {
         Torch.Init();

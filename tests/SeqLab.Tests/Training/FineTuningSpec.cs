@@ -42,27 +42,26 @@ public class FineTuningSpec
     }
 
     static CliRunner.Result FineTune(TempDir dir, string tsv, string pretrained, params string[] extra) =>
-        CliRunner.Run(
-            [
-                "train",
-                "--task",
-                "classify",
-                "--data",
-                tsv,
-                "--init-from",
-                pretrained,
-                "--out",
-                dir.Sub("ft"),
-                "--steps",
-                "4",
-                "--threads",
-                "1",
-                .. extra,
-            ]
-        );
+        CliRunner.Run([
+            "train",
+            "--task",
+            "classify",
+            "--data",
+            tsv,
+            "--init-from",
+            pretrained,
+            "--out",
+            dir.Sub("ft"),
+            "--steps",
+            "4",
+            "--threads",
+            "1",
+            .. extra,
+        ]);
 
     static Dictionary<string, Tensor> Encoder(LoadedModel m) =>
-        m.Model.state_dict()
+        m
+            .Model.state_dict()
             .Where(kv => kv.Key.StartsWith("embedding.") || kv.Key.StartsWith("encoder."))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
 
@@ -113,7 +112,19 @@ public class FineTuningSpec
     {
         using var dir = new TempDir();
         var tsv = dir.File("k.tsv", Corpora.KeywordNearEnd(100, 1));
-        string[] args = ["train", "--task", "classify", "--data", tsv, "--out", dir.Sub("cls"), "--steps", "2", .. Small];
+        string[] args =
+        [
+            "train",
+            "--task",
+            "classify",
+            "--data",
+            tsv,
+            "--out",
+            dir.Sub("cls"),
+            "--steps",
+            "2",
+            .. Small,
+        ];
         Assert.Equal(0, CliRunner.Run(args).ExitCode);
         var r = FineTune(dir, tsv, dir.Sub("cls"));
         Assert.Equal(2, r.ExitCode);
@@ -137,7 +148,14 @@ public class FineTuningSpec
         var options = new TrainingOptions { LearningRate = 1e-3, HeadLearningRate = 1e-2 };
         var parameters = model.UniqueParameters();
         var optimizer = TrainingStep.Optimizer(options, parameters, model);
-        var batch = Batch.Pad([[5, 6, 7], [8, 9]], [0, 1], 16);
+        var batch = Batch.Pad(
+            [
+                [5, 6, 7],
+                [8, 9],
+            ],
+            [0, 1],
+            16
+        );
         using (NewDisposeScope())
             TrainingStep.Run(model, batch, optimizer, parameters, 5e-4, options); // the schedule halves the rate
         var rates = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
