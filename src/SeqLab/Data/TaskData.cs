@@ -56,13 +56,10 @@ public sealed record TaskData
         Vocabulary? vocab
     )
     {
-        var (trainTokens, validTokens) = TextTokens(o, dataPath, validPath, tokenizer);
-        vocab ??= NewVocabulary(tokenizer, trainTokens, o);
-        var train = vocab.Encode(trainTokens);
-        var valid = vocab.Encode(validTokens);
+        var (vocabulary, train, valid) = TextIds(o, dataPath, validPath, tokenizer, vocab, mask: false);
         return new TaskData
         {
-            Vocabulary = vocab,
+            Vocabulary = vocabulary,
             Tokenizer = tokenizer,
             Epoch = epoch =>
                 LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(Seeds.Mix(o.Seed, epoch))),
@@ -86,29 +83,42 @@ public sealed record TaskData
         Vocabulary? vocab
     )
     {
-        var (trainTokens, validTokens) = TextTokens(o, dataPath, validPath, tokenizer);
-        vocab ??= NewVocabulary(tokenizer, trainTokens, o).WithMask();
-        var train = vocab.Encode(trainTokens);
-        var valid = vocab.Encode(validTokens);
+        var (vocabulary, train, valid) = TextIds(o, dataPath, validPath, tokenizer, vocab, mask: true);
         return new TaskData
         {
-            Vocabulary = vocab,
+            Vocabulary = vocabulary,
             Tokenizer = tokenizer,
             Epoch = epoch =>
                 MaskedLanguageData.Batches(
                     train,
                     o.SeqLen,
                     o.BatchSize,
-                    vocab,
+                    vocabulary,
                     masking: new Random(Seeds.Mix(o.Seed, epoch, 1)),
                     order: new Random(Seeds.Mix(o.Seed, epoch))
                 ),
             BatchesPerEpoch = ((train.Length + o.SeqLen - 1) / o.SeqLen + o.BatchSize - 1) / o.BatchSize,
             Valid = MaskedLanguageData
-                .Batches(valid, o.SeqLen, o.BatchSize, vocab, new Random(ValidationMaskSeed))
+                .Batches(valid, o.SeqLen, o.BatchSize, vocabulary, new Random(ValidationMaskSeed))
                 .ToList(),
             TrainSize = train.Length,
         };
+    }
+
+    /// <summary>A plain text's training and validation ids, under <paramref name="vocab"/> (built from the training
+    /// part when null, with &lt;mask&gt; for a masked language model).</summary>
+    static (Vocabulary Vocab, long[] Train, long[] Valid) TextIds(
+        DataOptions o,
+        string dataPath,
+        string? validPath,
+        ITokenizer tokenizer,
+        Vocabulary? vocab,
+        bool mask
+    )
+    {
+        var (trainTokens, validTokens) = TextTokens(o, dataPath, validPath, tokenizer);
+        vocab ??= mask ? NewVocabulary(tokenizer, trainTokens, o).WithMask() : NewVocabulary(tokenizer, trainTokens, o);
+        return (vocab, vocab.Encode(trainTokens), vocab.Encode(validTokens));
     }
 
     /// <summary>A plain text as tokens, split into training and validation (a --valid file, else the last 10% of the

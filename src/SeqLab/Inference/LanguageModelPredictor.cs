@@ -60,17 +60,10 @@ public sealed class LanguageModelPredictor(LoadedModel loaded) : IPredictor, IGe
     Prediction IPredictor.Predict(string text, int top)
     {
         var candidates = Predict(text, top);
-        if (candidates.Any(c => !double.IsFinite(c.Probability)))
-            throw new SeqLabInputException(
-                $"{loaded.Directory} gives non-finite probabilities; its weights are damaged. Restore them or retrain."
-            );
-        int max = loaded.Config.MaxLength;
-        return new Prediction(
+        return TokenRanking.Prediction(
+            loaded,
             candidates,
-            Warning: Truncated
-                ? $"the text is longer than the model's max length ({max} tokens); only its last {max} tokens were "
-                    + $"read."
-                : null
+            Truncated ? $"its last {loaded.Config.MaxLength} tokens" : null
         );
     }
 

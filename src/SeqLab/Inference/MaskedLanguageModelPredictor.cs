@@ -40,18 +40,10 @@ public sealed class MaskedLanguageModelPredictor(LoadedModel loaded) : IPredicto
         using var _ = no_grad();
         loaded.Model.eval();
         var probs = loaded.Model.call(tensor(ids, [1, ids.Length]), null)[0, blank].softmax(0); // (V)
-        var candidates = TokenRanking.Top(loaded, probs, top, wordsOnly: true);
-        if (candidates.Any(c => !double.IsFinite(c.Probability)))
-            throw new SeqLabInputException(
-                $"{loaded.Directory} gives non-finite probabilities; its weights are damaged. Restore them or retrain."
-            );
-        int max = loaded.Config.MaxLength;
-        return new Prediction(
-            candidates,
-            Warning: truncated
-                ? $"the text is longer than the model's max length ({max} tokens); only the {max} tokens around the "
-                    + "blank were read."
-                : null
+        return TokenRanking.Prediction(
+            loaded,
+            TokenRanking.Top(loaded, probs, top, wordsOnly: true),
+            truncated ? $"the {loaded.Config.MaxLength} tokens around the blank" : null
         );
     }
 }

@@ -6,6 +6,23 @@ namespace SeqLab.Inference;
 /// <summary>A distribution over the vocabulary as ranked candidates, the same for every token predictor.</summary>
 public static class TokenRanking
 {
+    /// <summary>The candidates as a prediction, with a note when the text was cut to the model's max length; a
+    /// non-finite probability means damaged weights and is refused.</summary>
+    public static Prediction Prediction(LoadedModel m, IReadOnlyList<Candidate> candidates, string? truncated)
+    {
+        if (candidates.Any(c => !double.IsFinite(c.Probability)))
+            throw new SeqLabInputException(
+                $"{m.Directory} gives non-finite probabilities; its weights are damaged. Restore them or retrain."
+            );
+        return new Prediction(
+            candidates,
+            Warning: truncated is null
+                ? null
+                : $"the text is longer than the model's max length ({m.Config.MaxLength} tokens); only {truncated} "
+                    + "were read."
+        );
+    }
+
     /// <summary>
     /// The <paramref name="top"/> likeliest tokens of <paramref name="probs"/> (V), special tokens and &lt;mask&gt;
     /// skipped, each shown as text (a subword's bytes read as text). With <paramref name="wordsOnly"/> only tokens
