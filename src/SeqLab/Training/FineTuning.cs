@@ -12,7 +12,8 @@ namespace SeqLab.Training;
 /// </summary>
 public static class FineTuning
 {
-    /// <summary>What the pretrained encoder fixes: the family, the sizes, the positions and the text pipeline.</summary>
+    /// <summary>What the pretrained encoder fixes: the family, the sizes, the positions and the text
+    /// pipeline.</summary>
     static readonly string[] Fixed =
     [
         nameof(ModelConfig.Family),
@@ -98,7 +99,8 @@ public static class FineTuning
                 continue;
             if (!target.TryGetValue(name, out var into) || !into.shape.SequenceEqual(t.shape))
                 throw new SeqLabInputException(
-                    $"{source.Directory}: tensor {name} [{string.Join(", ", t.shape)}] does not fit the classifier; the "
+                    $"{source.Directory}: tensor {name} [{string.Join(", ", t.shape)}] does not fit the classifier; "
+                        + "the "
                         + "pretrained run and this one must share the architecture."
                 );
             into.copy_(t);
