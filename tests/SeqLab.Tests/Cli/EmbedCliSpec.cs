@@ -96,6 +96,40 @@ public class EmbedCliSpec
         );
     }
 
+    [Theory]
+    [InlineData("gensim.bin")]
+    [InlineData("gensim.glove")]
+    public void BinaryAndGloveVectorsStartAModelAsTextOnesDo(string file)
+    {
+        using var dir = new TempDir();
+        var fixtures = Path.Combine(Repo.Root, "tests", "fixtures", "vectors");
+        string[] args =
+        [
+            "train",
+            "--data",
+            dir.File("c.txt", Corpora.Repetitive(200)),
+            "--model",
+            "gru",
+            "--hidden-size",
+            "8",
+            "--min-count",
+            "1",
+            "--steps",
+            "2",
+            "--threads",
+            "1",
+            "--freeze-embeddings",
+            "--untie-weights",
+            "--pretrained-embeddings",
+        ];
+        Assert.Equal(0, CliRunner.Run([.. args, Path.Combine(fixtures, file), "--out", dir.Sub("m")]).ExitCode);
+        Assert.Equal(0, CliRunner.Run([.. args, Path.Combine(fixtures, "gensim.txt"), "--out", dir.Sub("t")]).ExitCode);
+        var fromFile = Checkpoint.Load(dir.Sub("m"));
+        var fromText = Checkpoint.Load(dir.Sub("t"));
+        Assert.Equal(8, fromFile.Config.EmbedDim);
+        Assert.True(fromFile.Model.Embedding.weight!.equal(fromText.Model.Embedding.weight!).all().item<bool>());
+    }
+
     [Fact]
     public void FreezingTiedEmbeddingsIsRefused()
     {
