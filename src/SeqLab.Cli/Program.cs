@@ -55,7 +55,8 @@ namespace SeqLab.Cli
             new(
                 "embed",
                 EmbedCommand.Usage,
-                "Static word vectors: train Word2Vec, nearest neighbours, analogies, similarity; word2vec text/binary and GloVe files.",
+                "Static word vectors: train Word2Vec, nearest neighbours, analogies, similarity; word2vec text/binary "
+                    + "and GloVe files.",
                 EmbedCommand.Options,
                 EmbedCommand.Run,
                 Positionals: true
