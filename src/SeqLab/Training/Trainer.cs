@@ -74,7 +74,7 @@ public sealed class Trainer(TrainingOptions options)
                     Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
                 state.Step++;
                 state.BatchInEpoch++;
-                // Throughput counts what the model reads: a masked language model reads every token but is scored on 15%.
+                // Throughput counts what the model reads: a masked LM reads every token but is scored on 15%.
                 tokensThisSession += model.Config.Task == TaskKind.Mlm ? batch.Lengths.Sum() : batch.Tokens;
                 evaluatedLast = false;
                 double tps = tokensThisSession / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
