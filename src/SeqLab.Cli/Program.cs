@@ -146,7 +146,17 @@ namespace SeqLab.Cli
             return root;
         }
 
-        public static int Main(string[] argv) => Run(argv);
+        public static int Main(string[] argv)
+        {
+            // Numbers on the console and in files are written one way whatever the host's locale (es_ES would give
+            // "0,97" in English text); the report's language chooses its own conventions (Lab/Report/Texts).
+            System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System
+                .Globalization
+                .CultureInfo
+                .InvariantCulture;
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            return Run(argv);
+        }
 
         public static int Run(string[] argv)
         {

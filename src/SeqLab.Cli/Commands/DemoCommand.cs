@@ -32,38 +32,43 @@ public static class DemoCommand
                 + "is flagged)",
             2
         ),
+        LabCommand.LangOption,
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
         new("help", null, "show this help"),
     ];
 
     public const string Usage =
-        "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--json]";
+        "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--lang es|en] [--json]";
 
     public static int Run(Args a)
     {
         var clock = Stopwatch.StartNew();
         var session = LabCommand.Session(a);
+        var t = session.T;
         var results = new List<LabResult>();
-        foreach (var (name, run) in Experiments.All)
+        foreach (var name in Experiments.Names)
         {
             Output.Info($"seqlab demo: {name} ({clock.Elapsed.TotalSeconds:F0} s so far)");
             LabResult r;
             try
             {
-                r = run(session);
+                r = Experiments.Run(name, session);
             }
             catch (SeqLabInputException e)
             {
-                r = new LabResult(name, name, "", "", [], [], new { skipped = e.Message }, 0, e.Message);
+                r = LabResult.Skip(name, name, "", e.Message, 0, t);
             }
             results.Add(r);
             LabCommand.Report(r, session, json: false, print: false);
         }
         var report = Path.Combine(session.OutDir, "report.html");
-        var settings =
-            $"scale {session.Scale.ToString().ToLowerInvariant()}, seeds {string.Join(", ", session.Seeds)}, "
-            + $"{session.Threads} threads";
-        HtmlReport.Write(report, results, settings, clock.Elapsed.TotalSeconds);
+        var settings = t[
+            "report.settings",
+            session.Scale.ToString().ToLowerInvariant(),
+            string.Join(", ", session.Seeds),
+            session.Threads
+        ];
+        HtmlReport.Write(report, results, settings, clock.Elapsed.TotalSeconds, t);
         if (a.Flag("json"))
             Output.Json(
                 new
@@ -71,18 +76,23 @@ public static class DemoCommand
                     report,
                     seconds = clock.Elapsed.TotalSeconds,
                     settings,
+                    language = t.Language.Code(),
                     machine = HtmlReport.Machine(),
                     experiments = results.Select(r => r.Document()),
                 }
             );
         else
         {
-            Console.WriteLine($"  {"experiment", -18} {"s", 4}  {"verdict", -27} measured");
+            using var numbers = t.Numbers();
+            Console.WriteLine(
+                $"  {t["report.experiment"], -18} {"s", 4}  {t["report.verdict"], -29} {t["report.measured"]}"
+            );
             foreach (var r in results)
                 Console.WriteLine(
-                    $"  {r.Name, -18} {r.Seconds, 4:F0}  {HtmlReport.VerdictWords(r), -27} {HtmlReport.Headline(r)}"
+                    $"  {r.Name, -18} {r.Seconds, 4:F0}  {HtmlReport.VerdictWords(r, t), -29} "
+                        + HtmlReport.Headline(r, t)
                 );
-            Console.WriteLine($"\n  report: {report} ({clock.Elapsed.TotalSeconds:F0} s)");
+            Console.WriteLine($"\n  {t["demo.report", report, clock.Elapsed.TotalSeconds]}");
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 using SeqLab.Embeddings;
 using SeqLab.IO;
 using SeqLab.Lab;
+using SeqLab.Lab.Report;
 using SeqLab.Native;
 using SeqLab.Training;
 
@@ -9,6 +10,13 @@ namespace SeqLab.Cli.Commands;
 /// <summary>`seqlab lab EXPERIMENT`: measure one of the lecture's claims.</summary>
 public static class LabCommand
 {
+    /// <summary>`--lang es|en`, shared by demo, lab and serve.</summary>
+    public static readonly Option LangOption = new(
+        "lang",
+        "es|en",
+        "the language of the report, tables and findings (default: from LC_ALL/LC_MESSAGES/LANG, else English)"
+    );
+
     public static readonly Option[] Options =
     [
         new("word", "WORD", "context: the word to follow across sentences", ContextProbe.DefaultWord),
@@ -37,13 +45,18 @@ public static class LabCommand
         new("seed", "S", "the first random seed", 1),
         new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1", 1),
         new("out", "DIR", "where plots (PNG, SVG), numbers (JSON) and models go", Path.Combine("runs", "lab")),
+        LangOption,
         new("json", null, "print one JSON document on stdout"),
         new("help", null, "show this help"),
     ];
 
+    /// <summary>The language of what a reader sees: --lang, or the locale's.</summary>
+    public static Texts Texts(Args a) =>
+        SeqLab.Lab.Report.Texts.For(a.String("lang") is { } lang ? Languages.Parse(lang) : Languages.FromEnvironment());
+
     public const string Usage =
         "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] "
-        + "[--seed S] [--seeds N] [--json] [--out DIR]\n"
+        + "[--seed S] [--seeds N] [--lang es|en] [--json] [--out DIR]\n"
         + "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR "
         + "…] [--json] [--out DIR]";
 
@@ -73,6 +86,7 @@ public static class LabCommand
             var other => throw new SeqLabInputException($"unknown --scale '{other}'; use small (default) or full."),
         };
         TorchRuntime.EnsureLoaded();
+        var texts = Texts(a);
         Action<string> log = line => Output.Info($"  {line}");
         return new LabSession(
             a.String("out")!,
@@ -86,6 +100,7 @@ public static class LabCommand
             Corpus = a.String("corpus"),
             FetchCorpus = dir => SpanishCorpus.Fetch(dir, log),
             Sentence = a.All("sentence").FirstOrDefault(),
+            T = texts,
         };
     }
 
@@ -100,18 +115,20 @@ public static class LabCommand
             Output.Json(r.Document());
             return;
         }
+        var t = session.T;
+        using var numbers = t.Numbers();
         Console.WriteLine($"{r.Title} ({r.Seconds:F0} s)");
         if (r.Skipped is not null)
         {
-            Console.WriteLine($"  skipped: {r.Skipped}");
+            Console.WriteLine($"  {t["report.skipped-short", r.Skipped]}");
             return;
         }
         Console.WriteLine(Table(r.Table));
         Console.WriteLine($"  {r.Finding}");
         if (r.Assessment is { } v)
-            Console.WriteLine($"  verdict: {v.Words} — {v.Reason}\n  rule: {v.Rule}");
+            Console.WriteLine($"  {t["lab.verdict", v.Words(t), v.Reason]}\n  {t["lab.rule", v.Rule]}");
         foreach (var p in r.Plots)
-            Console.WriteLine($"  plot: {p}");
+            Console.WriteLine($"  {t["lab.plot", p]}");
     }
 
     public static string Table(IReadOnlyList<string[]> rows)
@@ -197,19 +214,24 @@ public static class LabCommand
             return 0;
         }
 
-        Console.WriteLine($"'{r.Word}' across {r.Sentences.Count} sentences:");
+        var t = Texts(a);
+        using var numbers = t.Numbers();
+        Console.WriteLine(t["lab.context.across", r.Word, r.Sentences.Count]);
         for (int i = 0; i < r.Sentences.Count; i++)
             Console.WriteLine(
-                $"  {i + 1}. {r.Sentences[i]}\n     static neighbours of the sentence: "
-                    + $"{string.Join(", ", r.SentenceNeighbors[i].Select(n => n.Word))}"
+                $"  {i + 1}. {r.Sentences[i]}\n     "
+                    + t[
+                        "lab.context.sentence-neighbours",
+                        string.Join(", ", r.SentenceNeighbors[i].Select(n => n.Word))
+                    ]
             );
-        Console.WriteLine($"\n  {"model", -40} mean cosine of '{r.Word}' between sentences");
-        Console.WriteLine($"  {"word2vec (static)", -40} {r.Static.Mean:F6}");
+        Console.WriteLine($"\n  {t["table.model"], -40} {t["lab.context.mean-cosine", r.Word]}");
+        Console.WriteLine($"  {t["context.static"], -40} {r.Static.Mean:F6}");
         foreach (var m in r.Contextual)
             Console.WriteLine($"  {m.Name, -40} {m.Mean:F6}");
         Console.WriteLine(
-            $"\n  static neighbours of '{r.Word}' (the same in every sentence): "
-                + $"{string.Join(", ", r.StaticNeighbors.Select(n => n.Word))}"
+            "\n  "
+                + t["lab.context.static-neighbours", r.Word, string.Join(", ", r.StaticNeighbors.Select(n => n.Word))]
         );
         return 0;
     }

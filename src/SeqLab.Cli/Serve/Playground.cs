@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SeqLab.Inference;
 using SeqLab.IO;
+using SeqLab.Lab.Report;
 using SeqLab.Models;
 using SeqLab.Training;
 
@@ -18,8 +19,10 @@ namespace SeqLab.Cli.Serve;
 /// one request at a time behind a short queue, so a burst is answered with 503 instead of stalling the server. Every
 /// refusal is JSON with a one-line reason.
 /// </summary>
-public sealed class Playground(IReadOnlyList<LoadedModel> models)
+public sealed class Playground(IReadOnlyList<LoadedModel> models, Texts? texts = null)
 {
+    readonly Texts texts = texts ?? Texts.English;
+
     public const int MaxTextChars = 2000,
         MaxTop = 20,
         RequestsPerSecond = 20,
@@ -54,7 +57,15 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         var app = builder.Build();
         app.Use(Guard);
-        app.MapGet("/", () => Results.Content(Page(), "text/html; charset=utf-8"));
+        // The page in serve's language, or in the one asked for with ?lang=es|en.
+        app.MapGet(
+            "/",
+            (HttpContext c) =>
+            {
+                var asked = Languages.TryLocale(c.Request.Query["lang"].ToString());
+                return Results.Content(Page(asked is { } l ? Texts.For(l) : texts), "text/html; charset=utf-8");
+            }
+        );
         app.MapGet(
             "/api/models",
             () =>
@@ -323,10 +334,29 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models)
         );
     }
 
-    static string Page()
+    /// <summary>The page with its words in one language: {{key}} → the text of playground.key (HTML-encoded), and
+    /// the words its script writes as a JSON object.</summary>
+    public static string Page(Texts t)
     {
         using var stream = typeof(Playground).Assembly.GetManifestResourceStream("playground.html")!;
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        var script = JsonSerializer.Serialize(
+            new Dictionary<string, string>
+            {
+                ["thinking"] = t["playground.thinking"],
+                ["ready"] = t["playground.ready"],
+                ["meanOfHeads"] = t["playground.mean-of-heads"],
+                ["share"] = t.Template("playground.share"),
+                ["percent"] = t.Template("playground.percent"),
+                ["locale"] = t.Language.Code(),
+            },
+            Json.Line
+        );
+        var page = reader.ReadToEnd().Replace("{{lang}}", t.Language.Code()).Replace("{{script-texts}}", script);
+        return System.Text.RegularExpressions.Regex.Replace(
+            page,
+            @"\{\{([a-z-]+)\}\}",
+            m => System.Net.WebUtility.HtmlEncode(t["playground." + m.Groups[1].Value])
+        );
     }
 }

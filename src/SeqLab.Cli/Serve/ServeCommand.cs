@@ -20,18 +20,20 @@ public static class ServeCommand
                 + "Transformer, trained on first use into runs/serve-default"
         ),
         new("threads", "N", "libtorch threads; default: all cores"),
+        Commands.LabCommand.LangOption,
         new("help", null, "show this help"),
     ];
 
-    public const string Usage = "seqlab serve [--port 8080] [--model DIR …]";
+    public const string Usage = "seqlab serve [--port 8080] [--model DIR …] [--lang es|en]";
 
     public static int Run(Args a)
     {
         int port = a.Int("port", 0, 65535)!.Value;
+        var texts = Commands.LabCommand.Texts(a);
         TorchRuntime.SetThreads(a.Int("threads", 1, 1024));
         var dirs = a.All("model");
         var models = dirs.Count > 0 ? dirs.Select(d => Checkpoint.Load(d)).ToList() : DefaultModels();
-        var app = new Playground(models).Build(port);
+        var app = new Playground(models, texts).Build(port);
         try
         {
             app.Start();

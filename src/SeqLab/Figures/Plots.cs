@@ -170,7 +170,8 @@ internal static class Plots
         string title,
         double[,] values,
         IReadOnlyList<string> rowLabels,
-        IReadOnlyList<string> columnLabels
+        IReadOnlyList<string> columnLabels,
+        string xLabel = "attends to (key)"
     )
     {
         var plot = new Plot();
@@ -188,7 +189,7 @@ internal static class Plots
             Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(),
             rowLabels.ToArray()
         );
-        Decorate(plot, title, "attends to (key)", "");
+        Decorate(plot, title, xLabel, "");
         int size = Math.Max(480, 18 * Math.Max(rows, cols) + 200);
         return Save(plot, pathWithoutExtension, size + 80, size);
     }

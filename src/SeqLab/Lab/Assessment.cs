@@ -1,3 +1,5 @@
+using SeqLab.Lab.Report;
+
 namespace SeqLab.Lab;
 
 /// <summary>A verdict, the rule that gave it (in words), and why, in this run's numbers.</summary>
@@ -12,23 +14,27 @@ public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
             _ => "inconclusive",
         };
 
-    /// <summary>How a reader sees it: "supported", "not supported", "inconclusive at this scale".</summary>
-    public string Words =>
-        Verdict switch
-        {
-            Verdict.Supported => "supported",
-            Verdict.NotSupported => "not supported",
-            _ => "inconclusive at this scale",
-        };
+    /// <summary>How a reader sees it: "supported", "not supported", "inconclusive at this scale" (in English, or
+    /// in the language of <paramref name="t"/>).</summary>
+    public string Words(Texts? t = null) =>
+        (t ?? Texts.English)[
+            Verdict switch
+            {
+                Verdict.Supported => "verdict.supported",
+                Verdict.NotSupported => "verdict.not-supported",
+                _ => "verdict.inconclusive",
+            }
+        ];
 
     /// <summary>
     /// One verdict from the verdicts of several seeds: the same in every seed, or inconclusive (and
     /// flagged) when they disagree: a direction that flips with the seed is no result.
     /// </summary>
-    public static Assessment AcrossSeeds(string rule, IReadOnlyList<(int Seed, Assessment A)> perSeed)
+    public static Assessment AcrossSeeds(string rule, IReadOnlyList<(int Seed, Assessment A)> perSeed, Texts? t = null)
     {
+        t ??= Texts.English;
         if (perSeed.Count == 0)
-            return new(Verdict.Inconclusive, rule, "no seed was run");
+            return new(Verdict.Inconclusive, rule, t["seeds.none"]);
         var first = perSeed[0].A.Verdict;
         if (perSeed.All(p => p.A.Verdict == first))
             return new(
@@ -36,14 +42,18 @@ public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
                 rule,
                 perSeed.Count == 1
                     ? perSeed[0].A.Reason
-                    : $"the same in all {perSeed.Count} seeds ({string.Join(", ", perSeed.Select(p => p.Seed))}); "
-                        + $"seed {perSeed[0].Seed}: {perSeed[0].A.Reason}"
+                    : t[
+                        "seeds.same",
+                        perSeed.Count,
+                        string.Join(", ", perSeed.Select(p => p.Seed)),
+                        perSeed[0].Seed,
+                        perSeed[0].A.Reason
+                    ]
             );
         return new(
             Verdict.Inconclusive,
             rule,
-            "the verdict flips between seeds: "
-                + string.Join("; ", perSeed.Select(p => $"seed {p.Seed}: {p.A.Words} ({p.A.Reason})"))
+            t["seeds.flips", string.Join("; ", perSeed.Select(p => t["seeds.one", p.Seed, p.A.Words(t), p.A.Reason]))]
         );
     }
 

@@ -21,13 +21,8 @@ public static class AttentionExperiment
         .Except(["en", "los", "la", "las", "el", "cerca", "de", "alpes"])
         .ToHashSet();
 
-    public const string Rule =
-        "Supported when, in every seed, the long-range Transformer answers a language of the cue's region (for "
-        + "\"suizos\": alemán, francés or italiano) and some attention head sends the word before the blank to the "
-        + "cue "
-        + "word itself (\"suizos\": the Alps alone do not tell the place): it is among the 3 other words that head "
-        + "attends to most; not supported when it answers such a language but no head looks at the cue; inconclusive "
-        + "when it answers another language (it has not learned the cue) or the sentence has no cue word.";
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["attention.rule"];
 
     /// <summary>The languages a cue word points to in the long-range data ("suizos" → alemán).</summary>
     static IReadOnlyCollection<string> CueLanguages(string cueWord) =>
@@ -38,31 +33,22 @@ public static class AttentionExperiment
 
     /// <summary>The rule for one seed: the cue's rank in the blank's attention (1 = most attended, in the head where it
     /// ranks best, named by <paramref name="where"/>) and the model's top answer.</summary>
-    public static Assessment Judge(string? cueWord, int cueRank, string answer, string where = "the best head")
+    public static Assessment Judge(string? cueWord, int cueRank, string answer, string? where = null, Texts? t = null)
     {
+        t ??= Texts.English;
+        where ??= t["attention.best-head"];
         if (cueWord is null)
-            return new(Verdict.Inconclusive, Rule, "the sentence has no cue word that the model was trained on");
+            return new(Verdict.Inconclusive, Rule(t), t["attention.no-cue"]);
         var expected = CueLanguages(cueWord);
         if (!expected.Contains(answer))
             return new(
                 Verdict.Inconclusive,
-                Rule,
-                $"the model answers {answer}, not a language of \"{cueWord}\" ({string.Join(", ", expected)}): it "
-                    + $"has not learned the cue"
+                Rule(t),
+                t["attention.judge.unlearned", answer, cueWord, string.Join(", ", expected)]
             );
         return cueRank <= 3
-            ? new(
-                Verdict.Supported,
-                Rule,
-                $"it answers {answer}, and the cue \"{cueWord}\" is #{cueRank} among the words the blank attends to in "
-                    + where
-            )
-            : new(
-                Verdict.NotSupported,
-                Rule,
-                $"it answers {answer}, but the cue \"{cueWord}\" is at best #{cueRank} among the words the blank "
-                    + $"attends to ({where})"
-            );
+            ? new(Verdict.Supported, Rule(t), t["attention.judge.for", answer, cueWord, cueRank, where])
+            : new(Verdict.NotSupported, Rule(t), t["attention.judge.against", answer, cueWord, cueRank, where]);
     }
 
     /// <summary>
@@ -123,13 +109,14 @@ public static class AttentionExperiment
         var sentence = s.Sentence ?? LongRange.LectureSentence;
         var context = Blank.LeftOf(sentence);
         var (m, perSeed, answers) = JudgeSeeds(s, context);
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        var t = s.T;
+        var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
         var map = AttentionMaps.For(m, context);
         var prediction = new ClassifierPredictor(m).Predict(context);
         var tokens = map.Tokens;
         int T = tokens.Count,
             last = T - 1;
-        int cue = tokens.ToList().FindIndex(t => CueWords.Contains(t));
+        int cue = tokens.ToList().FindIndex(CueWords.Contains);
 
         // The head in which the blank looks at the cue most (the one step of attention may be in any layer and head).
         var best = cue < 0 ? (Layer: map.Layers - 1, Head: 0, Rank: -1, Weight: 0.0) : BestHead(map, cue);
@@ -148,11 +135,11 @@ public static class AttentionExperiment
         {
             new[]
             {
-                "rank",
-                "word",
-                "attention from the word before the blank",
-                "word",
-                "attention received from all words",
+                t["attention.table.rank"],
+                t["attention.table.word"],
+                t["attention.table.from-blank"],
+                t["attention.table.word"],
+                t["attention.table.received"],
             },
         };
         table.AddRange(
@@ -162,38 +149,44 @@ public static class AttentionExperiment
                     new[]
                     {
                         (i + 1).ToString(),
-                        tokens[ranked[i]] + (ranked[i] == cue ? " ← cue" : ""),
+                        tokens[ranked[i]] + (ranked[i] == cue ? t["attention.table.cue"] : ""),
                         lastLayer[ranked[i]].ToString("F3"),
-                        tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? " ← cue" : ""),
+                        tokens[rankedReceived[i]] + (rankedReceived[i] == cue ? t["attention.table.cue"] : ""),
                         received[rankedReceived[i]].ToString("F3"),
                     }
                 )
         );
         string cueText =
             cue < 0
-                ? "the sentence has no cue word the model was trained on"
-                : $"the cue \"{tokens[cue]}\" is {last - cue} tokens before the blank and gets {lastLayer[cue]:F3} "
-                    + $"of its attention in layer {shown + 1}, head {best.Head + 1} "
-                    + $"(rank {ranked.IndexOf(cue) + 1} of {T}; uniform would be {1.0 / T:F3}); averaged over all "
-                    + $"words it receives {received[cue]:F3} "
-                    + $"(rank {rankedReceived.IndexOf(cue) + 1}); through the layers (attention rollout) the blank "
-                    + $"draws {rollout[cue]:F3} of itself from it "
-                    + $"(rank {RankAmongOthers(rollout, cue)} among the other words)";
+                ? t["attention.no-cue"]
+                : t[
+                    "attention.cue",
+                    tokens[cue],
+                    last - cue,
+                    lastLayer[cue],
+                    shown + 1,
+                    best.Head + 1,
+                    ranked.IndexOf(cue) + 1,
+                    T,
+                    1.0 / T,
+                    received[cue],
+                    rankedReceived.IndexOf(cue) + 1,
+                    rollout[cue],
+                    RankAmongOthers(rollout, cue)
+                ];
+        var answersText = string.Join(
+            ", ",
+            prediction.Probabilities.Take(3).Select(p => t["attention.answer", p.Key, p.Value])
+        );
         var finding =
-            $"For the last word before the blank, {cueText}. The model's answers for the blank: "
-            + $"{string.Join(", ", prediction.Probabilities.Take(3).Select(p => $"{p.Key} ({p.Value:P0})"))}. "
-            + (
-                cue < 0
-                    ? ""
-                    : $"A recurrent network would have to carry \"{tokens[cue]}\" through {last - cue} sequential "
-                        + $"steps; attention reaches it in one (path length 1). "
-            )
-            + $"Verdict: {assessment.Words}.";
+            t["attention.finding", cueText, answersText]
+            + (cue < 0 ? "" : " " + t["attention.path", tokens[cue], last - cue])
+            + " "
+            + t["verdict.sentence", assessment.Words(t)];
         return new LabResult(
             "attention",
-            "Attention maps: where the blank looks",
-            "Self-attention connects every word to every other directly: the path between the cue \"suizos\" and the "
-                + "blank has length 1, whatever the distance.",
+            t["attention.title"],
+            t["attention.claim"],
             finding,
             plots,
             table,
@@ -243,16 +236,15 @@ public static class AttentionExperiment
             var seedMap = AttentionMaps.For(m, context);
             var p = new ClassifierPredictor(m).Predict(context);
             answers[seed] = p.Probabilities.ToDictionary(x => x.Key, x => x.Value);
-            int c = seedMap.Tokens.ToList().FindIndex(t => CueWords.Contains(t));
+            int c = seedMap.Tokens.ToList().FindIndex(CueWords.Contains);
             // The cue word itself ("suizos": the Alps alone do not tell the place), in the head that looks at it most.
             if (c < 0)
-                perSeed.Add((seed, Judge(null, -1, p.Label)));
+                perSeed.Add((seed, Judge(null, -1, p.Label, t: s.T)));
             else
             {
                 var b = BestHead(seedMap, c);
-                perSeed.Add(
-                    (seed, Judge(seedMap.Tokens[c], b.Rank, p.Label, $"layer {b.Layer + 1}, head {b.Head + 1}"))
-                );
+                var where = s.T["attention.layer-head", b.Layer + 1, b.Head + 1];
+                perSeed.Add((seed, Judge(seedMap.Tokens[c], b.Rank, p.Label, where, s.T)));
             }
         }
         perSeed.Reverse();
@@ -273,7 +265,7 @@ public static class AttentionExperiment
         for (int q = 0; q < T; q++)
         for (int k = 0; k < T; k++)
             m[q, k] = weight(q, k);
-        return Plots.Heatmap(s.PlotPath(file), title, m, tokens, tokens);
+        return Plots.Heatmap(s.PlotPath(file), title, m, tokens, tokens, s.T["attention.plot.key"]);
     }
 
     /// <summary>The blank's attention as bars, and a heatmap per layer (mean of heads; every head's goes to a file
@@ -292,8 +284,8 @@ public static class AttentionExperiment
         {
             Plots.Bars(
                 s.PlotPath("attention-blank"),
-                $"How much the word before the blank attends to each word (layer {shown + 1}, head {shownHead + 1})",
-                "attention weight",
+                s.T["attention.plot.blank", shown + 1, shownHead + 1],
+                s.T["attention.plot.weight"],
                 tokens,
                 lastLayer,
                 cue
@@ -306,7 +298,7 @@ public static class AttentionExperiment
                 Heatmap(
                     s,
                     $"attention-layer{layer + 1}",
-                    $"Layer {layer + 1}, mean of {map.Heads} heads (rows: each word; " + "columns: what it attends to)",
+                    s.T["attention.plot.layer", layer + 1, map.Heads],
                     tokens,
                     (q, k) => heads.Average(h => (double)h[q][k])
                 )
@@ -317,7 +309,7 @@ public static class AttentionExperiment
                 Heatmap(
                     s,
                     $"attention-layer{layer + 1}-head{head + 1}",
-                    $"Layer {layer + 1}, head {head + 1}",
+                    s.T["attention.plot.head", layer + 1, head + 1],
                     tokens,
                     (q, k) => w[q][k]
                 ); // files only

@@ -10,13 +10,12 @@ public static class ContextExperiment
     public static LabResult Run(LabSession s)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        const string title = "Static versus contextual vectors";
-        const string claim =
-            "Static embeddings such as Word2Vec give \"banco\" the same vector in every sentence; recurrent networks "
-            + "and Transformers give each occurrence a vector that depends on its context.";
+        var t = s.T;
+        string title = t["context.title"],
+            claim = t["context.claim"];
         var (corpus, problem) = Corpus.Resolve(s);
         if (corpus is null)
-            return LabResult.Skip("context", title, claim, problem, clock.Elapsed.TotalSeconds);
+            return LabResult.Skip("context", title, claim, problem, clock.Elapsed.TotalSeconds, t);
 
         s.Log("context: Word2Vec");
         var sentences = Word2Vec.Sentences(corpus.Train);
@@ -45,42 +44,44 @@ public static class ContextExperiment
             }
             catch (SeqLabInputException e)
             {
-                return new LabResult(
+                return LabResult.Skip(
                     "context",
                     title,
                     claim,
-                    "",
-                    [],
-                    [],
-                    new { skipped = e.Message },
+                    t["context.word-missing", e.Message],
                     clock.Elapsed.TotalSeconds,
-                    $"{e.Message} (use `seqlab lab context --sentence …` with a word your corpus has)"
+                    t
                 );
             }
             cosines[seed.ToString()] = r.Contextual.ToDictionary(c => c.Name, c => c.Mean);
-            perSeed.Add((seed, Judge(r.Static.Mean, cosines[seed.ToString()])));
+            perSeed.Add((seed, Judge(r.Static.Mean, cosines[seed.ToString()], t)));
         }
         perSeed.Reverse();
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
-        var names = new[] { "word2vec (static)" }.Concat(r.Contextual.Select(c => c.Name)).ToList();
+        var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
+        var names = new[] { t["context.static"] }.Concat(r.Contextual.Select(c => c.Name)).ToList();
         var values = new[] { r.Static.Mean }.Concat(r.Contextual.Select(c => c.Mean)).ToList();
         var plot = Plots.Bars(
             s.PlotPath("context-banco"),
-            $"Cosine of \"{r.Word}\" between the park and the money sentence",
-            "cosine similarity",
+            t["context.plot.title", r.Word],
+            t["context.plot.y"],
             names,
             values,
             highlight: 0
         );
-        var table = new List<string[]> { new[] { "model", $"cosine of '{r.Word}' across sentences" } };
-        table.AddRange(names.Zip(values).Select(p => new[] { p.First, p.Second.ToString("F6") }));
+        var table = new List<string[]> { new[] { t["table.model"], t["context.table.cosine", r.Word] } };
+        table.AddRange(names.Zip(values).Select(p => new[] { p.First, p.Second.ToString("F6", t.Culture) }));
         var finding =
-            $"Static: exactly {r.Static.Mean:F6} — one vector per word. "
-            + string.Join(", ", r.Contextual.Select(c => $"{c.Name}: {c.Mean:F4}"))
-            + $" — each occurrence gets its own vector. Word2Vec ({summary.Vocabulary:N0} words, "
-            + $"{summary.WordsPerSecond:N0} words/s) puts '{r.Word}' near "
-            + string.Join(", ", r.StaticNeighbors.Select(n => n.Word))
-            + $", whichever sentence it is in. Verdict: {assessment.Words}.";
+            t[
+                "context.finding",
+                r.Static.Mean,
+                string.Join(", ", r.Contextual.Select(c => string.Create(t.Culture, $"{c.Name}: {c.Mean:F4}"))),
+                summary.Vocabulary,
+                summary.WordsPerSecond,
+                r.Word,
+                string.Join(", ", r.StaticNeighbors.Select(n => n.Word))
+            ]
+            + " "
+            + t["verdict.sentence", assessment.Words(t)];
         return new LabResult(
             "context",
             title,
@@ -104,21 +105,19 @@ public static class ContextExperiment
         );
     }
 
-    public const string Rule =
-        "Supported when Word2Vec gives the word the same vector in both sentences (cosine ≥ 0.999999) and every "
-        + "contextual model gives it different ones (cosine < 0.999), in every seed; not supported when a contextual "
-        + "model's vectors are as "
-        + "identical as the static ones; otherwise inconclusive.";
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["context.rule"];
 
     /// <summary>The rule for one seed: the static cosine and each contextual model's.</summary>
-    public static Assessment Judge(double staticCosine, IReadOnlyDictionary<string, double> contextual)
+    public static Assessment Judge(double staticCosine, IReadOnlyDictionary<string, double> contextual, Texts? t = null)
     {
-        string numbers =
-            $"word2vec {staticCosine:F6}, " + string.Join(", ", contextual.Select(c => $"{c.Key} {c.Value:F4}"));
+        t ??= Texts.English;
+        var each = contextual.Select(c => string.Create(t.Culture, $"{c.Key} {c.Value:F4}"));
+        string numbers = string.Create(t.Culture, $"word2vec {staticCosine:F6}, {string.Join(", ", each)}");
         if (contextual.Any(c => c.Value >= 0.999999))
-            return new(Verdict.NotSupported, Rule, $"a contextual model gives identical vectors ({numbers})");
+            return new(Verdict.NotSupported, Rule(t), t["context.judge.identical", numbers]);
         if (staticCosine >= 0.999999 && contextual.All(c => c.Value < 0.999))
-            return new(Verdict.Supported, Rule, numbers);
-        return new(Verdict.Inconclusive, Rule, $"too close to call ({numbers})");
+            return new(Verdict.Supported, Rule(t), numbers);
+        return new(Verdict.Inconclusive, Rule(t), t["context.judge.close", numbers]);
     }
 }

@@ -30,23 +30,17 @@ internal static class Corpus
             var test = s.DataPath("corpus-test.txt");
             IO.AtomicFile.WriteAllText(train, string.Join('\n', lines[..^held]) + "\n");
             IO.AtomicFile.WriteAllText(test, string.Join('\n', lines[^held..]) + "\n");
-            return (new Files(train, test, $"{path} ({lines.Count:N0} lines; the last {held:N0} held out)"), null);
+            return (new Files(train, test, s.T["corpus.own", path, lines.Count, held]), null);
         }
         var dir = Path.Combine("data", "es");
         string trainPath = Path.Combine(dir, "train.txt"),
             testPath = Path.Combine(dir, "test.txt");
         if (!File.Exists(trainPath) || !File.Exists(testPath))
         {
-            var problem = s.FetchCorpus is { } fetch
-                ? fetch(dir)
-                : "no corpus: give --corpus PATH (any UTF-8 text), or run scripts/get-spanish-corpus.sh from a "
-                    + "SeqLab checkout";
+            var problem = s.FetchCorpus is { } fetch ? fetch(dir) : s.T["corpus.none"];
             if (problem is not null)
                 return (null, problem);
         }
-        return (
-            new Files(trainPath, testPath, "Debian's fortunes-es (Spanish quotations, 0.9 MB; the last 10% held out)"),
-            null
-        );
+        return (new Files(trainPath, testPath, s.T["corpus.fortunes"]), null);
     }
 }

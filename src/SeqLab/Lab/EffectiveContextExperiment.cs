@@ -62,43 +62,50 @@ public static class EffectiveContextExperiment
     /// the unigram baseline's.</summary>
     public const double QualityGate = 0.4;
 
-    public const string Rule =
-        "Every language model must first reach a held-out perplexity of at most 0.4 × the unigram baseline's "
-        + "(else: undertrained, inconclusive). Then supported when the LSTM loses less than 1% of its full-context "
-        + "loss with everything beyond "
-        + "some k < window tokens dropped (it does not use the far context), in every seed; not supported when it "
-        + "needs the whole window.";
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["effective-context.rule"];
 
     /// <summary>The rule for one seed: each model's perplexity and unigram perplexity, and the LSTM's effective context
     /// (k) against the window.</summary>
     public static Assessment Judge(
         IReadOnlyDictionary<string, (double Perplexity, double Unigram)> quality,
         int lstmEffectiveK,
-        int window
+        int window,
+        Texts? t = null
     )
     {
+        t ??= Texts.English;
         var under = quality.Where(q => q.Value.Perplexity > QualityGate * q.Value.Unigram).ToList();
         if (under.Count > 0)
             return new(
                 Verdict.Inconclusive,
-                Rule,
-                "undertrained: "
-                    + string.Join(
+                Rule(t),
+                t[
+                    "effective-context.undertrained",
+                    string.Join(
                         ", ",
                         under.Select(q =>
-                            $"{q.Key} perplexity {q.Value.Perplexity:F1} > {QualityGate} × unigram "
-                            + $"{q.Value.Unigram:F1} = {QualityGate * q.Value.Unigram:F1}"
+                            t[
+                                "effective-context.above-gate",
+                                q.Key,
+                                q.Value.Perplexity,
+                                QualityGate,
+                                q.Value.Unigram,
+                                QualityGate * q.Value.Unigram
+                            ]
                         )
                     )
-                    + " (run the demo again: it continues training these models)"
+                ]
             );
         string ok = string.Join(
             ", ",
-            quality.Select(q => $"{q.Key} perplexity {q.Value.Perplexity:F1} ≤ {QualityGate * q.Value.Unigram:F1}")
+            quality.Select(q =>
+                t["effective-context.below-gate", q.Key, q.Value.Perplexity, QualityGate * q.Value.Unigram]
+            )
         );
         return lstmEffectiveK < window
-            ? new(Verdict.Supported, Rule, $"{ok}; the LSTM needs only its last {lstmEffectiveK} of {window} tokens")
-            : new(Verdict.NotSupported, Rule, $"{ok}; the LSTM uses its whole window of {window} tokens");
+            ? new(Verdict.Supported, Rule(t), t["effective-context.judge.for", ok, lstmEffectiveK, window])
+            : new(Verdict.NotSupported, Rule(t), t["effective-context.judge.against", ok, window]);
     }
 
     /// <summary>Mean loss of the token after each window, the windows perturbed beyond the last k tokens.</summary>
@@ -145,12 +152,11 @@ public static class EffectiveContextExperiment
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (corpus, problem) = Corpus.Resolve(s);
-        const string title = "Effective context (Khandelwal et al. 2018)";
-        const string claim =
-            "What the first words said fades by the end: LSTM language models use about 200 tokens of context but "
-            + "word order only within about 50 (Khandelwal et al. 2018).";
+        var t = s.T;
+        string title = t["effective-context.title"],
+            claim = t["effective-context.claim"];
         if (corpus is null)
-            return LabResult.Skip("effective-context", title, claim, problem, clock.Elapsed.TotalSeconds);
+            return LabResult.Skip("effective-context", title, claim, problem, clock.Elapsed.TotalSeconds, t);
 
         int L = ContextLength(s);
         var ks = Enumerable.Range(0, 12).Select(i => 1 << i).Where(k => k < L).Append(L).ToArray();
@@ -163,55 +169,73 @@ public static class EffectiveContextExperiment
             m.Quality,
             m.TrainedFor
         );
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
         var xs = ks.Select(k => (double)k).ToArray();
+        string Series(string f, string perturbation) => $"{f}, {t[$"effective-context.{perturbation}"]}";
         var plot = Plots.Lines(
             s.PlotPath("effective-context"),
-            $"Loss increase when context beyond the last k tokens is perturbed (window {L})",
-            "k, tokens kept intact",
-            "loss increase (nats)",
-            Names.SelectMany(f => increases[f].Select(p => new Plots.Series($"{f}, {p.Key}", xs, p.Value))),
+            t["effective-context.plot.title", L],
+            t["effective-context.plot.x"],
+            t["effective-context.plot.y"],
+            Names.SelectMany(f => increases[f].Select(p => new Plots.Series(Series(f, p.Key), xs, p.Value))),
             logX: true,
-            reference: (0, "no change")
+            reference: (0, t["effective-context.plot.no-change"])
         );
         var table = new List<string[]>
         {
-            new[] { "model", "full-context loss" }.Concat(ks.Select(k => $"k={k}")).ToArray(),
+            new[] { t["table.model"], t["effective-context.table.full"] }.Concat(ks.Select(k => $"k={k}")).ToArray(),
         };
+        var zero = 0.0.ToString("F3", t.Culture);
         foreach (var f in Names)
         foreach (var (p, v) in increases[f])
             table.Add(
-                new[] { $"{f}, {p}", baseline[f].ToString("F3") }
-                    .Concat(v.Select(x => Math.Abs(x) < 0.0005 ? "0.000" : x.ToString("+0.000;-0.000")))
+                new[] { Series(f, p), baseline[f].ToString("F3", t.Culture) }
+                    .Concat(v.Select(x => Math.Abs(x) < 0.0005 ? zero : x.ToString("+0.000;-0.000", t.Culture)))
                     .ToArray()
             );
         var finding =
-            $"On {corpus.Description}, with windows of {L} tokens: "
-            + string.Join(
-                "; ",
-                Names.Select(f =>
-                    $"the {f} loses less than 1% when everything beyond the last {effective[f]["truncate"]} tokens "
-                    + $"is dropped, and when everything beyond the last {effective[f]["shuffle"]} is shuffled "
-                    + $"(truncating to 1 token costs {increases[f]["truncate"][0]:F2} nats)"
+            t[
+                "effective-context.finding",
+                corpus.Description,
+                L,
+                string.Join(
+                    "; ",
+                    Names.Select(f =>
+                        t[
+                            "effective-context.model",
+                            f,
+                            effective[f]["truncate"],
+                            effective[f]["shuffle"],
+                            increases[f]["truncate"][0]
+                        ]
+                    )
+                ),
+                string.Join(
+                    "; ",
+                    quality.Select(q =>
+                        t[
+                            "effective-context.seed-quality",
+                            q.Key,
+                            string.Join(
+                                ", ",
+                                q.Value.Select(v =>
+                                    t["effective-context.quality", v.Key, v.Value.Perplexity, v.Value.Unigram]
+                                )
+                            )
+                        ]
+                    )
+                ),
+                string.Join(
+                    ", ",
+                    s.Seeds.SelectMany(seed =>
+                        Names.Select(f =>
+                            t["effective-context.trained", f, seed, s.Trained[$"corpus/{f}/seed{seed}"].Steps]
+                        )
+                    )
                 )
-            )
-            + ". The paper's LSTMs (trained for days on large corpora) used ~200 tokens, and word order within ~50. "
-            + "Held-out perplexity against the unigram baseline (the quality gate is ≤ 0.4×): "
-            + string.Join(
-                "; ",
-                quality.Select(q =>
-                    $"seed {q.Key}: "
-                    + string.Join(", ", q.Value.Select(v => $"{v.Key} {v.Value.Perplexity:F1} vs {v.Value.Unigram:F1}"))
-                )
-            )
-            + ". Trained in total (over every demo run into this folder): "
-            + string.Join(
-                ", ",
-                s.Seeds.SelectMany(seed =>
-                    Names.Select(f => $"{f} seed {seed} {s.Trained[$"corpus/{f}/seed{seed}"].Steps} steps")
-                )
-            )
-            + $". Verdict: {assessment.Words}.";
+            ]
+            + " "
+            + t["verdict.sentence", assessment.Words(t)];
         return new LabResult(
             "effective-context",
             title,
@@ -303,7 +327,7 @@ public static class EffectiveContextExperiment
                 if (seed == s.Seeds[0]) // the figure shows the first seed
                     (baseline[family], increases[family], effective[family]) = (full, inc, eff);
             }
-            perSeed.Add((seed, Judge(quality[seed], effectiveK[ModelFamily.Lstm.Name()], L)));
+            perSeed.Add((seed, Judge(quality[seed], effectiveK[ModelFamily.Lstm.Name()], L, s.T)));
         }
         return new Measured(increases, baseline, effective, perSeed, quality, trainedFor);
     }

@@ -15,7 +15,13 @@ internal static class Experiments
 
     public static string[] Names => All.Select(e => e.Name).ToArray();
 
-    public static LabResult Run(string name, LabSession session) =>
-        All.FirstOrDefault(e => e.Name == name).Run?.Invoke(session)
-        ?? throw new SeqLabInputException($"unknown experiment '{name}'; use one of: {string.Join(", ", Names)}.");
+    /// <summary>Runs one experiment; its tables and plots write numbers in the session's language.</summary>
+    public static LabResult Run(string name, LabSession session)
+    {
+        var run =
+            All.FirstOrDefault(e => e.Name == name).Run
+            ?? throw new SeqLabInputException($"unknown experiment '{name}'; use one of: {string.Join(", ", Names)}.");
+        using var numbers = session.T.Numbers();
+        return run(session);
+    }
 }

@@ -52,32 +52,21 @@ public static class GradientsExperiment
     /// <summary>The distance of the probed examples: inside the long-range models' training range.</summary>
     public static int Distance(LabSession s) => s.Pick(20, 100, 200);
 
-    public const string Rule =
-        "Supported when, at initialization (the architecture's own gradient path, before training shapes it), every "
-        + "recurrent family's gradient shrinks by a factor per 10 tokens below half the Transformer's, in every "
-        + "seed; not supported when some "
-        + "recurrent family's factor is at least the Transformer's; otherwise inconclusive. The trained models' "
-        + "factors are reported beside it.";
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["gradients.rule"];
 
     /// <summary>The rule on the factors per 10 tokens of distance at initialization (family → factor).</summary>
-    public static Assessment Judge(IReadOnlyDictionary<string, double> factorPer10Tokens)
+    public static Assessment Judge(IReadOnlyDictionary<string, double> factorPer10Tokens, Texts? texts = null)
     {
+        var x = texts ?? Texts.English;
         double t = factorPer10Tokens[ModelFamily.Transformer.Name()];
         var recurrent = factorPer10Tokens.Where(p => p.Key != ModelFamily.Transformer.Name()).ToList();
-        string numbers = string.Join(", ", factorPer10Tokens.Select(p => $"{p.Key} ×{p.Value:G2}"));
+        string numbers = string.Join(", ", factorPer10Tokens.Select(p => x["gradients.factor", p.Key, p.Value]));
         if (recurrent.FirstOrDefault(p => p.Value >= t) is { Key: not null } worse)
-            return new(
-                Verdict.NotSupported,
-                Rule,
-                $"{worse.Key}'s gradient fades no faster than the Transformer's ({numbers} per 10 tokens)"
-            );
+            return new(Verdict.NotSupported, Rule(x), x["gradients.judge.against", worse.Key, numbers]);
         if (recurrent.All(p => p.Value < t / 2))
-            return new(
-                Verdict.Supported,
-                Rule,
-                $"every recurrent gradient fades faster than half the Transformer's ({numbers} per 10 tokens)"
-            );
-        return new(Verdict.Inconclusive, Rule, $"the factors are too close to call ({numbers} per 10 tokens)");
+            return new(Verdict.Supported, Rule(x), x["gradients.judge.for", numbers]);
+        return new(Verdict.Inconclusive, Rule(x), x["gradients.judge.close", numbers]);
     }
 
     public static LabResult Run(LabSession s)
@@ -120,14 +109,15 @@ public static class GradientsExperiment
                 initialFactors.TryAdd(seed, []);
                 initialFactors[seed][family] = Math.Exp(-10 * DecayRate(g0));
             }
-            perSeed.Add((seed, Judge(initialFactors[seed])));
+            perSeed.Add((seed, Judge(initialFactors[seed], s.T)));
         }
-        var assessment = Assessment.AcrossSeeds(Rule, perSeed);
+        var t = s.T;
+        var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
         var decayUntrained = untrained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         var decayTrained = trained.ToDictionary(p => p.Key, p => DecayRate(p.Value));
         Plots.Series[] Series(Dictionary<string, double[]> g, Dictionary<string, double> b) =>
             g.Select(p => new Plots.Series(
-                    $"{p.Key} (×{Math.Exp(-10 * b[p.Key]):G2} per 10 tokens)",
+                    t["gradients.plot.series", p.Key, Math.Exp(-10 * b[p.Key])],
                     Enumerable.Range(0, p.Value.Length).Select(k => (double)k).ToArray(),
                     p.Value
                 ))
@@ -136,26 +126,26 @@ public static class GradientsExperiment
         {
             Plots.Lines(
                 s.PlotPath("gradients-untrained"),
-                "‖∂L/∂x_t‖ before training",
-                "distance T − t from the last word (tokens)",
-                "gradient norm",
+                t["gradients.plot.untrained"],
+                t["gradients.plot.x"],
+                t["gradients.plot.y"],
                 Series(untrained, decayUntrained),
                 logY: true
             ),
             Plots.Lines(
                 s.PlotPath("gradients-trained"),
-                $"‖∂L/∂x_t‖ after training (long-range task, seed {s.Seeds[0]})",
-                "distance T − t from the last word (tokens)",
-                "gradient norm",
+                t["gradients.plot.trained", s.Seeds[0]],
+                t["gradients.plot.x"],
+                t["gradients.plot.y"],
                 Series(trained, decayTrained),
                 logY: true
             ),
         };
         var table = new List<string[]>
         {
-            new[] { "model", "untrained: × per 10 tokens" }
-                .Concat(s.Seeds.Select(seed => $"trained, seed {seed}: × per 10 tokens"))
-                .Append("‖g‖ last / first (trained)")
+            new[] { t["table.model"], t["gradients.table.untrained"] }
+                .Concat(s.Seeds.Select(seed => t["gradients.table.trained", seed]))
+                .Append(t["gradients.table.ratio"])
                 .ToArray(),
         };
         foreach (var f in LongRangeExperiment.Families.Select(f => f.Name()))
@@ -165,31 +155,27 @@ public static class GradientsExperiment
                     .Append((trained[f][0] / trained[f][^1]).ToString("G3"))
                     .ToArray()
             );
+        string Factors(Dictionary<string, double> decay) =>
+            string.Join(
+                ", ",
+                LongRangeExperiment
+                    .Families.Select(f => f.Name())
+                    .Select(f => string.Create(t.Culture, $"{f} {Math.Exp(-10 * decay[f]):G2}"))
+            );
         var finding =
-            $"Over {untrained.First().Value.Length} tokens the gradient reaching a word shrinks by a factor per 10 "
-            + $"tokens of distance of "
-            + string.Join(
-                ", ",
-                LongRangeExperiment
-                    .Families.Select(f => f.Name())
-                    .Select(f => $"{f} {Math.Exp(-10 * decayUntrained[f]):G2}")
-            )
-            + " before training and "
-            + string.Join(
-                ", ",
-                LongRangeExperiment
-                    .Families.Select(f => f.Name())
-                    .Select(f => $"{f} {Math.Exp(-10 * decayTrained[f]):G2}")
-            )
-            + $" after (seed {s.Seeds[0]}). "
-            + "A factor well below 1 is the exponential vanishing of Bengio et al. (1994); near 1 means distant "
-            + "words still receive a learning signal. "
-            + $"Verdict: {assessment.Words}.";
+            t[
+                "gradients.finding",
+                untrained.First().Value.Length,
+                Factors(decayUntrained),
+                Factors(decayTrained),
+                s.Seeds[0]
+            ]
+            + " "
+            + t["verdict.sentence", assessment.Words(t)];
         return new LabResult(
             "gradients",
-            "Vanishing gradients",
-            "In a recurrent network the gradient reaching early words shrinks exponentially with distance "
-                + "(‖∂h_t/∂h_k‖ ≤ η^(t−k)); attention connects every word to the output directly.",
+            t["gradients.title"],
+            t["gradients.claim"],
             finding,
             plots,
             table,

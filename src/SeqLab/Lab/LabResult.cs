@@ -1,3 +1,5 @@
+using SeqLab.Lab.Report;
+
 namespace SeqLab.Lab;
 
 /// <summary>
@@ -19,8 +21,30 @@ public sealed record LabResult(
 {
     /// <summary>An experiment that could not run (e.g. no corpus): its claim, and why; its verdict is
     /// inconclusive.</summary>
-    public static LabResult Skip(string name, string title, string claim, string? problem, double seconds) =>
-        new(name, title, claim, "", [], [], new { skipped = problem }, seconds, problem ?? "it could not run");
+    public static LabResult Skip(
+        string name,
+        string title,
+        string claim,
+        string? problem,
+        double seconds,
+        Texts? t = null
+    )
+    {
+        t ??= Texts.English;
+        var why = problem ?? t["skip.reason"];
+        return new(
+            name,
+            title,
+            claim,
+            "",
+            [],
+            [],
+            new { skipped = problem },
+            seconds,
+            why,
+            new Assessment(Verdict.Inconclusive, t["skip.rule"], why)
+        );
+    }
 
     /// <summary>
     /// The experiment's JSON document (DIR/NAME.json, and `lab --json`): the finding, and its verdict with the
@@ -35,7 +59,7 @@ public sealed record LabResult(
             finding = Finding,
             skipped = Skipped,
             verdict = Assessment?.Json ?? "inconclusive",
-            rule = Assessment?.Rule ?? "an experiment that did not run is inconclusive",
+            rule = Assessment?.Rule ?? Texts.English["skip.rule"],
             reason = Assessment?.Reason ?? Skipped,
             seconds = Seconds,
             numbers = Numbers,

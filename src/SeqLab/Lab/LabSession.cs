@@ -45,6 +45,9 @@ public sealed class LabSession(
     /// </summary>
     public Func<string, string?>? FetchCorpus { get; init; }
 
+    /// <summary>The language of every sentence, table and plot a reader sees (English by default).</summary>
+    public Report.Texts T { get; init; } = Report.Texts.English;
+
     /// <summary>The sentence for the attention maps; null = the lecture's.</summary>
     public string? Sentence { get; set; }
     readonly Dictionary<string, LoadedModel> models = new();

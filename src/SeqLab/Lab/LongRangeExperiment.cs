@@ -27,11 +27,9 @@ public static class LongRangeExperiment
         ModelFamily.Transformer,
     ];
     static readonly string[] Names = [.. Families.Select(f => f.Name())];
-    public const string Rule =
-        "Supported when, in the farthest distance bucket, the Transformer's 95% interval lies wholly above chance "
-        + "and above every recurrent family's interval, in every seed; not supported when some recurrent family's "
-        + "interval lies wholly above "
-        + "the Transformer's; otherwise (overlapping intervals, or a direction that flips between seeds) inconclusive.";
+
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["long-range.rule"];
 
     /// <summary>The shortest and longest cue-to-blank distance the models learn and are tested on.</summary>
     public static (int Min, int Max) Range(LabSession s) => s.Pick((5, 40), (10, 200), (10, 1000));
@@ -172,29 +170,23 @@ public static class LongRangeExperiment
     );
 
     /// <summary>The rule, for one seed, on the farthest bucket's points (one per family).</summary>
-    public static Assessment Judge(IReadOnlyList<Point> farthest, double chance)
+    public static Assessment Judge(IReadOnlyList<Point> farthest, double chance, Texts? texts = null)
     {
+        var x = texts ?? Texts.English;
         var t = farthest.Single(p => p.Family == ModelFamily.Transformer.Name());
         var recurrent = farthest.Where(p => p.Family != ModelFamily.Transformer.Name()).ToList();
-        string Show(Point p) => $"{p.Family} {p.Accuracy:P0} [{p.Low:P0}, {p.High:P0}]";
-        string numbers = $"at {t.Distance:F0} tokens: {string.Join(", ", farthest.Select(Show))}; chance {chance:P0}";
+        string Show(Point p) => x["long-range.point", p.Family, p.Accuracy, p.Low, p.High];
+        string numbers = x["long-range.numbers", t.Distance, string.Join(", ", farthest.Select(Show)), chance];
         if (recurrent.FirstOrDefault(r => r.Low > t.High) is { } better)
-            return new(
-                Verdict.NotSupported,
-                Rule,
-                $"{better.Family} is above the Transformer beyond both intervals ({numbers})"
-            );
+            return new(Verdict.NotSupported, Rule(x), x["long-range.judge.against", better.Family, numbers]);
         if (t.Low > chance && recurrent.All(r => t.Low > r.High))
-            return new(
-                Verdict.Supported,
-                Rule,
-                $"the Transformer is above chance and every recurrent family beyond both intervals ({numbers})"
-            );
-        return new(Verdict.Inconclusive, Rule, $"the intervals overlap ({numbers})");
+            return new(Verdict.Supported, Rule(x), x["long-range.judge.for", numbers]);
+        return new(Verdict.Inconclusive, Rule(x), x["long-range.judge.overlap", numbers]);
     }
 
-    const string NoCue = "bag of words, no cue",
-        WithCue = "bag of words, with cue";
+    // Baselines' keys in the curve (the table and plot show them in the session's language).
+    const string NoCue = "bow-no-cue",
+        WithCue = "bow-cue";
 
     /// <summary>Everything measured over the seeds: the families' curve, the bag-of-words baselines, sizes and training
     /// times.</summary>
@@ -212,8 +204,9 @@ public static class LongRangeExperiment
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var buckets = Buckets(s);
         double chance = LongRange.Chance;
+        var t = s.T;
         var m = Measure(s, buckets.Count, chance);
-        var assessment = Assessment.AcrossSeeds(Rule, m.PerSeed);
+        var assessment = Assessment.AcrossSeeds(Rule(t), m.PerSeed, t);
 
         // The figure and table: each family's accuracy per bucket, pooled over seeds (mean; interval of the pooled
         // counts).
@@ -224,28 +217,26 @@ public static class LongRangeExperiment
             .ToDictionary(l => l.Item1, l => l.Item2);
         var plot = Plots.Lines(
             s.PlotPath("long-range-accuracy"),
-            $"Fill the blank from a cue d tokens earlier ({s.Seeds.Count} seed{(s.Seeds.Count > 1 ? "s" : "")}, 95% "
-                + $"intervals)",
-            "distance between cue and blank (tokens)",
-            "held-out accuracy",
+            t[s.Seeds.Count > 1 ? "long-range.plot.title-seeds" : "long-range.plot.title", s.Seeds.Count],
+            t["long-range.plot.x"],
+            t["long-range.plot.y"],
             pooled.Select(l => new Plots.Series(
-                l.Key,
+                l.Key is NoCue or WithCue ? t[$"long-range.{l.Key}"] : l.Key,
                 l.Value.Select(p => p.Distance).ToArray(),
                 l.Value.Select(p => p.Accuracy).ToArray(),
                 l.Value.Select(p => p.Low).ToArray(),
                 l.Value.Select(p => p.High).ToArray()
             )),
-            reference: (chance, $"chance ({chance:P0})")
+            reference: (chance, t["long-range.plot.chance", chance])
         );
         var budget = Training(s);
         return new LabResult(
             "long-range",
-            "Long-range dependencies",
-            "What the first words said fades by the end of a recurrent network; self-attention reaches any earlier "
-                + "word in one step (path length 1).",
+            t["long-range.title"],
+            t["long-range.claim"],
             Finding(s, m, pooled, chance, assessment),
             [plot],
-            Table(m, pooled, buckets.Count),
+            Table(t, m, pooled, buckets.Count),
             new
             {
                 range = new[] { Range(s).Min, Range(s).Max },
@@ -317,7 +308,7 @@ public static class LongRangeExperiment
             var farthest = Names
                 .Select(f => m.Curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets - 1))
                 .ToList();
-            m.PerSeed.Add((seed, Judge(farthest, chance)));
+            m.PerSeed.Add((seed, Judge(farthest, chance, s.T)));
         }
         return m;
     }
@@ -361,7 +352,7 @@ public static class LongRangeExperiment
                 return new Point(name, g.Key, g.Average(p => p.Distance), (double)c / n, lo, hi, 0, c, n);
             });
 
-    static List<string[]> Table(Measured m, Dictionary<string, List<Point>> pooled, int buckets)
+    static List<string[]> Table(Texts t, Measured m, Dictionary<string, List<Point>> pooled, int buckets)
     {
         string Cell(string family, int b)
         {
@@ -373,7 +364,7 @@ public static class LongRangeExperiment
         }
         var table = new List<string[]>
         {
-            new[] { "model", "parameters" }
+            new[] { t["table.model"], t["table.parameters"] }
                 .Concat(pooled[ModelFamily.Transformer.Name()].Select(p => $"d≈{p.Distance:F0}"))
                 .ToArray(),
         };
@@ -384,7 +375,9 @@ public static class LongRangeExperiment
                     .ToArray()
             );
         foreach (var name in new[] { NoCue, WithCue })
-            table.Add(new[] { name, "–" }.Concat(pooled[name].Select(p => $"{p.Accuracy:P0}")).ToArray());
+            table.Add(
+                new[] { t[$"long-range.{name}"], "–" }.Concat(pooled[name].Select(p => $"{p.Accuracy:P0}")).ToArray()
+            );
         return table;
     }
 
@@ -396,27 +389,29 @@ public static class LongRangeExperiment
         Assessment assessment
     )
     {
+        var t = s.T;
         var far = Names.ToDictionary(f => f, f => pooled[f][^1]);
         string Describe(string f) =>
             far[f].Low <= chance && chance <= far[f].High
-                ? $"{f} at chance ({far[f].Accuracy:P0})"
-                : $"{f} {far[f].Accuracy:P0} [{far[f].Low:P0}, {far[f].High:P0}]";
+                ? t["long-range.at-chance", f, far[f].Accuracy]
+                : t["long-range.point", f, far[f].Accuracy, far[f].Low, far[f].High];
         var best = Names.FirstOrDefault(f => Names.Where(o => o != f).All(o => far[f].Low > far[o].High));
         var budget = Training(s);
         string transformer = ModelFamily.Transformer.Name();
-        return $"At the longest distances (about {far[transformer].Distance:F0} tokens): "
-            + $"{string.Join(", ", Names.Select(Describe))}"
-            + (
-                best is null
-                    ? "; no family is ahead of all others beyond the intervals"
-                    : $"; {best} is ahead of every other family beyond the intervals"
-            )
-            + $". Chance is {chance:P0}; the bag-of-words model without the cue got "
-            + $"{m.BowNoCue.Average(p => p.Accuracy):P0} (no shortcut), "
-            + $"with the cue {m.BowCue.Average(p => p.Accuracy):P0}. Budget: {budget.Steps} steps of "
-            + $"{budget.BatchSize} examples per model "
-            + $"(the same for every family), "
-            + $"{string.Join(", ", Names.Select(f => $"{f} {m.Seconds[f].Average():F0} s"))}; "
-            + $"about {m.Parameters[transformer]:N0} parameters each. Verdict: {assessment.Words}.";
+        return t[
+                "long-range.finding",
+                far[transformer].Distance,
+                string.Join(", ", Names.Select(Describe)),
+                best is null ? t["long-range.no-best"] : t["long-range.best", best],
+                chance,
+                m.BowNoCue.Average(p => p.Accuracy),
+                m.BowCue.Average(p => p.Accuracy),
+                budget.Steps,
+                budget.BatchSize,
+                string.Join(", ", Names.Select(f => t["seconds.of", f, m.Seconds[f].Average()])),
+                m.Parameters[transformer]
+            ]
+            + " "
+            + t["verdict.sentence", assessment.Words(t)];
     }
 }

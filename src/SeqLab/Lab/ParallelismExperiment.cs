@@ -138,30 +138,31 @@ public static class ParallelismExperiment
                     return lastNotSlower + 1 < ns.Length ? ns[lastNotSlower + 1] : (int?)null;
                 }
             );
+        var x = s.T;
         string Cross(RecurrentFamily f) =>
             crossover[f.Name()] is { } n
-                ? (n == ns[0] ? $"every n measured (from {n})" : $"n = {n}")
-                : $"no n up to {ns[^1]}";
+                ? (n == ns[0] ? x["parallelism.cross.every", n] : $"n = {n}")
+                : x["parallelism.cross.none", ns[^1]];
+        var assessment = Judge(ns, t.Steps, x);
         var finding =
-            $"Recurrent layers take n sequential steps (counted: {t.Steps[RecurrentFamily.Lstm.Name()][^1]:N0} at n "
-            + $"= {ns[^1]}), attention one. "
-            + "Time grows with n with log-log slope "
-            + string.Join(", ", Layers.Select(name => $"{name} {t.Slope[name]:F2}"))
-            + $" (linear = 1, quadratic = 2). Attention is slower than the LSTM at {Cross(RecurrentFamily.Lstm)}, "
-            + $"than the GRU at "
-            + $"{Cross(RecurrentFamily.Gru)} and than the plain RNN at {Cross(RecurrentFamily.Rnn)} (d = {z.D}; the "
-            + $"paper: attention is cheaper "
-            + $"while n < d). Going from 1 to {s.Threads} threads speeds up "
-            + string.Join(", ", Layers.Select(name => $"{name} {t.Speedup[name]:F2}×"))
-            + ".";
-        var assessment = Judge(ns, t.Steps);
-        finding += $" Verdict: {assessment.Words}.";
+            x[
+                "parallelism.finding",
+                t.Steps[RecurrentFamily.Lstm.Name()][^1],
+                ns[^1],
+                string.Join(", ", Layers.Select(name => string.Create(x.Culture, $"{name} {t.Slope[name]:F2}"))),
+                Cross(RecurrentFamily.Lstm),
+                Cross(RecurrentFamily.Gru),
+                Cross(RecurrentFamily.Rnn),
+                z.D,
+                s.Threads,
+                string.Join(", ", Layers.Select(name => string.Create(x.Culture, $"{name} {t.Speedup[name]:F2}×")))
+            ]
+            + " "
+            + x["verdict.sentence", assessment.Words(x)];
         return new LabResult(
             "parallelism",
-            "Parallelism: Table 1 of the paper, measured",
-            "Step 100 must wait for step 99 in a recurrent network (O(n) sequential operations); self-attention "
-                + "computes all positions at once "
-                + "(O(1)), and is cheaper than recurrence while n < d.",
+            x["parallelism.title"],
+            x["parallelism.claim"],
             finding,
             Figures(s, z, t),
             Table(s, z, t),
@@ -233,27 +234,31 @@ public static class ParallelismExperiment
         [
             Plots.Lines(
                 s.PlotPath("parallelism-time-vs-n"),
-                $"One layer, forward + backward (d = {z.D}, batch {z.Batch}, {s.Threads} threads)",
-                "sequence length n",
-                "milliseconds",
-                Layers.Select(name => new Plots.Series($"{name} (slope {t.Slope[name]:F2})", xs, t.ByN[name])),
+                s.T["parallelism.plot.n-title", z.D, z.Batch, s.Threads],
+                s.T["parallelism.plot.n"],
+                s.T["parallelism.plot.ms"],
+                Layers.Select(name => new Plots.Series(
+                    s.T["parallelism.plot.slope", name, t.Slope[name]],
+                    xs,
+                    t.ByN[name]
+                )),
                 logX: true,
                 logY: true
             ),
             Plots.Lines(
                 s.PlotPath("parallelism-time-vs-d"),
-                $"One layer, forward + backward (n = {z.NForD}, batch {z.Batch})",
-                "width d",
-                "milliseconds",
+                s.T["parallelism.plot.d-title", z.NForD, z.Batch],
+                s.T["parallelism.plot.d"],
+                s.T["parallelism.plot.ms"],
                 Layers.Select(name => new Plots.Series(name, z.Ds.Select(v => (double)v).ToArray(), t.ByD[name])),
                 logX: true,
                 logY: true
             ),
             Plots.Lines(
                 s.PlotPath("parallelism-sequential-steps"),
-                "Sequential steps per layer",
-                "sequence length n",
-                "steps that must wait for the previous one",
+                s.T["parallelism.plot.steps-title"],
+                s.T["parallelism.plot.n"],
+                s.T["parallelism.plot.steps"],
                 Layers.Select(name => new Plots.Series(name, xs, t.Steps[name].Select(v => (double)v).ToArray())),
                 logX: true,
                 logY: true
@@ -263,20 +268,21 @@ public static class ParallelismExperiment
 
     static List<string[]> Table(LabSession s, Sizes z, Timings t)
     {
-        const string recurrent = "O(n·d²), O(n) sequential, path O(n)",
-            attention = "O(n²·d), O(1) sequential, path O(1)";
+        var x = s.T;
+        string recurrent = x["parallelism.table.recurrent"],
+            attention = x["parallelism.table.attention"];
         int[] ns = z.Ns;
         var table = new List<string[]>
         {
             new[]
             {
-                "layer",
-                "paper (Table 1)",
-                $"ms at n={ns[0]}",
-                $"ms at n={ns[^1]}",
-                "slope vs n",
-                $"sequential steps (n={ns[^1]})",
-                $"speed-up 1→{s.Threads} threads",
+                x["parallelism.table.layer"],
+                x["parallelism.table.paper"],
+                x["parallelism.table.ms-at", ns[0]],
+                x["parallelism.table.ms-at", ns[^1]],
+                x["parallelism.table.slope"],
+                x["parallelism.table.steps", ns[^1]],
+                x["parallelism.table.speedup", s.Threads],
             },
         };
         foreach (var name in Layers)
@@ -292,15 +298,13 @@ public static class ParallelismExperiment
         return table;
     }
 
-    public const string Rule =
-        "Supported when, counted by running the layers (the reference recurrent loop and the attention layer), every "
-        + "recurrent layer takes exactly n sequential steps at every n measured and attention takes 1; not supported "
-        + "otherwise. Times are reported, "
-        + "not judged: they depend on the machine.";
+    /// <summary>The verdict's rule, in words.</summary>
+    public static string Rule(Texts? t = null) => (t ?? Texts.English)["parallelism.rule"];
 
     /// <summary>The rule on the counted sequential steps per layer (layer → one count per n).</summary>
-    public static Assessment Judge(IReadOnlyList<int> ns, IReadOnlyDictionary<string, long[]> steps)
+    public static Assessment Judge(IReadOnlyList<int> ns, IReadOnlyDictionary<string, long[]> steps, Texts? t = null)
     {
+        t ??= Texts.English;
         var wrong = steps
             .SelectMany(p =>
                 p.Value.Select(
@@ -310,18 +314,11 @@ public static class ParallelismExperiment
             .Where(x => x.count != x.expected)
             .ToList();
         return wrong.Count == 0
-            ? new(
-                Verdict.Supported,
-                Rule,
-                $"recurrent layers took n sequential steps for n = {string.Join(", ", ns)}; attention took 1"
-            )
+            ? new(Verdict.Supported, Rule(t), t["parallelism.judge.for", string.Join(", ", ns)])
             : new(
                 Verdict.NotSupported,
-                Rule,
-                string.Join(
-                    "; ",
-                    wrong.Select(w => $"{w.layer} took {w.count} steps at n = {w.n}, expected {w.expected}")
-                )
+                Rule(t),
+                string.Join("; ", wrong.Select(w => t["parallelism.judge.wrong", w.layer, w.count, w.n, w.expected]))
             );
     }
 

@@ -25,6 +25,8 @@ public class DemoCliSpec
             "1",
             "--seeds",
             "2",
+            "--lang",
+            "en",
             "--json"
         );
         Assert.Equal(0, r.ExitCode);
@@ -36,6 +38,54 @@ public class DemoCliSpec
         Assert.DoesNotContain("Skipped:", html);
         var doc = JsonDocument.Parse(r.Stdout).RootElement;
         Assert.Equal(Experiments.Names.Length, doc.GetProperty("experiments").GetArrayLength());
+    }
+
+    [Fact]
+    public void WithLangEsTheReportAndSummaryReadInSpanishAndTheJsonNumbersStayInvariant()
+    {
+        using var dir = new TempDir();
+        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
+        var r = CliRunner.Run(
+            "demo",
+            "--scale",
+            "tiny",
+            "--out",
+            dir.Sub("demo"),
+            "--corpus",
+            corpus,
+            "--threads",
+            "1",
+            "--seeds",
+            "1",
+            "--lang",
+            "es"
+        );
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("veredicto", r.Stdout);
+        Assert.Contains("informe:", r.Stdout);
+        var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
+        Assert.Contains("<html lang=\"es\">", html);
+        Assert.Contains("Veredicto:", html);
+        Assert.Contains("Dependencias de largo alcance", html);
+        Assert.Contains("Paralelismo", html);
+        foreach (var english in new[] { "Verdict:", "The lecture:", "Measured:", "Rule:", "held-out accuracy" })
+            Assert.DoesNotContain(english, html);
+        Assert.Matches(@"<td>\d+,\d\d</td>", html); // a decimal comma in the parallelism table
+        // The JSON keeps its numbers as numbers and its verdicts in their stable spelling.
+        var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json"))).RootElement;
+        Assert.Equal(JsonValueKind.Number, doc.GetProperty("numbers").GetProperty("chance").ValueKind);
+        Assert.Contains(doc.GetProperty("verdict").GetString(), new[] { "supported", "not_supported", "inconclusive" });
+        Assert.StartsWith("Confirmada cuando", doc.GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public void AnUnknownLangIsABadInputWithOneLine()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("lab", "parallelism", "--scale", "tiny", "--out", dir.Sub("lab"), "--lang", "fr");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.ErrorLines);
+        Assert.Contains("--lang 'fr'", r.Stderr);
     }
 
     [Fact]

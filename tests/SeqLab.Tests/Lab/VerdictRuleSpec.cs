@@ -35,12 +35,12 @@ public class VerdictRuleSpec
     {
         var supported = LongRangeExperiment.Judge(Far(17, 20, 30, 99), 1 / 6.0);
         var against = LongRangeExperiment.Judge(Far(17, 98, 30, 40), 1 / 6.0);
-        var both = Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, against)]);
+        var both = Assessment.AcrossSeeds(LongRangeExperiment.Rule(), [(1, supported), (2, against)]);
         Assert.Equal(Verdict.Inconclusive, both.Verdict);
         Assert.Contains("flips between seeds", both.Reason);
         Assert.Equal(
             Verdict.Supported,
-            Assessment.AcrossSeeds(LongRangeExperiment.Rule, [(1, supported), (2, supported)]).Verdict
+            Assessment.AcrossSeeds(LongRangeExperiment.Rule(), [(1, supported), (2, supported)]).Verdict
         );
     }
 

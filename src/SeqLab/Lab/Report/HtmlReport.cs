@@ -30,21 +30,33 @@ internal static class HtmlReport
     }
 
     /// <summary>The first sentence of a finding, for summary tables.</summary>
-    public static string Headline(LabResult r) =>
-        r.Skipped is not null ? $"skipped: {r.Skipped}"
+    public static string Headline(LabResult r, Texts? t = null) =>
+        r.Skipped is not null ? (t ?? Texts.English)["report.skipped-short", r.Skipped]
         : r.Finding.IndexOf(". ", StringComparison.Ordinal) is var i && i > 0 ? r.Finding[..(i + 1)]
         : r.Finding;
 
     /// <summary>The verdict in words, for summary tables ("inconclusive" for a skipped experiment).</summary>
-    public static string VerdictWords(LabResult r) => r.Assessment?.Words ?? "inconclusive (did not run)";
+    public static string VerdictWords(LabResult r, Texts? t = null) =>
+        r.Skipped is not null || r.Assessment is null
+            ? (t ?? Texts.English)["verdict.did-not-run"]
+            : r.Assessment.Words(t);
 
-    public static void Write(string path, IReadOnlyList<LabResult> results, string settings, double seconds)
+    /// <summary>Writes the report in the language of <paramref name="t"/> (English by default).</summary>
+    public static void Write(
+        string path,
+        IReadOnlyList<LabResult> results,
+        string settings,
+        double seconds,
+        Texts? t = null
+    )
     {
+        t ??= Texts.English;
+        using var numbers = t.Numbers();
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder();
         html.Append(
             """
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>SeqLab report</title>
+            <!DOCTYPE html><html lang="{{lang}}"><head><meta charset="utf-8"><title>{{title}}</title>
             <style>
             body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;
                 line-height:1.45}
@@ -62,42 +74,39 @@ internal static class HtmlReport
             img{max-width:100%;border:1px solid #eee;margin:.5em 0}
             .meta{color:#666;font-size:.9em}
             </style></head><body>
-            """
+            """.Replace("{{lang}}", t.Language.Code()).Replace("{{title}}", E(t["report.title"]))
         );
         html.Append(
-            $"<h1>SeqLab: the lecture's claims, measured</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; "
-                + $"{seconds:F0} s in all; {DateTime.Now:yyyy-MM-dd HH:mm}</p>"
+            $"<h1>{E(t["report.heading"])}</h1><p class=\"meta\">{E(Machine())}<br>{E(settings)}; "
+                + $"{E(t["report.total-seconds", seconds])}; {DateTime.Now:yyyy-MM-dd HH:mm}</p>"
         );
+        html.Append($"<p>{E(t["report.intro"])}</p>");
         html.Append(
-            "<p>Static embeddings give one vector per word; recurrent networks read word by word, so step 100 waits "
-                + "for step 99 and early words fade; the Transformer's self-attention reaches every word in one step. "
-                + "Each section below states the lecture's claim, then what this machine measured.</p>"
-        );
-        html.Append(
-            "<table><tr><th>experiment</th><th>verdict</th><th "
-                + "style=\"text-align:left\">measured</th><th>seconds</th></tr>"
+            $"<table><tr><th>{E(t["report.experiment"])}</th><th>{E(t["report.verdict"])}</th><th "
+                + $"style=\"text-align:left\">{E(t["report.measured"])}</th><th>{E(t["report.seconds"])}</th></tr>"
         );
         foreach (var r in results)
             html.Append(
-                $"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td>{E(VerdictWords(r))}</td><td "
-                    + $"style=\"text-align:left\">{E(Headline(r))}</td><td>{r.Seconds:F0}</td></tr>"
+                $"<tr><td><a href=\"#{r.Name}\">{E(r.Title)}</a></td><td>{E(VerdictWords(r, t))}</td><td "
+                    + $"style=\"text-align:left\">{E(Headline(r, t))}</td><td>{r.Seconds:F0}</td></tr>"
             );
         html.Append("</table>");
         foreach (var r in results)
         {
             html.Append(
-                $"<h2 id=\"{r.Name}\">{E(r.Title)}</h2><p class=\"claim\"><b>The lecture:</b> {E(r.Claim)}</p>"
+                $"<h2 id=\"{r.Name}\">{E(r.Title)}</h2><p class=\"claim\"><b>{E(t["report.lecture"])}</b> "
+                    + $"{E(r.Claim)}</p>"
             );
             if (r.Skipped is not null)
             {
-                html.Append($"<p class=\"skipped\"><b>Skipped:</b> {E(r.Skipped)}</p>");
+                html.Append($"<p class=\"skipped\"><b>{E(t["report.skipped"])}</b> {E(r.Skipped)}</p>");
                 continue;
             }
-            html.Append($"<p class=\"finding\"><b>Measured:</b> {E(r.Finding)}</p>");
+            html.Append($"<p class=\"finding\"><b>{E(t["report.measured-label"])}</b> {E(r.Finding)}</p>");
             if (r.Assessment is { } v)
                 html.Append(
-                    $"<p class=\"verdict {v.Json}\"><b>Verdict: {E(v.Words)}.</b> {E(v.Reason)}.<br><span "
-                        + $"class=\"meta\">Rule: {E(v.Rule)}</span></p>"
+                    $"<p class=\"verdict {v.Json}\"><b>{E(t["verdict.sentence", v.Words(t)])}</b> {E(v.Reason)}."
+                        + $"<br><span class=\"meta\">{E(t["report.rule", v.Rule])}</span></p>"
                 );
             if (r.Table.Count > 0)
             {
@@ -113,10 +122,7 @@ internal static class HtmlReport
                     $"<img alt=\"{E(Path.GetFileNameWithoutExtension(plot))}\" "
                         + $"src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(plot))}\">"
                 );
-            html.Append(
-                $"<p class=\"meta\">{r.Seconds:F0} s; plots (PNG and SVG) and numbers (JSON) are in the output "
-                    + $"folder.</p>"
-            );
+            html.Append($"<p class=\"meta\">{E(t["report.section-meta", r.Seconds])}</p>");
         }
         html.Append("</body></html>\n");
         IO.AtomicFile.WriteAllText(path, html.ToString());
