@@ -178,6 +178,15 @@ public static class LabCommand
             TorchRuntime.EnsureLoaded();
         var models = a.All("model").Select(dir => Checkpoint.Load(dir)).ToList();
         var r = ContextProbe.Run(a.String("word")!, sentences, vectors, models, a.Int("top", 1, 1000)!.Value);
+        var t = Texts(a);
+        // With --out: the numbers (context.json) and the figure (context-WORD.png/.svg) beside them.
+        var outDir = a.Has("out") ? a.String("out") : null;
+        string? plot = null;
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+            plot = ContextProbe.Figure(r, Path.Combine(outDir, $"context-{r.Word}"), t);
+        }
 
         var json = new
         {
@@ -199,10 +208,10 @@ public static class LabCommand
                 similarity = m.Mean,
                 matrix = m.Similarities,
             }),
+            plot,
         };
-        if (a.Has("out") && a.String("out") is { } outDir)
+        if (outDir is not null)
         {
-            Directory.CreateDirectory(outDir);
             AtomicFile.WriteAllText(
                 Path.Combine(outDir, "context.json"),
                 System.Text.Json.JsonSerializer.Serialize(json, SeqLab.IO.Json.Options)
@@ -214,7 +223,6 @@ public static class LabCommand
             return 0;
         }
 
-        var t = Texts(a);
         using var numbers = t.Numbers();
         Console.WriteLine(t["lab.context.across", r.Word, r.Sentences.Count]);
         for (int i = 0; i < r.Sentences.Count; i++)
@@ -233,6 +241,8 @@ public static class LabCommand
             "\n  "
                 + t["lab.context.static-neighbours", r.Word, string.Join(", ", r.StaticNeighbors.Select(n => n.Word))]
         );
+        if (plot is not null)
+            Console.WriteLine($"  {t["lab.plot", plot]}");
         return 0;
     }
 }

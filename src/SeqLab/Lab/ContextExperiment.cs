@@ -58,18 +58,9 @@ public static class ContextExperiment
         }
         perSeed.Reverse();
         var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
-        var names = new[] { t["context.static"] }.Concat(r.Contextual.Select(c => c.Name)).ToList();
-        var values = new[] { r.Static.Mean }.Concat(r.Contextual.Select(c => c.Mean)).ToList();
-        var plot = Plots.Bars(
-            s.PlotPath("context-banco"),
-            t["context.plot.title", r.Word],
-            t["context.plot.y"],
-            names,
-            values,
-            highlight: 0
-        );
+        var plot = ContextProbe.Figure(r, s.PlotPath("context-banco"), t);
         var table = new List<string[]> { new[] { t["table.model"], t["context.table.cosine", r.Word] } };
-        table.AddRange(names.Zip(values).Select(p => new[] { p.First, p.Second.ToString("F6", t.Culture) }));
+        table.AddRange(ContextProbe.Bars(r, t).Select(b => new[] { b.Name, b.Cosine.ToString("F6", t.Culture) }));
         var finding =
             t[
                 "context.finding",

@@ -1,6 +1,8 @@
 using SeqLab.Embeddings;
+using SeqLab.Figures;
 using SeqLab.Inference;
 using SeqLab.IO;
+using SeqLab.Lab.Report;
 using SeqLab.Text;
 using SeqLab.Training;
 
@@ -142,5 +144,26 @@ public static class ContextProbe
             }
         }
         return new Row(name, kind, sims, pairs.Average());
+    }
+
+    /// <summary>One bar per kind of vector, static first: its name and the word's mean cosine between the
+    /// sentences.</summary>
+    public static IReadOnlyList<(string Name, double Cosine)> Bars(Result r, Texts? t = null) =>
+        [((t ?? Texts.English)["context.static"], r.Static.Mean), .. r.Contextual.Select(c => (c.Name, c.Mean))];
+
+    /// <summary>The bars as a figure (PNG and SVG; the static bar highlighted); returns the PNG's path.</summary>
+    public static string Figure(Result r, string pathWithoutExtension, Texts? t = null)
+    {
+        t ??= Texts.English;
+        var bars = Bars(r, t);
+        bool lecture = r.Sentences.SequenceEqual(DefaultSentences);
+        return Plots.Bars(
+            pathWithoutExtension,
+            t[lecture ? "context.plot.title" : "context.plot.title-any", r.Word],
+            t["context.plot.y"],
+            bars.Select(b => b.Name).ToList(),
+            bars.Select(b => b.Cosine).ToList(),
+            highlight: 0
+        );
     }
 }

@@ -171,9 +171,13 @@ public sealed class LabSession(
             File.WriteAllText(Path.Combine(dir, LabKeyFile), identity);
         }
         var state = run.Run();
+        // Progress lines stay English with English numbers, whatever the report's language.
         Log(
-            $"trained {key}: {run.Parameters:N0} parameters, {state.Step} steps in total "
-                + $"({clock.Elapsed.TotalSeconds:F0} s now)"
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"trained {key}: {run.Parameters:N0} parameters, {state.Step} steps in total "
+                    + $"({clock.Elapsed.TotalSeconds:F0} s now)"
+            )
         );
         run.Model.Dispose();
         trained[key] = new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null);

@@ -160,6 +160,21 @@ public class EmbedCliSpec
         Assert.True(File.Exists(Path.Combine(dir.Sub("lab"), "context.json")));
     }
 
+    [Fact]
+    public void LabContextWithOutDrawsOneBarPerKindOfVector()
+    {
+        using var dir = new TempDir();
+        var (model, data) = CliRunner.TinyLanguageModel(dir);
+        var r = CliRunner.Run("lab", "context", "--data", data, "--model", model, "--json", "--out", dir.Sub("lab"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var plot = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("plot").GetString()!;
+        Assert.Equal(Path.Combine(dir.Sub("lab"), "context-banco.png"), plot);
+        Assert.True(new FileInfo(plot).Length > 1000);
+        var svg = File.ReadAllText(Path.ChangeExtension(plot, ".svg"));
+        Assert.Contains("word2vec (static)", svg);
+        Assert.Contains("gru lm", svg);
+    }
+
     [Theory]
     [InlineData("3 2\nuno 1 2\ndos 3 4\n", ":4:")] // header promises more rows than there are
     [InlineData("2 2\nuno 1 2\ndos 3\n", ":3:")] // ragged row
