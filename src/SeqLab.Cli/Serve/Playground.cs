@@ -295,7 +295,10 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models, Texts? texts =
             {
                 try
                 {
-                    return AttentionMaps.For(models[id], Blank.LeftOf(request.Text!));
+                    // A causal model's map stops at the blank; a masked one reads the words after it too.
+                    var text =
+                        models[id].Config.Task == Data.TaskKind.Mlm ? request.Text! : Blank.LeftOf(request.Text!);
+                    return AttentionMaps.For(models[id], text);
                 }
                 catch (SeqLabInputException e)
                 {
@@ -327,6 +330,7 @@ public sealed class Playground(IReadOnlyList<LoadedModel> models, Texts? texts =
             new
             {
                 tokens = map.Tokens,
+                focus = map.Focus,
                 layers = map.Layers,
                 heads = map.Heads,
                 weights,

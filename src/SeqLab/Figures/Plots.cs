@@ -139,7 +139,8 @@ internal static class Plots
         string yLabel,
         IReadOnlyList<string> labels,
         IReadOnlyList<double> values,
-        int highlight = -1
+        int highlight = -1,
+        string? valueFormat = null
     )
     {
         var plot = new Plot();
@@ -151,6 +152,8 @@ internal static class Plots
                         Position = i,
                         Value = values[i],
                         FillColor = i == highlight ? Colors.OrangeRed : Colors.SteelBlue,
+                        // Each bar's value written on it (when asked): small differences stay readable.
+                        Label = valueFormat is null ? "" : values[i].ToString(valueFormat),
                     }
             )
             .ToList();

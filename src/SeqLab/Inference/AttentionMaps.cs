@@ -15,7 +15,9 @@ namespace SeqLab.Inference;
 public static class AttentionMaps
 {
     /// <param name="Weights">[layer][head][query][key]; each query row sums to 1.</param>
-    public sealed record Map(IReadOnlyList<string> Tokens, float[][][][] Weights)
+    /// <param name="Focus">the query worth showing first: the blank (&lt;mask&gt;) of a masked language model, else
+    /// the last token.</param>
+    public sealed record Map(IReadOnlyList<string> Tokens, float[][][][] Weights, int Focus)
     {
         public int Layers => Weights.Length;
         public int Heads => Weights.Length == 0 ? 0 : Weights[0].Length;
@@ -29,15 +31,31 @@ public static class AttentionMaps
                 $"{loaded.Directory} holds a {loaded.Config.Family.Name()} model; attention maps need a Transformer "
                     + $"(--model transformer)."
             );
-        var words = loaded.Tokenizer.Tokenize(sentence.Replace(Blank.Marker, " "));
-        if (words.Count == 0)
-            throw new SeqLabInputException("the sentence is empty; give at least one word.");
-        var ids = loaded.Vocabulary.Encode(words).ToList();
-        var tokens = words.Select((w, i) => ids[i] == Vocabulary.UnkId ? Vocabulary.Unk : w).ToList();
-        if (loaded.Config.Task == TaskKind.Lm)
+        List<long> ids;
+        List<string> tokens;
+        int focus;
+        if (loaded.Config.Task == TaskKind.Mlm && Blank.In(sentence))
         {
-            ids.Insert(0, Vocabulary.EosId);
-            tokens.Insert(0, Vocabulary.Eos);
+            // A masked language model reads both sides of the blank: the map covers the whole sentence, the blank
+            // as <mask>, as the model sees it when it fills it.
+            var (masked, blank, _) = new MaskedLanguageModelPredictor(loaded).Encode(sentence);
+            ids = [.. masked];
+            tokens = [.. loaded.Vocabulary.Decode(masked)];
+            focus = blank;
+        }
+        else
+        {
+            var words = loaded.Tokenizer.Tokenize(sentence.Replace(Blank.Marker, " "));
+            if (words.Count == 0)
+                throw new SeqLabInputException("the sentence is empty; give at least one word.");
+            ids = [.. loaded.Vocabulary.Encode(words)];
+            tokens = words.Select((w, i) => ids[i] == Vocabulary.UnkId ? Vocabulary.Unk : w).ToList();
+            if (loaded.Config.Task == TaskKind.Lm)
+            {
+                ids.Insert(0, Vocabulary.EosId);
+                tokens.Insert(0, Vocabulary.Eos);
+            }
+            focus = tokens.Count - 1;
         }
         if (ids.Count > loaded.Config.MaxLength)
             throw new SeqLabInputException(
@@ -72,7 +90,7 @@ public static class AttentionMaps
                         .ToArray();
                 })
                 .ToArray();
-            return new Map(tokens, weights);
+            return new Map(tokens, weights, focus);
         }
         finally
         {

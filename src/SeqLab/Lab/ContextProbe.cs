@@ -151,10 +151,14 @@ public static class ContextProbe
     public static IReadOnlyList<(string Name, double Cosine)> Bars(Result r, Texts? t = null) =>
         [((t ?? Texts.English)["context.static"], r.Static.Mean), .. r.Contextual.Select(c => (c.Name, c.Mean))];
 
-    /// <summary>The bars as a figure (PNG and SVG; the static bar highlighted); returns the PNG's path.</summary>
+    /// <summary>
+    /// The bars as a figure (PNG and SVG; the static bar highlighted): 1 − cosine, how far apart the word's vectors
+    /// are (0: one vector), each bar labelled with its value, since the cosines all lie near 1. Returns the PNG's path.
+    /// </summary>
     public static string Figure(Result r, string pathWithoutExtension, Texts? t = null)
     {
         t ??= Texts.English;
+        using var numbers = t.Numbers();
         var bars = Bars(r, t);
         bool lecture = r.Sentences.SequenceEqual(DefaultSentences);
         return Plots.Bars(
@@ -162,8 +166,9 @@ public static class ContextProbe
             t[lecture ? "context.plot.title" : "context.plot.title-any", r.Word],
             t["context.plot.y"],
             bars.Select(b => b.Name).ToList(),
-            bars.Select(b => b.Cosine).ToList(),
-            highlight: 0
+            bars.Select(b => Math.Max(0, 1 - b.Cosine)).ToList(),
+            highlight: 0,
+            valueFormat: "0.000"
         );
     }
 }
