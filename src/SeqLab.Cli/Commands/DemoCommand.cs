@@ -23,6 +23,7 @@ public static class DemoCommand
                 + "scripts/get-spanish-corpus.sh)"
         ),
         new("sentence", "TEXT", "the sentence for the attention maps (default: the lecture's, with [???])"),
+        LabCommand.TopicsOption,
         new("threads", "N", "libtorch threads; default: all cores"),
         new("seed", "S", "the first random seed", 1),
         new(

@@ -17,6 +17,14 @@ public static class LabCommand
         "the language of the report, tables and findings (default: from LC_ALL/LC_MESSAGES/LANG, else English)"
     );
 
+    /// <summary>`--topics DIR`, shared by demo and lab.</summary>
+    public static readonly Option TopicsOption = new(
+        "topics",
+        "DIR",
+        "pretraining: a folder with topics-train.tsv and topics-test.tsv (label<TAB>text; every label used, "
+            + "balanced); default: four topics of fortunes-es"
+    );
+
     public static readonly Option[] Options =
     [
         new("word", "WORD", "context: the word to follow across sentences", ContextProbe.DefaultWord),
@@ -41,6 +49,7 @@ public static class LabCommand
             "effective-context, context: the real text to train on (default: fortunes-es, fetched by "
                 + "scripts/get-spanish-corpus.sh)"
         ),
+        TopicsOption,
         new("threads", "N", "libtorch threads; default: all cores"),
         new("seed", "S", "the first random seed", 1),
         new("seeds", "N", "repeat the training-based experiments with seeds S … S+N−1", 1),
@@ -55,7 +64,8 @@ public static class LabCommand
         SeqLab.Lab.Report.Texts.For(a.String("lang") is { } lang ? Languages.Parse(lang) : Languages.FromEnvironment());
 
     public const string Usage =
-        "seqlab lab parallelism|long-range|gradients|context|attention|effective-context [--scale small|full] "
+        "seqlab lab parallelism|long-range|gradients|context|attention|effective-context|pretraining "
+        + "[--scale small|full] "
         + "[--seed S] [--seeds N] [--lang es|en] [--json] [--out DIR]\n"
         + "       seqlab lab context [--word banco] [--sentence \"…\" …] (--vectors FILE | --data PATH) [--model DIR "
         + "…] [--json] [--out DIR]";
@@ -100,6 +110,7 @@ public static class LabCommand
             Corpus = a.String("corpus"),
             FetchCorpus = dir => SpanishCorpus.Fetch(dir, log),
             Sentence = a.All("sentence").FirstOrDefault(),
+            Topics = a.String("topics"),
             T = texts,
         };
     }

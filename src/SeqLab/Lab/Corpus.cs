@@ -32,15 +32,21 @@ internal static class Corpus
             IO.AtomicFile.WriteAllText(test, string.Join('\n', lines[^held..]) + "\n");
             return (new Files(train, test, s.T["corpus.own", path, lines.Count, held]), null);
         }
+        var (dir, missing) = Fortunes(s);
+        if (dir is null)
+            return (null, missing);
+        return (new Files(Path.Combine(dir, "train.txt"), Path.Combine(dir, "test.txt"), s.T["corpus.fortunes"]), null);
+    }
+
+    /// <summary>The folder of Debian's fortunes-es (data/es: train.txt, test.txt and the topic files), fetched when
+    /// absent; or null with the reason it could not be.</summary>
+    public static (string? Dir, string? Problem) Fortunes(LabSession s)
+    {
         var dir = Path.Combine("data", "es");
-        string trainPath = Path.Combine(dir, "train.txt"),
-            testPath = Path.Combine(dir, "test.txt");
-        if (!File.Exists(trainPath) || !File.Exists(testPath))
-        {
-            var problem = s.FetchCorpus is { } fetch ? fetch(dir) : s.T["corpus.none"];
-            if (problem is not null)
-                return (null, problem);
-        }
-        return (new Files(trainPath, testPath, s.T["corpus.fortunes"]), null);
+        string[] needed = ["train.txt", "test.txt", "topics-train.tsv", "topics-test.tsv"];
+        if (needed.All(f => File.Exists(Path.Combine(dir, f))))
+            return (dir, null);
+        var problem = s.FetchCorpus is { } fetch ? fetch(dir) : s.T["corpus.none"];
+        return problem is null ? (dir, null) : (null, problem);
     }
 }

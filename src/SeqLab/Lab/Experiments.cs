@@ -11,6 +11,7 @@ internal static class Experiments
         ("attention", AttentionExperiment.Run),
         ("effective-context", EffectiveContextExperiment.Run),
         ("context", ContextExperiment.Run),
+        ("pretraining", PretrainingExperiment.Run),
     ];
 
     public static string[] Names => All.Select(e => e.Name).ToArray();

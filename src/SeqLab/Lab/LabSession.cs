@@ -45,6 +45,10 @@ public sealed class LabSession(
     /// </summary>
     public Func<string, string?>? FetchCorpus { get; init; }
 
+    /// <summary>A folder with topics-train.tsv and topics-test.tsv (label TAB text) for the pretraining experiment;
+    /// null = fortunes-es' four topics.</summary>
+    public string? Topics { get; set; }
+
     /// <summary>The language of every sentence, table and plot a reader sees (English by default).</summary>
     public Report.Texts T { get; init; } = Report.Texts.English;
 

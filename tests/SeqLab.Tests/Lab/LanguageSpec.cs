@@ -37,7 +37,7 @@ public class LanguageSpec
     public void EveryKeyTheSourceAsksForIsInTheResourceFiles()
     {
         var root = Repo.Root;
-        var key = new Regex(@"\[\s*""([a-z-]+(?:\.[a-z-]+)+)""");
+        var key = new Regex(@"[\w\)\]]\[\s*""([a-z-]+(?:\.[a-z-]+)+)"""); // an indexer: t["…"], s.T["…"]
         var used = Directory
             .EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .SelectMany(f => key.Matches(File.ReadAllText(f)).Select(m => (File: f, Key: m.Groups[1].Value)))

@@ -44,6 +44,44 @@ public class VerdictRuleSpec
         );
     }
 
+    /// <summary>One label count's points; the rule pools whatever counts it is given.</summary>
+    static IReadOnlyList<PretrainingExperiment.Point> Fewest(int lstm, int lm, int transformer, int mlm) =>
+        [
+            new("lstm-scratch", 48, 1, lstm, 400),
+            new("lstm-word2vec", 48, 1, 100, 400),
+            new("lstm-lm", 48, 1, lm, 400),
+            new("transformer-scratch", 48, 1, transformer, 400),
+            new("transformer-mlm", 48, 1, mlm, 400),
+        ];
+
+    [Fact]
+    public void PretrainingIsSupportedWhenBothPretrainedEncodersBeatTheirScratchTwinsBeyondTheIntervals() =>
+        Assert.Equal(Verdict.Supported, PretrainingExperiment.Judge(Fewest(120, 200, 110, 190)).Verdict);
+
+    [Fact]
+    public void PretrainingIsInconclusiveWhenOnlyOnePretrainedEncoderIsAhead() =>
+        Assert.Equal(Verdict.Inconclusive, PretrainingExperiment.Judge(Fewest(120, 200, 110, 115)).Verdict);
+
+    [Fact]
+    public void PretrainingIsNotSupportedWhenAScratchModelBeatsItsPretrainedTwin() =>
+        Assert.Equal(Verdict.NotSupported, PretrainingExperiment.Judge(Fewest(200, 120, 110, 190)).Verdict);
+
+    [Fact]
+    public void PretrainingPoolsTheLabelCountsSoOneTiedCountDoesNotDecide()
+    {
+        PretrainingExperiment.Point[] at200 =
+        [
+            new("lstm-scratch", 200, 1, 180, 400),
+            new("lstm-word2vec", 200, 1, 180, 400),
+            new("lstm-lm", 200, 1, 260, 400),
+            new("transformer-scratch", 200, 1, 168, 400),
+            new("transformer-mlm", 200, 1, 224, 400),
+        ];
+        var tiedAt48 = Fewest(156, 156, 156, 196);
+        Assert.Equal(Verdict.Inconclusive, PretrainingExperiment.Judge(tiedAt48).Verdict);
+        Assert.Equal(Verdict.Supported, PretrainingExperiment.Judge([.. tiedAt48, .. at200]).Verdict);
+    }
+
     [Fact]
     public void VerdictsHaveTheirJsonSpellings()
     {
