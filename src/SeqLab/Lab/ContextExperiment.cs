@@ -1,6 +1,10 @@
+using SeqLab.Data;
 using SeqLab.Embeddings;
 using SeqLab.Figures;
+using SeqLab.Inference;
 using SeqLab.Lab.Report;
+using SeqLab.Models;
+using SeqLab.Training;
 
 namespace SeqLab.Lab;
 
@@ -33,11 +37,16 @@ public static class ContextExperiment
         ContextProbe.Result r = null!;
         var perSeed = new List<(int Seed, Assessment A)>();
         var cosines = new Dictionary<string, Dictionary<string, double>>();
+        List<Fill> fills = [];
         foreach (var seed in s.Seeds.Reverse()) // the first seed last: its numbers are the ones shown
         {
+            // The corpus language models (LSTM, causal Transformer), and the same Transformer as a masked LM (BERT's).
             var models = EffectiveContextExperiment
                 .Families.Select(f => EffectiveContextExperiment.Train(s, f, corpus, seed))
+                .Append(EffectiveContextExperiment.Train(s, ModelFamily.Transformer, corpus, seed, TaskKind.Mlm))
                 .ToList();
+            if (seed == s.Seeds[0])
+                fills = Fills(models);
             try
             {
                 r = ContextProbe.Run(ContextProbe.DefaultWord, ContextProbe.DefaultSentences, vectors, models);
@@ -61,6 +70,15 @@ public static class ContextExperiment
         var plot = ContextProbe.Figure(r, s.PlotPath("context-banco"), t);
         var table = new List<string[]> { new[] { t["table.model"], t["context.table.cosine", r.Word] } };
         table.AddRange(ContextProbe.Bars(r, t).Select(b => new[] { b.Name, b.Cosine.ToString("F6", t.Culture) }));
+        string Top(Fill f, bool masked) =>
+            string.Join(
+                ", ",
+                (masked ? f.Masked : f.Causal).Select(c => string.Create(t.Culture, $"{c.Token} ({c.Probability:P0})"))
+            );
+        var fillText = string.Join(
+            " ",
+            fills.Select(f => t["context.fill", f.Sentence, Top(f, masked: false), Top(f, masked: true)])
+        );
         var finding =
             t[
                 "context.finding",
@@ -71,6 +89,7 @@ public static class ContextExperiment
                 r.Word,
                 string.Join(", ", r.StaticNeighbors.Select(n => n.Word))
             ]
+            + (fillText.Length > 0 ? " " + fillText : "")
             + " "
             + t["verdict.sentence", assessment.Words(t)];
         return new LabResult(
@@ -89,11 +108,45 @@ public static class ContextExperiment
                 static_neighbors = r.StaticNeighbors.Select(n => n.Word),
                 seeds = s.Seeds,
                 contextual_per_seed = cosines,
+                fill_the_blank = fills.Select(f => new
+                {
+                    sentence = f.Sentence,
+                    causal = f.Causal.Select(c => new { token = c.Token, probability = c.Probability }),
+                    masked = f.Masked.Select(c => new { token = c.Token, probability = c.Probability }),
+                }),
                 verdicts_per_seed = Assessment.PerSeedJson(perSeed),
             },
             clock.Elapsed.TotalSeconds,
             Assessment: assessment
         );
+    }
+
+    /// <summary>The probe's sentences with the word as a blank: the right context ("del parque", "a sacar dinero")
+    /// tells the two senses apart.</summary>
+    public static readonly string[] BlankSentences =
+    [
+        "Me senté en el [???] del parque a leer un libro.",
+        "Fui al [???] a sacar dinero de mi cuenta.",
+    ];
+
+    /// <summary>One sentence's top answers for the blank: the causal Transformer's (the words before it) and the
+    /// masked model's (both sides).</summary>
+    public sealed record Fill(string Sentence, IReadOnlyList<Candidate> Causal, IReadOnlyList<Candidate> Masked);
+
+    /// <summary>Both Transformers fill each blank sentence (empty when either is missing).</summary>
+    static List<Fill> Fills(IReadOnlyList<LoadedModel> models)
+    {
+        var causal = models.FirstOrDefault(m => m.Config.IsTransformer && m.Config.Task == TaskKind.Lm);
+        var masked = models.FirstOrDefault(m => m.Config.Task == TaskKind.Mlm);
+        if (causal is null || masked is null)
+            return [];
+        return BlankSentences
+            .Select(x => new Fill(
+                x,
+                Predictors.For(causal).Predict(x, 3).Candidates,
+                Predictors.For(masked).Predict(x, 3).Candidates
+            ))
+            .ToList();
     }
 
     /// <summary>The verdict's rule, in words.</summary>

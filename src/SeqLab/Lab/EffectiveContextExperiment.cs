@@ -25,7 +25,15 @@ public static class EffectiveContextExperiment
     /// The corpus language model of a family for one seed (trained once per session; the context probe
     /// reuses it). Its training accumulates across runs: a second demo trains it further.
     /// </summary>
-    internal static LoadedModel Train(LabSession s, ModelFamily family, Corpus.Files corpus, int seed)
+    /// <param name="task">lm (the experiment's), or mlm: the Transformer's encoder as a masked language model, the
+    /// same size and budget (the context probe's bidirectional model).</param>
+    internal static LoadedModel Train(
+        LabSession s,
+        ModelFamily family,
+        Corpus.Files corpus,
+        int seed,
+        TaskKind task = TaskKind.Lm
+    )
     {
         var config =
             family == ModelFamily.Transformer
@@ -55,7 +63,9 @@ public static class EffectiveContextExperiment
             // A budget in steps, not seconds: the same models (and verdicts) on any machine. Each run adds it again.
             Steps = s.Pick<long>(6, 80, 150),
         };
-        return s.Model($"corpus/{family.Name()}", config, options, corpus.Train, null, seed, accumulate: true);
+        config.Task = task;
+        var key = task == TaskKind.Lm ? $"corpus/{family.Name()}" : $"corpus/{family.Name()}-{task.Name()}";
+        return s.Model(key, config, options, corpus.Train, null, seed, accumulate: true);
     }
 
     /// <summary>The quality a language model must reach before its use of context means anything: perplexity ≤ 0.4 ×

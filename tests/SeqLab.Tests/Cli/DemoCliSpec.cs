@@ -128,6 +128,20 @@ public class DemoCliSpec
             );
             Assert.False(string.IsNullOrWhiteSpace(doc.GetProperty("rule").GetString()), name);
         }
+        // The probe compares four kinds of vector, and both Transformers fill the blank sentences.
+        var context = JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "context.json")))
+            .RootElement.GetProperty("numbers");
+        Assert.Equal(3, context.GetProperty("contextual").EnumerateObject().Count());
+        Assert.Contains(context.GetProperty("contextual").EnumerateObject(), p => p.Name.StartsWith("transformer mlm"));
+        var fills = context.GetProperty("fill_the_blank").EnumerateArray().ToList();
+        Assert.Equal(ContextExperiment.BlankSentences, fills.Select(f => f.GetProperty("sentence").GetString()));
+        Assert.All(fills, f => Assert.Equal(3, f.GetProperty("masked").GetArrayLength()));
+        // The pretraining experiment ran on the --topics folder: five arms, two label counts, two seeds.
+        var pretraining = JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "pretraining.json")))
+            .RootElement.GetProperty("numbers");
+        Assert.Equal(5 * 2 * 2, pretraining.GetProperty("accuracy").GetArrayLength());
         var curve = JsonDocument
             .Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), "long-range.json")))
             .RootElement.GetProperty("numbers")
