@@ -14,7 +14,7 @@ public static class DemoCommand
         new(
             "scale",
             "small|full",
-            "small (default: about 8.5 minutes on 2 cores) or full (the larger version, over an hour)"
+            "small (default: about 9.5 minutes on 2 cores) or full (the larger version, over an hour)"
         ),
         new(
             "corpus",
