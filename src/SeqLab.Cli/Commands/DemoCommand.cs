@@ -33,21 +33,35 @@ public static class DemoCommand
                 + "is flagged)",
             2
         ),
+        new(
+            "skip",
+            "NAME[,NAME…]",
+            "leave these experiments out (e.g. pretraining: about 4 minutes of the default demo's 9.5)"
+        ),
         LabCommand.LangOption,
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),
         new("help", null, "show this help"),
     ];
 
     public const string Usage =
-        "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--lang es|en] [--json]";
+        "seqlab demo [--out DIR] [--scale small|full] [--seed S] [--seeds N] [--corpus PATH] [--skip NAME,…] "
+        + "[--lang es|en] [--json]";
 
     public static int Run(Args a)
     {
         var clock = Stopwatch.StartNew();
+        var skip = (a.String("skip") ?? "").Split(
+            ',',
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+        );
+        if (skip.FirstOrDefault(n => !Experiments.Names.Contains(n)) is { } unknown)
+            throw new SeqLabInputException(
+                $"--skip: unknown experiment '{unknown}'; the demo's are {string.Join(", ", Experiments.Names)}."
+            );
         var session = LabCommand.Session(a);
         var t = session.T;
         var results = new List<LabResult>();
-        foreach (var name in Experiments.Names)
+        foreach (var name in Experiments.Names.Except(skip))
         {
             Output.Info($"seqlab demo: {name} ({clock.Elapsed.TotalSeconds:F0} s so far)");
             LabResult r;

@@ -83,6 +83,45 @@ public class DemoCliSpec
     }
 
     [Fact]
+    public void SkippedExperimentsAreLeftOutOfTheRunAndTheReport()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(
+            "demo",
+            "--scale",
+            "tiny",
+            "--out",
+            dir.Sub("demo"),
+            "--threads",
+            "1",
+            "--seeds",
+            "1",
+            "--skip",
+            "effective-context,context,pretraining"
+        );
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
+        foreach (var name in new[] { "effective-context", "context", "pretraining" })
+        {
+            Assert.False(File.Exists(Path.Combine(dir.Sub("demo"), name + ".json")), name);
+            Assert.DoesNotContain($"id=\"{name}\"", html);
+        }
+        Assert.Contains("id=\"long-range\"", html);
+    }
+
+    [Fact]
+    public void AnUnknownSkipIsABadInputNamingTheExperiments()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("demo", "--scale", "tiny", "--out", dir.Sub("demo"), "--skip", "bert");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.ErrorLines);
+        Assert.Contains("'bert'", r.Stderr);
+        Assert.Contains("pretraining", r.Stderr);
+        Assert.False(Directory.Exists(dir.Sub("demo")));
+    }
+
+    [Fact]
     public void AnUnknownLangIsABadInputWithOneLine()
     {
         using var dir = new TempDir();
