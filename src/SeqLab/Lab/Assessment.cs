@@ -26,6 +26,10 @@ public sealed record Assessment(Verdict Verdict, string Rule, string Reason)
             }
         ];
 
+    /// <summary>The finding's last sentence, " Verdict: supported." (with its leading space), in the language of
+    /// <paramref name="t"/>.</summary>
+    public string Closing(Texts? t = null) => " " + (t ?? Texts.English)["verdict.sentence", Words(t)];
+
     /// <summary>
     /// One verdict from the verdicts of several seeds: the same in every seed, or inconclusive (and
     /// flagged) when they disagree: a direction that flips with the seed is no result.

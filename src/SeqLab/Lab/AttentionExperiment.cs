@@ -181,8 +181,7 @@ public static class AttentionExperiment
         var finding =
             t["attention.finding", cueText, answersText]
             + (cue < 0 ? "" : " " + t["attention.path", tokens[cue], last - cue])
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            + assessment.Closing(t);
         return new LabResult(
             "attention",
             t["attention.title"],

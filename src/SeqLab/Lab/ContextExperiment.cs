@@ -90,8 +90,7 @@ public static class ContextExperiment
                 string.Join(", ", r.StaticNeighbors.Select(n => n.Word))
             ]
             + (fillText.Length > 0 ? " " + fillText : "")
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            + assessment.Closing(t);
         return new LabResult(
             "context",
             title,

@@ -243,9 +243,7 @@ public static class EffectiveContextExperiment
                         )
                     )
                 )
-            ]
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            ] + assessment.Closing(t);
         return new LabResult(
             "effective-context",
             title,

@@ -169,9 +169,7 @@ public static class GradientsExperiment
                 Factors(decayUntrained),
                 Factors(decayTrained),
                 s.Seeds[0]
-            ]
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            ] + assessment.Closing(t);
         return new LabResult(
             "gradients",
             t["gradients.title"],

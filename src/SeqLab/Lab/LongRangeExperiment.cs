@@ -410,8 +410,6 @@ public static class LongRangeExperiment
                 budget.BatchSize,
                 string.Join(", ", Names.Select(f => t["seconds.of", f, m.Seconds[f].Average()])),
                 m.Parameters[transformer]
-            ]
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            ] + assessment.Closing(t);
     }
 }

@@ -156,9 +156,7 @@ public static class ParallelismExperiment
                 z.D,
                 s.Threads,
                 string.Join(", ", Layers.Select(name => string.Create(x.Culture, $"{name} {t.Speedup[name]:F2}×")))
-            ]
-            + " "
-            + x["verdict.sentence", assessment.Words(x)];
+            ] + assessment.Closing(x);
         return new LabResult(
             "parallelism",
             x["parallelism.title"],

@@ -353,8 +353,7 @@ public static class PretrainingExperiment
             string.Join(", ", Arms.Select(a => string.Create(t.Culture, $"{Name(a)} {Pooled(a.Key, count).Acc:P0}")));
         var finding =
             t["pretraining.finding", counts[0], At(counts[0]), counts[^1], At(counts[^1]), chance, data.Test.Count]
-            + " "
-            + t["verdict.sentence", assessment.Words(t)];
+            + assessment.Closing(t);
         return new LabResult(
             "pretraining",
             title,
