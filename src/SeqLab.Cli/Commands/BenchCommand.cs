@@ -258,14 +258,14 @@ public static class BenchCommand
                     cached_ms_per_token = r.CachedMsPerToken,
                     uncached_ms_per_token = r.UncachedMsPerToken,
                     speedup = r.Speedup,
+                    peak_rss_mb = Benchmark.PeakRssMb(), // the process's high-water mark, both paths run
                 }
             );
         else
             Console.WriteLine(
                 $"greedy continuation of {r.Tokens} tokens (transformer-lm preset, {threads} threads): "
                     + $"{r.UncachedMsPerToken:F2} ms/token re-reading the prefix, {r.CachedMsPerToken:F2} ms/token "
-                    + $"with the "
-                    + $"key/value cache ({r.Speedup:F1}× faster)"
+                    + $"with the key/value cache ({r.Speedup:F1}× faster); peak RSS {Benchmark.PeakRssMb():F0} MB"
             );
         return 0;
     }

@@ -47,5 +47,6 @@ public class BenchCliSpec
         Assert.True(json.GetProperty("cached_ms_per_token").GetDouble() > 0);
         Assert.True(json.GetProperty("uncached_ms_per_token").GetDouble() > 0);
         Assert.True(json.TryGetProperty("speedup", out _));
+        Assert.True(json.GetProperty("peak_rss_mb").GetDouble() > 0);
     }
 }
