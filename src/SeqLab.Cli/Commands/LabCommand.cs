@@ -14,7 +14,8 @@ public static class LabCommand
     public static readonly Option LangOption = new(
         "lang",
         "es|en",
-        "the language of the report, tables and findings (default: from LC_ALL/LC_MESSAGES/LANG, else English)"
+        "the language of what a reader sees: report, tables, findings, the playground (default: from "
+            + "LC_ALL/LC_MESSAGES/LANG, else English)"
     );
 
     /// <summary>`--topics DIR`, shared by demo and lab.</summary>

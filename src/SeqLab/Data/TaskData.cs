@@ -43,29 +43,8 @@ public sealed record TaskData
         {
             TaskKind.Classify => Classification(o, dataPath, validPath, tokenizer, vocab, labels),
             TaskKind.Seq2Seq => Translation(o, dataPath, validPath, tokenizer, vocab),
-            TaskKind.Mlm => MaskedLanguageModelling(o, dataPath, validPath, tokenizer, vocab),
-            _ => LanguageModelling(o, dataPath, validPath, tokenizer, vocab),
-        };
-    }
-
-    static TaskData LanguageModelling(
-        DataOptions o,
-        string dataPath,
-        string? validPath,
-        ITokenizer tokenizer,
-        Vocabulary? vocab
-    )
-    {
-        var (vocabulary, train, valid) = TextIds(o, dataPath, validPath, tokenizer, vocab, mask: false);
-        return new TaskData
-        {
-            Vocabulary = vocabulary,
-            Tokenizer = tokenizer,
-            Epoch = epoch =>
-                LanguageModelData.Batches(train, o.SeqLen, o.BatchSize, new Random(Seeds.Mix(o.Seed, epoch))),
-            BatchesPerEpoch = LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
-            Valid = LanguageModelData.Batches(valid, o.SeqLen, o.BatchSize).ToList(),
-            TrainSize = train.Length,
+            TaskKind.Mlm => TextModelling(o, dataPath, validPath, tokenizer, vocab, masked: true),
+            _ => TextModelling(o, dataPath, validPath, tokenizer, vocab, masked: false),
         };
     }
 
@@ -73,34 +52,34 @@ public sealed record TaskData
     /// masks.</summary>
     public const int ValidationMaskSeed = 20190524;
 
-    /// <summary>The same text windows as a language model's, masked BERT's way: new masks every epoch, fixed ones
-    /// for validation.</summary>
-    static TaskData MaskedLanguageModelling(
+    /// <summary>
+    /// A text cut into windows: next-token targets (lm), or the same windows masked BERT's way (mlm: new masks every
+    /// epoch, fixed ones for validation).
+    /// </summary>
+    static TaskData TextModelling(
         DataOptions o,
         string dataPath,
         string? validPath,
         ITokenizer tokenizer,
-        Vocabulary? vocab
+        Vocabulary? vocab,
+        bool masked
     )
     {
-        var (vocabulary, train, valid) = TextIds(o, dataPath, validPath, tokenizer, vocab, mask: true);
+        var (vocabulary, train, valid) = TextIds(o, dataPath, validPath, tokenizer, vocab, mask: masked);
+        IEnumerable<Batch> Batches(long[] ids, Random? order, Random masking) =>
+            masked
+                ? MaskedLanguageData.Batches(ids, o.SeqLen, o.BatchSize, vocabulary, masking, order)
+                : LanguageModelData.Batches(ids, o.SeqLen, o.BatchSize, order);
         return new TaskData
         {
             Vocabulary = vocabulary,
             Tokenizer = tokenizer,
             Epoch = epoch =>
-                MaskedLanguageData.Batches(
-                    train,
-                    o.SeqLen,
-                    o.BatchSize,
-                    vocabulary,
-                    masking: new Random(Seeds.Mix(o.Seed, epoch, 1)),
-                    order: new Random(Seeds.Mix(o.Seed, epoch))
-                ),
-            BatchesPerEpoch = ((train.Length + o.SeqLen - 1) / o.SeqLen + o.BatchSize - 1) / o.BatchSize,
-            Valid = MaskedLanguageData
-                .Batches(valid, o.SeqLen, o.BatchSize, vocabulary, new Random(ValidationMaskSeed))
-                .ToList(),
+                Batches(train, new Random(Seeds.Mix(o.Seed, epoch)), new Random(Seeds.Mix(o.Seed, epoch, 1))),
+            BatchesPerEpoch = masked
+                ? ((train.Length + o.SeqLen - 1) / o.SeqLen + o.BatchSize - 1) / o.BatchSize
+                : LanguageModelData.BatchCount(train.Length, o.SeqLen, o.BatchSize),
+            Valid = Batches(valid, null, new Random(ValidationMaskSeed)).ToList(),
             TrainSize = train.Length,
         };
     }

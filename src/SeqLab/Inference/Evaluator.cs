@@ -30,16 +30,9 @@ public static class Evaluator
     /// unigram baseline.</summary>
     public static LanguageModelScore LanguageModel(LoadedModel m, string path, int batchSize = 32)
     {
-        var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
-        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
-        if (stream.Length < 2)
-            throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
+        var (lines, stream) = Text(m, path);
         var batches = LanguageModelData.Batches(stream, m.Training.SeqLen, batchSize).ToList();
-        var result = Validation.Evaluate(m.Model, batches);
-        if (!double.IsFinite(result.Loss))
-            throw new SeqLabInputException(
-                $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
-            );
+        var result = Scored(m, batches, path);
         double unknown = stream.Count(t => t == Vocabulary.UnkId) / (double)stream.Length;
         // One scale for every tokenizer: the text's total negative log-likelihood over its characters (in bits) and
         // over its words. Each line's end counts as one character and one word: the <eos> the model predicts there.
@@ -78,10 +71,7 @@ public static class Evaluator
     /// comparable.</summary>
     public static MaskedLanguageModelScore MaskedLanguageModel(LoadedModel m, string path, int batchSize = 32)
     {
-        var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
-        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
-        if (stream.Length < 2)
-            throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
+        var (_, stream) = Text(m, path);
         var batches = MaskedLanguageData.Batches(
             stream,
             m.Training.SeqLen,
@@ -89,11 +79,7 @@ public static class Evaluator
             m.Vocabulary,
             new Random(TaskData.ValidationMaskSeed)
         );
-        var result = Validation.Evaluate(m.Model, batches);
-        if (!double.IsFinite(result.Loss))
-            throw new SeqLabInputException(
-                $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
-            );
+        var result = Scored(m, batches, path);
         return new(
             result.Perplexity,
             result.Loss,
@@ -102,6 +88,28 @@ public static class Evaluator
             stream.Length,
             TaskData.ValidationMaskSeed
         );
+    }
+
+    /// <summary>A text's non-empty lines and their ids under the model's tokenizer and vocabulary (at least 2
+    /// tokens).</summary>
+    static (List<TextSource.Line> Lines, long[] Stream) Text(LoadedModel m, string path)
+    {
+        var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
+        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
+        if (stream.Length < 2)
+            throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
+        return (lines, stream);
+    }
+
+    /// <summary>The model's loss on the batches; a non-finite one means damaged weights.</summary>
+    static Validation.Result Scored(LoadedModel m, IEnumerable<Batch> batches, string path)
+    {
+        var result = Validation.Evaluate(m.Model, batches);
+        if (!double.IsFinite(result.Loss))
+            throw new SeqLabInputException(
+                $"{m.Directory} gives a non-finite loss on {path}; its weights are damaged. Restore them or retrain."
+            );
+        return result;
     }
 
     /// <summary>A classifier's loss and accuracy on a TSV or JSONL file of labelled texts.</summary>

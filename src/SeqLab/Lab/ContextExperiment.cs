@@ -1,6 +1,5 @@
 using SeqLab.Data;
 using SeqLab.Embeddings;
-using SeqLab.Figures;
 using SeqLab.Inference;
 using SeqLab.Lab.Report;
 using SeqLab.Models;

@@ -181,15 +181,16 @@ public static class PretrainingExperiment
         return path;
     }
 
-    /// <summary>One classifier: an arm, a number of labels, a seed; every arm gets the same steps and
-    /// options.</summary>
+    /// <summary>One classifier: an arm on a seed's labelled file; every arm gets the same steps and options.
+    /// <paramref name="start"/> is the arm's pretrained vectors file or model folder (null from scratch).</summary>
     static LoadedModel Classifier(
         LabSession s,
         Split data,
         Arm arm,
         int perTopic,
+        string labelled,
         int seed,
-        Func<Start, string?> pretrained
+        string? start
     )
     {
         var config = Encoder(s, arm.Family, TaskKind.Classify);
@@ -205,14 +206,13 @@ public static class PretrainingExperiment
             Patience = 0,
         };
         if (arm.Start == Start.Word2Vec)
-            config.PretrainedEmbeddings = pretrained(arm.Start);
-        else if (pretrained(arm.Start) is { } dir)
+            config.PretrainedEmbeddings = start;
+        else if (start is not null)
         {
-            FineTuning.Inherit(config, FineTuning.Source(dir, config), new HashSet<string>(), dir);
-            options.InitFrom = dir;
+            FineTuning.Inherit(config, FineTuning.Source(start, config), new HashSet<string>(), start);
+            options.InitFrom = start;
         }
         // The test set is the run's validation set, read once at the end: it selects nothing.
-        var labelled = Labelled(s, data, seed, perTopic);
         return s.Model($"pretraining/{arm.Key}/labels{perTopic}", config, options, labelled, data.TestPath, seed);
     }
 
@@ -293,14 +293,17 @@ public static class PretrainingExperiment
                 [Start.MaskedLanguageModel] = Pretrain(s, data, ModelFamily.Transformer, TaskKind.Mlm, seed).Directory,
             };
             foreach (var k in perTopic)
-            foreach (var arm in Arms)
             {
                 int count = k * data.Topics.Length;
-                s.Log($"pretraining: {arm.Key}, {count} labels, seed {seed}");
-                var m = Classifier(s, data, arm, k, seed, start => starts[start]);
-                var answers = Evaluator.Labels(m, testTexts);
-                int correct = answers.Zip(data.Test).Count(p => p.First == p.Second.Topic);
-                points.Add(new Point(arm.Key, count, seed, correct, data.Test.Count));
+                var labelled = Labelled(s, data, seed, k); // the same examples for every arm
+                foreach (var arm in Arms)
+                {
+                    s.Log($"pretraining: {arm.Key}, {count} labels, seed {seed}");
+                    var m = Classifier(s, data, arm, k, labelled, seed, starts[arm.Start]);
+                    var answers = Evaluator.Labels(m, testTexts);
+                    int correct = answers.Zip(data.Test).Count(p => p.First == p.Second.Topic);
+                    points.Add(new Point(arm.Key, count, seed, correct, data.Test.Count));
+                }
             }
             perSeed.Add((seed, Judge(points.Where(p => p.Seed == seed).ToList(), t)));
         }

@@ -8,12 +8,13 @@ namespace SeqLab.Tests;
 [Collection("cli")]
 public class DemoCliSpec
 {
-    [Fact]
-    public void DemoWritesASelfContainedReportWithEveryExperiment()
+    /// <summary>`seqlab demo --scale tiny` into dir/demo on one thread, on a small corpus and topics folder of its
+    /// own (nothing fetched), with <paramref name="extra"/> options.</summary>
+    static CliRunner.Result TinyDemo(TempDir dir, params string[] extra)
     {
-        using var dir = new TempDir();
         var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        var r = CliRunner.Run(
+        string[] args =
+        [
             "demo",
             "--scale",
             "tiny",
@@ -25,12 +26,16 @@ public class DemoCliSpec
             PretrainingDataSpec.TopicsFolder(dir),
             "--threads",
             "1",
-            "--seeds",
-            "2",
-            "--lang",
-            "en",
-            "--json"
-        );
+            .. extra,
+        ];
+        return CliRunner.Run(args);
+    }
+
+    [Fact]
+    public void DemoWritesASelfContainedReportWithEveryExperiment()
+    {
+        using var dir = new TempDir();
+        var r = TinyDemo(dir, "--seeds", "2", "--lang", "en", "--json");
         Assert.Equal(0, r.ExitCode);
         var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
         foreach (var name in Experiments.Names)
@@ -46,24 +51,7 @@ public class DemoCliSpec
     public void WithLangEsTheReportAndSummaryReadInSpanishAndTheJsonNumbersStayInvariant()
     {
         using var dir = new TempDir();
-        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        var r = CliRunner.Run(
-            "demo",
-            "--scale",
-            "tiny",
-            "--out",
-            dir.Sub("demo"),
-            "--corpus",
-            corpus,
-            "--topics",
-            PretrainingDataSpec.TopicsFolder(dir),
-            "--threads",
-            "1",
-            "--seeds",
-            "1",
-            "--lang",
-            "es"
-        );
+        var r = TinyDemo(dir, "--seeds", "1", "--lang", "es");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("veredicto", r.Stdout);
         Assert.Contains("informe:", r.Stdout);
@@ -86,19 +74,7 @@ public class DemoCliSpec
     public void SkippedExperimentsAreLeftOutOfTheRunAndTheReport()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(
-            "demo",
-            "--scale",
-            "tiny",
-            "--out",
-            dir.Sub("demo"),
-            "--threads",
-            "1",
-            "--seeds",
-            "1",
-            "--skip",
-            "effective-context,context,pretraining"
-        );
+        var r = TinyDemo(dir, "--seeds", "1", "--skip", "effective-context,context,pretraining");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var html = File.ReadAllText(Path.Combine(dir.Sub("demo"), "report.html"));
         foreach (var name in new[] { "effective-context", "context", "pretraining" })
@@ -135,29 +111,7 @@ public class DemoCliSpec
     public void EveryExperimentFileHasAVerdictFromARuleAndLongRangeHasItsCurve()
     {
         using var dir = new TempDir();
-        var corpus = dir.File("corpus.txt", Corpora.Repetitive(300));
-        Assert.Equal(
-            0,
-            CliRunner
-                .Run(
-                    "demo",
-                    "--scale",
-                    "tiny",
-                    "--out",
-                    dir.Sub("demo"),
-                    "--corpus",
-                    corpus,
-                    "--topics",
-                    PretrainingDataSpec.TopicsFolder(dir),
-                    "--threads",
-                    "1",
-                    "--seed",
-                    "5",
-                    "--seeds",
-                    "2"
-                )
-                .ExitCode
-        );
+        Assert.Equal(0, TinyDemo(dir, "--seed", "5", "--seeds", "2").ExitCode);
         foreach (var name in Experiments.Names)
         {
             var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("demo"), name + ".json"))).RootElement;
