@@ -102,9 +102,11 @@ namespace SeqLab.Cli
             new(
                 "import",
                 InteropCommands.ImportUsage,
-                "Make a checkpoint from safetensors weights (e.g. trained in PyTorch), a config and a vocabulary.",
+                "Make a checkpoint from safetensors weights (e.g. trained in PyTorch), a config and a vocabulary, or "
+                    + "from a Hugging Face BERT folder.",
                 InteropCommands.ImportOptions,
-                InteropCommands.Import
+                InteropCommands.Import,
+                Positionals: true
             ),
             new(
                 "serve",

@@ -46,6 +46,13 @@ public static class InteropCommands
     public static readonly Option[] ImportOptions =
     [
         new(
+            "format",
+            "F",
+            "seqlab: --weights, --config and --vocab; hf-bert: a Hugging Face BertForMaskedLM folder given as DIR "
+                + "(config.json, model.safetensors, vocab.txt)",
+            "seqlab"
+        ),
+        new(
             "weights",
             "FILE",
             "safetensors with SeqLab's / PyTorch's parameter names (see the README's interop section)"
@@ -65,10 +72,21 @@ public static class InteropCommands
         new("help", null, "show this help"),
     ];
     public const string ImportUsage =
-        "seqlab import --weights model.safetensors --config config.json --vocab vocab.txt --out DIR";
+        "seqlab import --weights model.safetensors --config config.json --vocab vocab.txt --out DIR\n"
+        + "       seqlab import --format hf-bert BERT_DIR --out DIR";
 
     public static int Import(Args a)
     {
+        var format = a.String("format");
+        if (format == HuggingFaceBert.Format)
+            return ImportBert(a);
+        if (format != "seqlab")
+            throw new SeqLabInputException($"unknown --format '{format}'; use seqlab or {HuggingFaceBert.Format}.");
+        if (a.Positionals.Count > 0)
+            throw new SeqLabInputException(
+                $"`seqlab import` takes a folder ({a.Positionals[0]}) only with --format {HuggingFaceBert.Format}; "
+                    + "otherwise give --weights, --config and --vocab."
+            );
         TorchRuntime.EnsureLoaded();
         var loaded = Interop.Import(
             a.Required("weights"),
@@ -79,6 +97,36 @@ public static class InteropCommands
         Output.Info(
             $"seqlab: imported a {loaded.Config.Family.Name()} {loaded.Config.Task.Name()} model "
                 + $"({loaded.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {loaded.Directory}"
+        );
+        return 0;
+    }
+
+    static int ImportBert(Args a)
+    {
+        if (a.Positionals.Count != 1)
+            throw new SeqLabInputException(
+                $"--format {HuggingFaceBert.Format} needs one folder, e.g. `seqlab import --format "
+                    + $"{HuggingFaceBert.Format} ./bert-base-spanish --out runs/beto`."
+            );
+        foreach (var option in new[] { "weights", "config", "vocab" })
+            if (a.Has(option))
+                throw new SeqLabInputException(
+                    $"--{option} is for --format seqlab; a {HuggingFaceBert.Format} folder brings its own files."
+                );
+        string outDir = a.Required("out");
+        TorchRuntime.EnsureLoaded();
+        var (loaded, ignored) = HuggingFaceBert.Import(a.Positionals[0], outDir);
+        var c = loaded.Config;
+        Output.Info(
+            $"seqlab: imported a Hugging Face BERT ({c.NumLayers} layers, d_model {c.HiddenSize}, {c.Heads} heads, "
+                + $"{c.VocabSize:N0} WordPiece tokens, "
+                + $"{loaded.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {loaded.Directory}"
+                + (
+                    ignored.Count == 0
+                        ? ""
+                        : $"; left out {ignored.Count} tensors it does not use ({string.Join(", ", ignored.Take(3))}"
+                            + $"{(ignored.Count > 3 ? ", …" : "")})"
+                )
         );
         return 0;
     }

@@ -13,6 +13,13 @@ public sealed class MaskedLanguageModelPredictor(LoadedModel loaded) : IPredicto
     /// <summary>The ids the model reads, the blank's position among them, and whether the text had to be cut.</summary>
     public (long[] Ids, int Blank, bool Truncated) Encode(string text)
     {
+        // A BERT user may write the model's own mask token ("[MASK]") for the blank.
+        if (
+            !Blank.In(text)
+            && loaded.Tokenizer is WordPieceTokenizer { Names.Mask: var mask }
+            && text.IndexOf(mask, StringComparison.Ordinal) is >= 0 and var m
+        )
+            text = text[..m] + Blank.Marker + text[(m + mask.Length)..];
         int at = text.IndexOf(Blank.Marker, StringComparison.Ordinal);
         if (at < 0)
             throw new SeqLabInputException(
@@ -20,8 +27,10 @@ public sealed class MaskedLanguageModelPredictor(LoadedModel loaded) : IPredicto
                     + "--text \"Fui al [???] a pedir un préstamo\"."
             );
         var v = loaded.Vocabulary;
-        // One line of the training stream: <eos> before it (the previous line's end) and after it.
-        var left = v.Encode(loaded.Tokenizer.Tokenize(text[..at].TrimEnd())).Prepend(Vocabulary.EosId).ToList();
+        // One line of the training stream: <eos> before it (the previous line's end) and after it; BERT's
+        // [CLS] … [SEP] (<bos> … <eos>) for a model pretrained so.
+        int opening = loaded.Config.ClsSepFraming ? Vocabulary.BosId : Vocabulary.EosId;
+        var left = v.Encode(loaded.Tokenizer.Tokenize(text[..at].TrimEnd())).Prepend(opening).ToList();
         var right = v.Encode(loaded.Tokenizer.Tokenize(text[(at + Blank.Marker.Length)..].Replace(Blank.Marker, " ")));
         var ids = left.Append(v[Vocabulary.Mask]).Concat(right).Append(Vocabulary.EosId).ToArray();
         int max = loaded.Config.MaxLength;

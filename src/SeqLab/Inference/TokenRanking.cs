@@ -26,7 +26,8 @@ public static class TokenRanking
     /// <summary>
     /// The <paramref name="top"/> likeliest tokens of <paramref name="probs"/> (V), special tokens and &lt;mask&gt;
     /// skipped, each shown as text (a subword's bytes read as text). With <paramref name="wordsOnly"/> only tokens
-    /// with a letter or digit count: a blank stands for a word, not for punctuation.
+    /// with a letter or digit that can begin a word count: a blank stands for a word, not for punctuation or a
+    /// word's continuation ("##amo").
     /// </summary>
     public static IReadOnlyList<Candidate> Top(LoadedModel m, Tensor probs, int top, bool wordsOnly)
     {
@@ -40,7 +41,7 @@ public static class TokenRanking
             if (Vocabulary.IsSpecial(id) || m.Vocabulary[id] == Vocabulary.Mask)
                 continue;
             var token = m.Tokenizer.Show(m.Vocabulary[id]);
-            if (wordsOnly && !token.Any(char.IsLetterOrDigit))
+            if (wordsOnly && (!token.Any(char.IsLetterOrDigit) || !m.Tokenizer.StartsWord(m.Vocabulary[id])))
                 continue;
             result.Add(new Candidate(token, v[i]));
         }

@@ -1,16 +1,20 @@
 using SeqLab.Attention;
 using SeqLab.Data;
+using SeqLab.Transformer;
 using TorchSharp.Modules;
 
 namespace SeqLab.Models;
 
 /// <summary>
-/// Next-token prediction: embedding → sequence encoder (recurrent or Transformer) → linear over the vocabulary. With
-/// weight tying the output layer reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
+/// Next-token prediction: embedding → sequence encoder (recurrent or Transformer) → linear over the vocabulary (the
+/// same for a masked LM, at the masked positions; BERT adds a transform before it). With weight tying the output layer
+/// reuses the embedding matrix (a projection bridges hidden ≠ embedding size).
 /// </summary>
 public sealed class LanguageModel : SequenceModel
 {
     readonly Dropout dropout;
+    readonly Linear? transform; // BERT's MLM head: dense → activation → LayerNorm before the output layer
+    readonly LayerNorm? transform_norm;
     readonly Linear? projection;
     readonly Linear decoder;
 
@@ -19,6 +23,11 @@ public sealed class LanguageModel : SequenceModel
     {
         dropout = nn.Dropout(c.Dropout);
         int outSize = Encoder.OutputSize;
+        if (c.HeadTransform)
+        {
+            transform = nn.Linear(outSize, outSize);
+            transform_norm = nn.LayerNorm(outSize, c.LayerNormEps);
+        }
         if (c.TieWeights)
         {
             if (outSize != c.EmbedDim)
@@ -46,6 +55,8 @@ public sealed class LanguageModel : SequenceModel
     Tensor Logits(Tensor h)
     {
         h = dropout.call(h);
+        if (transform is not null)
+            h = transform_norm!.call(TransformerLayer.Activate(transform.call(h), Config.Activation)); // (B, T, H)
         if (projection is not null)
             h = projection.call(h); // (B, T, E)
         return decoder.call(h); // (B, T, V)

@@ -3,6 +3,7 @@ using SeqLab.Data;
 using SeqLab.IO;
 using SeqLab.Recurrent;
 using SeqLab.Text;
+using SeqLab.Transformer;
 
 namespace SeqLab.Models;
 
@@ -56,6 +57,28 @@ public sealed class ModelConfig
 
     /// <summary>Transformer: learned position embeddings instead of the paper's sinusoids.</summary>
     public bool LearnedPositions { get; set; }
+
+    /// <summary>Transformer: the feed-forward nonlinearity, relu (the paper) or gelu (BERT, GPT).</summary>
+    public Activation Activation { get; set; } = Activation.Relu;
+
+    /// <summary>Transformer: the ε of every LayerNorm (PyTorch's 1e-5; BERT's 1e-12).</summary>
+    public double LayerNormEps { get; set; } = 1e-5;
+
+    /// <summary>Transformer: multiply the embeddings by √d_model (the paper, §3.4); BERT does not.</summary>
+    public bool ScaleEmbeddings { get; set; } = true;
+
+    /// <summary>Transformer: a LayerNorm over embedding + position before the first layer (BERT's
+    /// embeddings).</summary>
+    public bool EmbeddingNorm { get; set; }
+
+    /// <summary>lm, mlm: a dense layer, the activation and a LayerNorm before the output layer (BERT's MLM head
+    /// transform).</summary>
+    public bool HeadTransform { get; set; }
+
+    /// <summary>Texts are read as &lt;bos&gt; … &lt;eos&gt;, BERT's [CLS] … [SEP], as a model imported from
+    /// Hugging Face was pretrained; SeqLab's own MLM reads a line as &lt;eos&gt; … &lt;eos&gt;, as its training
+    /// stream has it.</summary>
+    public bool ClsSepFraming { get; set; }
 
     /// <summary>Keep the input embedding fixed during training (e.g. pretrained Word2Vec vectors).</summary>
     public bool FreezeEmbeddings { get; set; }
@@ -162,7 +185,14 @@ public sealed class ModelConfig
                 throw new SeqLabInputException(
                     "--bidirectional is for recurrent models; a Transformer encoder already reads both ways."
                 );
+            if (double.IsNaN(LayerNormEps) || LayerNormEps <= 0 || LayerNormEps > 1)
+                throw new SeqLabInputException($"layer_norm_eps must be in (0, 1] (got {LayerNormEps}); try 1e-5.");
         }
+        else if (Activation != Activation.Relu || EmbeddingNorm || HeadTransform || !ScaleEmbeddings)
+            throw new SeqLabInputException(
+                "activation, embedding_norm, head_transform and scale_embeddings are Transformer settings; drop them "
+                    + "for a recurrent model."
+            );
         if (Task == TaskKind.Mlm && !IsTransformer)
             throw new SeqLabInputException(
                 "a masked language model is BERT's Transformer encoder; use --model transformer with --task mlm."

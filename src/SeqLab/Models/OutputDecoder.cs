@@ -13,16 +13,5 @@ public abstract class OutputDecoder(string name) : nn.Module(name)
     public abstract Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding);
 
     public static OutputDecoder Create(ModelConfig c, int memorySize) =>
-        c.Family == ModelFamily.Transformer
-            ? new TransformerDecoder(
-                c.HiddenSize,
-                c.NumLayers,
-                c.Heads,
-                c.FfDim,
-                c.Dropout,
-                c.NormFirst,
-                c.MaxLength,
-                c.LearnedPositions
-            )
-            : new RecurrentDecoder(c, memorySize);
+        c.Family == ModelFamily.Transformer ? new TransformerDecoder(c) : new RecurrentDecoder(c, memorySize);
 }

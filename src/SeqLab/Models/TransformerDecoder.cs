@@ -15,31 +15,35 @@ public sealed class TransformerDecoder : OutputDecoder
     readonly Dropout dropout;
     readonly ModuleList<DecoderLayer> layers;
     readonly LayerNorm? norm;
+    readonly LayerNorm? embedding_norm;
     readonly int modelDim;
+    readonly double scale;
 
-    public TransformerDecoder(
-        int modelDim,
-        int numLayers,
-        int heads,
-        int ffDim,
-        double dropoutRate,
-        bool normFirst,
-        int maxLength,
-        bool learnedPositions
-    )
+    public TransformerDecoder(ModelConfig c)
         : base(nameof(TransformerDecoder))
     {
-        this.modelDim = modelDim;
-        positions = new PositionalEncoding(modelDim, maxLength, learnedPositions);
-        dropout = nn.Dropout(dropoutRate);
+        modelDim = c.HiddenSize;
+        scale = c.ScaleEmbeddings ? Math.Sqrt(modelDim) : 1.0;
+        positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
+        dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(
             Enumerable
-                .Range(0, numLayers)
-                .Select(_ => new DecoderLayer(modelDim, heads, ffDim, dropoutRate, normFirst))
+                .Range(0, c.NumLayers)
+                .Select(_ => new DecoderLayer(
+                    modelDim,
+                    c.Heads,
+                    c.FfDim,
+                    c.Dropout,
+                    c.NormFirst,
+                    c.Activation,
+                    c.LayerNormEps
+                ))
                 .ToArray()
         );
-        if (normFirst)
-            norm = nn.LayerNorm(modelDim);
+        if (c.NormFirst)
+            norm = nn.LayerNorm(modelDim, c.LayerNormEps);
+        if (c.EmbeddingNorm)
+            embedding_norm = nn.LayerNorm(modelDim, c.LayerNormEps);
         RegisterComponents();
     }
 
@@ -57,7 +61,7 @@ public sealed class TransformerDecoder : OutputDecoder
     public Tensor forward(Tensor y, Tensor memory, Tensor? memoryPadding)
     {
         long T = y.shape[1];
-        var h = dropout.call(positions.call(y * Math.Sqrt(modelDim))); // (B, T, d)
+        var h = StackInput.Prepare(y, 0, scale, positions, embedding_norm, dropout); // (B, T, d)
         // Padded target positions come after the real ones, so the causal mask already keeps every
         // real position from seeing them; no target padding mask is needed.
         var causal = Masks.Causal(T, y.dtype, y.device); // (T, T)
@@ -73,7 +77,7 @@ public sealed class TransformerDecoder : OutputDecoder
     /// d).</summary>
     public Tensor Step(Tensor y, Tensor memory, Tensor? memoryPadding, KeyValueCache[] caches)
     {
-        var h = dropout.call(positions.At(y * Math.Sqrt(modelDim), caches[0].Length)); // (B, T, d)
+        var h = StackInput.Prepare(y, caches[0].Length, scale, positions, embedding_norm, dropout); // (B, T, d)
         for (int i = 0; i < caches.Length; i++)
             h = layers[i].Step(h, memory, memoryPadding, caches[i]);
         return norm is null ? h : norm.call(h);

@@ -6,10 +6,11 @@ using TorchSharp.Modules;
 namespace SeqLab.Models;
 
 /// <summary>
-/// The Transformer as a sequence encoder: embeddings scaled by √d_model plus positional encodings,
-/// then a stack of <see cref="EncoderLayer"/>s. For a language model every position attends only to
-/// itself and earlier positions (causal mask), which makes it the decoder-only Transformer; for
-/// classification it attends both ways and the summary is the mean over the real tokens.
+/// The Transformer as a sequence encoder: embeddings scaled by √d_model plus positional encodings
+/// (see <see cref="StackInput"/>), then a stack of <see cref="EncoderLayer"/>s. For a language model every position
+/// attends only to itself and earlier positions (causal mask), which makes it the decoder-only Transformer; for
+/// classification and the masked LM it attends both ways (BERT), and a classifier's summary is the mean over the real
+/// tokens.
 /// </summary>
 public sealed class TransformerEncoder : SequenceEncoder
 {
@@ -17,24 +18,37 @@ public sealed class TransformerEncoder : SequenceEncoder
     readonly Dropout dropout;
     readonly ModuleList<EncoderLayer> layers;
     readonly LayerNorm? norm; // pre-LN stacks end with a final normalisation
+    readonly LayerNorm? embedding_norm; // BERT normalises embedding + position
     readonly bool causal;
     readonly int modelDim;
+    readonly double scale;
 
     public TransformerEncoder(ModelConfig c)
         : base(nameof(TransformerEncoder))
     {
         modelDim = c.HiddenSize;
+        scale = c.ScaleEmbeddings ? Math.Sqrt(modelDim) : 1.0;
         causal = c.CausalEncoder ?? c.Task == TaskKind.Lm; // classify, mlm and seq2seq encoders read both ways
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(
             Enumerable
                 .Range(0, c.NumLayers)
-                .Select(_ => new EncoderLayer(modelDim, c.Heads, c.FfDim, c.Dropout, c.NormFirst))
+                .Select(_ => new EncoderLayer(
+                    modelDim,
+                    c.Heads,
+                    c.FfDim,
+                    c.Dropout,
+                    c.NormFirst,
+                    c.Activation,
+                    c.LayerNormEps
+                ))
                 .ToArray()
         );
         if (c.NormFirst)
-            norm = nn.LayerNorm(modelDim);
+            norm = nn.LayerNorm(modelDim, c.LayerNormEps);
+        if (c.EmbeddingNorm)
+            embedding_norm = nn.LayerNorm(modelDim, c.LayerNormEps);
         RegisterComponents();
     }
 
@@ -46,7 +60,7 @@ public sealed class TransformerEncoder : SequenceEncoder
     public override (Tensor States, Tensor Summary) forward(Tensor x, Tensor? lengths)
     {
         long T = x.shape[1];
-        var h = dropout.call(positions.call(x * Math.Sqrt(modelDim))); // (B, T, d)
+        var h = StackInput.Prepare(x, 0, scale, positions, embedding_norm, dropout); // (B, T, d)
         // Full-length rows (every language-model window) need no padding mask.
         bool full = lengths is null || lengths.min().item<long>() == T;
         var padding = full ? null : Masks.Padding(lengths!.to(x.device), T); // (B, T)
@@ -71,7 +85,7 @@ public sealed class TransformerEncoder : SequenceEncoder
     /// </summary>
     public Tensor Step(Tensor x, KeyValueCache[] caches)
     {
-        var h = dropout.call(positions.At(x * Math.Sqrt(modelDim), caches[0].Length)); // (B, T, d)
+        var h = StackInput.Prepare(x, caches[0].Length, scale, positions, embedding_norm, dropout); // (B, T, d)
         for (int i = 0; i < caches.Length; i++)
             h = layers[i].Step(h, caches[i]);
         return norm is null ? h : norm.call(h);

@@ -9,4 +9,9 @@ public enum TokenizerKind
     /// <summary>Byte-level byte-pair encoding, learned from the training text (tokenizer.json in the
     /// checkpoint).</summary>
     Bpe,
+
+    /// <summary>BERT's WordPiece, imported with a Hugging Face model (tokenizer.json in the checkpoint); not
+    /// learned by SeqLab.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("wordpiece")]
+    WordPiece,
 }

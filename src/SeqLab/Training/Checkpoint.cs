@@ -92,8 +92,8 @@ public static class Checkpoint
     )
     {
         Directory.CreateDirectory(dir);
-        if (tokenizer is BpeTokenizer bpe)
-            bpe.Save(Path.Combine(dir, TokenizerFile));
+        if (tokenizer is not null)
+            Tokenizers.Save(tokenizer, Path.Combine(dir, TokenizerFile));
         AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(config, Json.Options));
         AtomicFile.WriteAllText(Path.Combine(dir, TrainingFile), JsonSerializer.Serialize(training, Json.Options));
         vocab.Save(Path.Combine(dir, VocabFile));
@@ -142,7 +142,7 @@ public static class Checkpoint
                 ConfigFile,
                 TrainingFile,
                 VocabFile,
-                model.Config.Tokenizer == TokenizerKind.Bpe ? TokenizerFile : null,
+                Tokenizers.IsStored(model.Config.Tokenizer) ? TokenizerFile : null,
                 manifest.Weights,
                 manifest.BestWeights,
                 optimizerFile,
@@ -261,9 +261,7 @@ public static class Checkpoint
             config,
             training,
             vocab,
-            config.Tokenizer == TokenizerKind.Bpe
-                ? BpeTokenizer.Load(Path.Combine(dir, TokenizerFile))
-                : Tokenizers.Create(config.Tokenizer, config.Lowercase),
+            Tokenizers.Load(config.Tokenizer, config.Lowercase, Path.Combine(dir, TokenizerFile)),
             model,
             manifest
         );
@@ -295,9 +293,13 @@ public static class Checkpoint
 
     /// <summary>Copies weights by name into the model, refusing unknown, missing or mis-shaped tensors by
     /// name.</summary>
-    public static void LoadWeights(nn.Module model, string path)
+    public static void LoadWeights(nn.Module model, string path) =>
+        LoadState(model, SafeTensors.Read(File.ReadAllBytes(path), path), path);
+
+    /// <summary>Copies <paramref name="tensors"/> (disposed after) into the model: every parameter present, none
+    /// unknown, shapes equal, values finite; <paramref name="path"/> names where they came from in errors.</summary>
+    public static void LoadState(nn.Module model, Dictionary<string, Tensor> tensors, string path)
     {
-        var tensors = SafeTensors.Read(File.ReadAllBytes(path), path);
         try
         {
             var expected = model.state_dict();

@@ -60,11 +60,12 @@ public static class Interop
             configPath,
             why => $"{configPath}: not a SeqLab model config ({why}); use the keys of a checkpoint's config.json."
         );
-        if (config.Tokenizer == TokenizerKind.Bpe)
+        if (Tokenizers.IsStored(config.Tokenizer))
             throw new SeqLabInputException(
-                $"{configPath} describes a BPE model, whose tokenizer.json `seqlab import` does not take yet; train "
-                    + $"it with "
-                    + "SeqLab, or import a word or char model."
+                $"{configPath} describes a {(config.Tokenizer == TokenizerKind.Bpe ? "BPE" : "WordPiece")} model, "
+                    + "whose tokenizer.json `seqlab import "
+                    + "--weights` does not take; import a word or char model, or a Hugging Face BERT with --format "
+                    + "hf-bert."
             );
         var vocab = Vocabulary.LoadAny(vocabPath);
         if (config.VocabSize == 0)

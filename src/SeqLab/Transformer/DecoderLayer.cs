@@ -15,11 +15,19 @@ public sealed class DecoderLayer : TransformerLayer
     readonly LayerNorm norm3;
     readonly Dropout dropout3;
 
-    public DecoderLayer(int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst = false)
-        : base(nameof(DecoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst)
+    public DecoderLayer(
+        int modelDim,
+        int heads,
+        int ffDim,
+        double dropoutRate,
+        bool normFirst = false,
+        Activation activation = Activation.Relu,
+        double eps = 1e-5
+    )
+        : base(nameof(DecoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst, activation, eps)
     {
         multihead_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
-        norm3 = nn.LayerNorm(modelDim);
+        norm3 = nn.LayerNorm(modelDim, eps);
         dropout3 = nn.Dropout(dropoutRate);
         RegisterComponents();
     }

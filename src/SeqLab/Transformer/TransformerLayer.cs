@@ -5,7 +5,7 @@ namespace SeqLab.Transformer;
 
 /// <summary>
 /// What the encoder and decoder layers share: a self-attention sublayer and the position-wise
-/// feed-forward network FFN(x) = max(0, x W1 + b1) W2 + b2, each wrapped in a residual connection and
+/// feed-forward network FFN(x) = max(0, x W1 + b1) W2 + b2 (or GELU for max), each wrapped in a residual connection and
 /// layer normalisation. Field names follow torch.nn.TransformerEncoderLayer / TransformerDecoderLayer
 /// (self_attn, linear1, linear2, norm1, norm2, dropout1, dropout2), so weights move between the two.
 /// </summary>
@@ -23,15 +23,32 @@ public abstract class TransformerLayer : nn.Module
     /// <summary>Pre-LN, x + Sublayer(LN(x)), instead of the paper's post-LN, LN(x + Sublayer(x)).</summary>
     public bool NormFirst { get; }
 
-    protected TransformerLayer(string name, int modelDim, int heads, int ffDim, double dropoutRate, bool normFirst)
+    /// <summary>The feed-forward network's nonlinearity (ReLU in the paper, GELU in BERT).</summary>
+    public Activation Activation { get; }
+
+    /// <summary>The ε of the layer's LayerNorms.</summary>
+    protected double Eps { get; }
+
+    protected TransformerLayer(
+        string name,
+        int modelDim,
+        int heads,
+        int ffDim,
+        double dropoutRate,
+        bool normFirst,
+        Activation activation,
+        double eps
+    )
         : base(name)
     {
         NormFirst = normFirst;
+        Activation = activation;
+        Eps = eps;
         self_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
         linear1 = nn.Linear(modelDim, ffDim);
         linear2 = nn.Linear(ffDim, modelDim);
-        norm1 = nn.LayerNorm(modelDim);
-        norm2 = nn.LayerNorm(modelDim);
+        norm1 = nn.LayerNorm(modelDim, eps);
+        norm2 = nn.LayerNorm(modelDim, eps);
         dropout = nn.Dropout(dropoutRate);
         dropout1 = nn.Dropout(dropoutRate);
         dropout2 = nn.Dropout(dropoutRate);
@@ -56,7 +73,11 @@ public abstract class TransformerLayer : nn.Module
     /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's
     /// last.</summary>
     protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>
-        Residual(x, norm, drop, y => linear2.call(dropout.call(nn.functional.relu(linear1.call(y)))));
+        Residual(x, norm, drop, y => linear2.call(dropout.call(Activate(linear1.call(y), Activation))));
+
+    /// <summary>ReLU, or GELU(x) = x · Φ(x) with the exact normal CDF (erf), as BERT's "gelu".</summary>
+    public static Tensor Activate(Tensor x, Activation activation) =>
+        activation == Activation.Gelu ? nn.functional.gelu(x) : nn.functional.relu(x);
 
     protected LayerNorm Norm2 => norm2;
     protected Dropout Dropout2 => dropout2;
