@@ -15,6 +15,9 @@ public sealed record DataOptions
     public int MinCount { get; init; } = 2;
     public int MaxVocab { get; init; } = 16000;
 
+    /// <summary>lm, mlm: open each line with &lt;bos&gt; as well, BERT's [CLS] … [SEP] (an imported BERT).</summary>
+    public bool ClsSepFraming { get; init; }
+
     /// <summary>bpe: the tokens a new byte-level BPE learns (the 256 byte symbols included).</summary>
     public int BpeVocabSize { get; init; } = 8000;
 

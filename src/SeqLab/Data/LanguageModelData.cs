@@ -9,20 +9,32 @@ namespace SeqLab.Data;
 /// </summary>
 public static class LanguageModelData
 {
-    public static IEnumerable<string> TokenStream(IEnumerable<TextSource.Line> lines, ITokenizer tokenizer)
+    /// <summary>The lines' tokens, each line closed by &lt;eos&gt;; with <paramref name="clsSep"/> also opened by
+    /// &lt;bos&gt;, as BERT reads a sentence: [CLS] … [SEP].</summary>
+    public static IEnumerable<string> TokenStream(
+        IEnumerable<TextSource.Line> lines,
+        ITokenizer tokenizer,
+        bool clsSep = false
+    )
     {
         foreach (var line in lines)
         {
             if (string.IsNullOrWhiteSpace(line.Text))
                 continue;
+            if (clsSep)
+                yield return Vocabulary.Bos;
             foreach (var t in tokenizer.Tokenize(line.Text))
                 yield return t;
             yield return Vocabulary.Eos;
         }
     }
 
-    public static long[] Encode(IEnumerable<TextSource.Line> lines, ITokenizer tokenizer, Vocabulary vocab) =>
-        TokenStream(lines, tokenizer).Select(t => (long)vocab[t]).ToArray();
+    public static long[] Encode(
+        IEnumerable<TextSource.Line> lines,
+        ITokenizer tokenizer,
+        Vocabulary vocab,
+        bool clsSep = false
+    ) => TokenStream(lines, tokenizer, clsSep).Select(t => (long)vocab[t]).ToArray();
 
     /// <summary>Start offsets of the windows: non-overlapping, each with seq-len + 1 tokens (the last one may be
     /// shorter).</summary>

@@ -62,7 +62,10 @@ public static class MaskedLanguageData
                     if (u < MaskShare)
                         inputs[i] = mask;
                     else if (u < MaskShare + RandomShare) // any ordinary token: not a special, not <mask>
-                        inputs[i] = Ordinary + masking.Next(vocab.Count - Ordinary - 1);
+                    {
+                        long other = Ordinary + masking.Next(vocab.Count - Ordinary - 1);
+                        inputs[i] = other < mask ? other : other + 1; // an imported BERT's <mask> is not the last id
+                    }
                 }
             }
             yield return new Batch(inputs, targets, lengths, chunk.Count, columns);

@@ -114,19 +114,21 @@ public sealed record TaskData
             validTokens;
         if (validPath is not null)
         {
-            trainTokens = LanguageModelData.TokenStream(lines, tokenizer).ToList();
-            validTokens = LanguageModelData.TokenStream(TextSource.ReadLines(validPath), tokenizer).ToList();
+            trainTokens = LanguageModelData.TokenStream(lines, tokenizer, o.ClsSepFraming).ToList();
+            validTokens = LanguageModelData
+                .TokenStream(TextSource.ReadLines(validPath), tokenizer, o.ClsSepFraming)
+                .ToList();
         }
         else if (lines.Count >= 10)
         {
             // Hold out the last lines: the text's end is the honest "unseen continuation".
             int held = Math.Max(1, (int)Math.Round(lines.Count * o.ValidFraction));
-            trainTokens = LanguageModelData.TokenStream(lines[..^held], tokenizer).ToList();
-            validTokens = LanguageModelData.TokenStream(lines[^held..], tokenizer).ToList();
+            trainTokens = LanguageModelData.TokenStream(lines[..^held], tokenizer, o.ClsSepFraming).ToList();
+            validTokens = LanguageModelData.TokenStream(lines[^held..], tokenizer, o.ClsSepFraming).ToList();
         }
         else
         {
-            var all = LanguageModelData.TokenStream(lines, tokenizer).ToList();
+            var all = LanguageModelData.TokenStream(lines, tokenizer, o.ClsSepFraming).ToList();
             int held = Math.Max(2, (int)Math.Round(all.Count * o.ValidFraction));
             if (all.Count - held < 2)
                 throw new SeqLabInputException(

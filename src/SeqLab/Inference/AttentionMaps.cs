@@ -50,12 +50,23 @@ public static class AttentionMaps
                 throw new SeqLabInputException("the sentence is empty; give at least one word.");
             ids = [.. loaded.Vocabulary.Encode(words)];
             tokens = words.Select((w, i) => ids[i] == Vocabulary.UnkId ? Vocabulary.Unk : w).ToList();
-            if (loaded.Config.Task == TaskKind.Lm)
+            if (loaded.Config.ClsSepFraming) // an imported BERT reads [CLS] … [SEP]
             {
-                ids.Insert(0, Vocabulary.EosId);
-                tokens.Insert(0, Vocabulary.Eos);
+                (ids, tokens) = (
+                    [Vocabulary.BosId, .. ids, Vocabulary.EosId],
+                    [Vocabulary.Bos, .. tokens, Vocabulary.Eos]
+                );
+                focus = tokens.Count - 2;
             }
-            focus = tokens.Count - 1;
+            else
+            {
+                if (loaded.Config.Task == TaskKind.Lm)
+                {
+                    ids.Insert(0, Vocabulary.EosId);
+                    tokens.Insert(0, Vocabulary.Eos);
+                }
+                focus = tokens.Count - 1;
+            }
         }
         if (ids.Count > loaded.Config.MaxLength)
             throw new SeqLabInputException(

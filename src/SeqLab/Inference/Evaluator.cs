@@ -95,7 +95,7 @@ public static class Evaluator
     static (List<TextSource.Line> Lines, long[] Stream) Text(LoadedModel m, string path)
     {
         var lines = TextSource.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
-        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary);
+        var stream = LanguageModelData.Encode(lines, m.Tokenizer, m.Vocabulary, m.Config.ClsSepFraming);
         if (stream.Length < 2)
             throw new SeqLabInputException($"{path} has fewer than 2 tokens; give a longer text to evaluate on.");
         return (lines, stream);

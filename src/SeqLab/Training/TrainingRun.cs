@@ -194,6 +194,7 @@ public sealed class TrainingRun : IDisposable
             Task = config.Task,
             Tokenizer = config.Tokenizer,
             Lowercase = config.Lowercase,
+            ClsSepFraming = config.ClsSepFraming,
             MinCount = config.MinCount,
             MaxVocab = config.MaxVocab,
             BpeVocabSize = config.BpeVocabSize,

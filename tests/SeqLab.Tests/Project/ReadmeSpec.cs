@@ -54,7 +54,11 @@ public class ReadmeSpec
             if (LongRunning.Contains(words[1]))
                 continue;
             var args = Tiny(words[1..])
-                .Select(a => Regex.IsMatch(a, "^(data|runs)/") ? Path.Combine(dir.Path, a) : a)
+                .Select(a =>
+                    Regex.IsMatch(a, "^(data|runs)/") ? Path.Combine(dir.Path, a)
+                    : a.StartsWith("tests/fixtures/", StringComparison.Ordinal) ? Path.Combine(Repo.Root, a) // committed
+                    : a
+                )
                 .ToArray();
             var r = CliRunner.Run(args);
             Assert.True(r.ExitCode == 0, $"README example `{shown}` exited {r.ExitCode}: {r.Stderr}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.IO;
 using SeqLab.Text;
@@ -113,6 +114,65 @@ public class HuggingFaceBertSpec
         Assert.True(r.ExitCode == 0, r.Stderr);
         var top = JsonNode.Parse(r.Stdout)!["candidates"]![0]!;
         Assert.Equal(wp.Tokens[best], (string?)top["token"]);
+    }
+
+    [Fact]
+    public void AClassifierFineTunesFromTheImportedBert()
+    {
+        using var dir = new TempDir();
+        var data = dir.File(
+            "topics.tsv",
+            string.Concat(
+                Enumerable
+                    .Range(0, 40)
+                    .Select(i =>
+                        i % 2 == 0 ? $"parque\tMe senté en el banco del parque {i}\n" : $"dinero\tFui al banco {i}\n"
+                    )
+            )
+        );
+        var r = CliRunner.Run(
+            "train",
+            "--task",
+            "classify",
+            "--model",
+            "transformer",
+            "--init-from",
+            Imported.Value.Dir.Sub("bert"),
+            "--data",
+            data,
+            "--steps",
+            "3",
+            "--out",
+            dir.Sub("cls")
+        );
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var loaded = Checkpoint.Load(dir.Sub("cls"));
+        Assert.Equal(
+            ("gelu", 1e-12, true),
+            (loaded.Config.Activation.Name(), loaded.Config.LayerNormEps, loaded.Config.ClsSepFraming)
+        );
+        Assert.IsType<WordPieceTokenizer>(loaded.Tokenizer);
+    }
+
+    [Fact]
+    public void EvalReadsEachLineAsBertWas()
+    {
+        var lines = new[] { new TextSource.Line("t.txt", 1, "Fui al banco"), new TextSource.Line("t.txt", 2, "hola") };
+        var stream = LanguageModelData.TokenStream(lines, Bert.Tokenizer, clsSep: true).ToArray();
+        Assert.Equal(
+            [Vocabulary.Bos, "fui", "al", "banco", Vocabulary.Eos, Vocabulary.Bos, "hola", Vocabulary.Eos],
+            stream
+        );
+    }
+
+    [Fact]
+    public void AttentionMapsShowTheFrameBertReads()
+    {
+        var plain = AttentionMaps.For(Bert, "Me senté en el banco");
+        Assert.Equal([Vocabulary.Bos, "me", "sent", "##e", "en", "el", "banco", Vocabulary.Eos], plain.Tokens);
+        var blank = AttentionMaps.For(Bert, "Me senté en el [???] del parque");
+        Assert.Equal(Vocabulary.Mask, blank.Tokens[blank.Focus]);
+        Assert.Equal(Vocabulary.Eos, blank.Tokens[^1]);
     }
 
     /// <summary>A copy of the fixture folder with one change, imported; the CLI's exit code and stderr.</summary>
