@@ -27,6 +27,13 @@ public static class BenchCommand
             "fused"
         ),
         new(
+            "precision",
+            "fp32|bf16",
+            "train: the matrix products in fp32, or in bf16 with fp32 master weights (printed with its ratio to fp32; "
+                + "--compare compares with the fp32 built-ins)",
+            "fp32"
+        ),
+        new(
             "mode",
             "train|memory|latency",
             "train: tokens/s, GFLOP/s, MFU, peak RSS; memory: RSS and live tensors over a long run; latency: warm "
@@ -144,23 +151,24 @@ public static class BenchCommand
                 $"unknown preset '{name}'; use one of: {string.Join(", ", Benchmark.Presets)}, all."
             );
         var impl = Spelling.Parse<RecurrentImpl>("impl", a.String("impl")!);
+        var precision = Spelling.Parse<Precision>("--precision", a.String("precision")!);
         if (name == "generate")
             return Generation(a, threads);
         if (name == "layers")
             return Layers(a, threads);
 
         int timed = a.Int("steps", 1, 100_000) ?? 10;
-        double peak = Benchmark.GemmPeak();
+        double peak = Benchmark.GemmPeak(precision: precision);
         var presets = name == "all" ? Benchmark.TrainingPresets.ToArray() : [name];
         bool compare = a.Flag("compare");
         var results = presets
             .Select(p =>
             {
                 Output.Info(
-                    $"seqlab bench: {p} ({impl.Name()}, {threads} "
+                    $"seqlab bench: {p} ({impl.Name()}, {precision.Name()}, {threads} "
                         + $"threads{(compare ? ", interleaved with the built-ins" : "")})"
                 );
-                return Benchmark.Measure(p, impl, threads, timed, peak, compare);
+                return Benchmark.Measure(p, impl, threads, timed, peak, compare, precision);
             })
             .ToList();
         if (a.Flag("json"))
@@ -172,7 +180,7 @@ public static class BenchCommand
                 Output.Json(docs);
         }
         else
-            Console.WriteLine(LabCommand.Table(Table(results, impl, compare)));
+            Console.WriteLine(LabCommand.Table(Table(results, impl, compare, precision)));
         return 0;
     }
 
@@ -181,6 +189,7 @@ public static class BenchCommand
         {
             preset = x.Result.Preset,
             impl = x.Result.Impl,
+            precision = x.Result.Precision,
             threads = x.Result.Threads,
             tokens_per_s = x.Result.TokensPerSecond,
             flops_per_token = x.Result.FlopsPerToken,
@@ -191,22 +200,30 @@ public static class BenchCommand
             median_step_ms = x.Result.MedianStepMs,
             timed_steps = x.Result.TimedSteps,
             ratio_to_fused = x.RatioToFused,
+            ratio_to_fp32 = x.RatioToFp32,
             builtin_tokens_per_s = x.BuiltinTokensPerSecond,
             ratio_to_builtin = x.RatioToBuiltin,
         };
 
-    static List<string[]> Table(List<Benchmark.Measurement> results, RecurrentImpl impl, bool compare)
+    static List<string[]> Table(
+        List<Benchmark.Measurement> results,
+        RecurrentImpl impl,
+        bool compare,
+        Precision precision
+    )
     {
-        var extra =
+        var extra = (
             impl == RecurrentImpl.Reference ? new[] { "× fused" }
             : compare ? ["built-ins tokens/s", "× built-ins"]
-            : Array.Empty<string>();
+            : Array.Empty<string>()
+        ).Concat(precision == Precision.Bf16 && !compare ? ["× fp32"] : Array.Empty<string>()).ToArray();
         var table = new List<string[]>
         {
             new[]
             {
                 "preset",
                 "impl",
+                "precision",
                 "threads",
                 "tokens/s",
                 "MFLOP/token",
@@ -219,12 +236,13 @@ public static class BenchCommand
                 .Concat(extra)
                 .ToArray(),
         };
-        foreach (var (r, ratio, builtin) in results)
+        foreach (var (r, ratio, builtin, toFp32) in results)
             table.Add(
                 new[]
                 {
                     r.Preset,
                     r.Impl,
+                    r.Precision,
                     r.Threads.ToString(),
                     r.TokensPerSecond.ToString("N0"),
                     (r.FlopsPerToken / 1e6).ToString("F1"),
@@ -240,6 +258,7 @@ public static class BenchCommand
                             ? [bt.ToString("N0"), (r.TokensPerSecond / bt).ToString("F3")]
                             : Array.Empty<string>()
                     )
+                    .Concat(toFp32 is { } f ? [f.ToString("F3")] : Array.Empty<string>())
                     .ToArray()
             );
         return table;

@@ -249,6 +249,14 @@ public static class TrainCommand
             double.Epsilon,
             value: "RATE"
         ),
+        Setting<TrainingOptions>.Enum<Native.Precision>(
+            "precision",
+            "precision",
+            "matrix products in fp32, or in bf16 with fp32 master weights, loss and AdamW (faster where the CPU has "
+                + "AVX512-BF16; see the README's Performance section)",
+            o => o.Precision,
+            (o, v) => o.Precision = v
+        ),
         Setting<TrainingOptions>.Double(
             "label-smoothing",
             "label_smoothing",

@@ -1,3 +1,4 @@
+using SeqLab.Native;
 using TorchSharp.Modules;
 
 namespace SeqLab.Attention;
@@ -88,21 +89,21 @@ public sealed class MultiHeadAttention
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
             // Self-attention: one (E → 3E) projection instead of three, a larger and faster matrix product.
-            var qkv = nn.functional.linear(query, in_proj_weight, in_proj_bias).chunk(3, -1); // 3 × (B, T, E)
+            var qkv = Autocast.Linear(query, in_proj_weight, in_proj_bias).chunk(3, -1); // 3 × (B, T, E)
             (q, k, v) = (Split(qkv[0], Tq), Split(qkv[1], Tk), Split(qkv[2], Tk));
         }
         else
         {
             var w = in_proj_weight.chunk(3, 0); // W^Q, W^K, W^V: (E, E) each
             var b = in_proj_bias.chunk(3, 0);
-            q = Split(nn.functional.linear(query, w[0], b[0]), Tq);
-            k = Split(nn.functional.linear(key, w[1], b[1]), Tk);
-            v = Split(nn.functional.linear(value, w[2], b[2]), Tk);
+            q = Split(Autocast.Linear(query, w[0], b[0]), Tq);
+            k = Split(Autocast.Linear(key, w[1], b[1]), Tk);
+            v = Split(Autocast.Linear(value, w[2], b[2]), Tk);
         }
 
         bool fused = Fused && !ReturnWeights;
         bool causal = isCausal && keyPadding is null && fused && Tq == Tk;
-        var mask = causal ? null : Masks.Combine(attnMask, keyPadding, query.dtype);
+        var mask = causal ? null : Masks.Combine(attnMask, keyPadding, q.dtype);
         var (heads, weights) = ScaledDotProductAttention.Forward(
             q,
             k,
@@ -114,7 +115,7 @@ public sealed class MultiHeadAttention
         );
         LastWeights = ReturnWeights ? weights : null;
         var concat = heads.transpose(1, 2).reshape(B, Tq, ModelDim); // (B, Tq, E)
-        return (out_proj.call(concat), weights);
+        return (Autocast.Linear(concat, out_proj), weights);
     }
 
     /// <summary>
@@ -129,12 +130,14 @@ public sealed class MultiHeadAttention
             past = cache.Length;
         int dk = ModelDim / Heads;
         Tensor Split(Tensor t) => t.view(B, T, Heads, dk).transpose(1, 2); // (B, H, T, d_k)
-        var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
+        var qkv = Autocast.Linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
         var (keys, values) = cache.Append(Split(qkv[1]), Split(qkv[2])); // (B, H, past + T, d_k)
         // New position i sees cached positions and new ones up to itself: columns past + i + 1 on are masked.
         var mask =
-            T == 1 ? null : triu(full(T, past + T, float.NegativeInfinity, dtype: x.dtype, device: x.device), past + 1);
+            T == 1
+                ? null
+                : triu(full(T, past + T, float.NegativeInfinity, dtype: keys.dtype, device: x.device), past + 1);
         var (heads, _) = ScaledDotProductAttention.Forward(Split(qkv[0]), keys, values, mask, 0.0, fused: Fused);
-        return out_proj.call(heads.transpose(1, 2).reshape(B, T, ModelDim)); // (B, T, E)
+        return Autocast.Linear(heads.transpose(1, 2).reshape(B, T, ModelDim), out_proj); // (B, T, E)
     }
 }

@@ -1,3 +1,5 @@
+using SeqLab.Native;
+
 namespace SeqLab.Attention;
 
 /// <summary>
@@ -34,8 +36,8 @@ public static class ScaledDotProductAttention
         var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(dk); // (…, Tq, Tk)
         if (mask is not null)
             scores = scores + mask;
-        var weights = scores.softmax(-1); // each row sums to 1
+        var weights = Autocast.Full(scores).softmax(-1); // each row sums to 1 (in fp32 when the scores are bf16)
         var dropped = dropout > 0 ? nn.functional.dropout(weights, dropout, training: true) : weights;
-        return (dropped.matmul(v), weights); // (…, Tq, d_v)
+        return (dropped.to(v.dtype).matmul(v), weights); // (…, Tq, d_v)
     }
 }

@@ -4,6 +4,7 @@ using SeqLab.Data;
 using SeqLab.Inference;
 using SeqLab.IO;
 using SeqLab.Models;
+using SeqLab.Native;
 using SeqLab.Recurrent;
 using SeqLab.Text;
 using SeqLab.Training;
@@ -85,6 +86,7 @@ public static class Benchmark
     public sealed record Result(
         string Preset,
         string Impl,
+        string Precision,
         int Threads,
         double TokensPerSecond,
         double FlopsPerToken,
@@ -148,12 +150,14 @@ public static class Benchmark
         return 3 * forward;
     }
 
-    /// <summary>float32 matrix-multiply throughput (GFLOP/s): the peak MFU is measured against.</summary>
-    public static double GemmPeak(int n = 1024, int repeats = 10)
+    /// <summary>Matrix-multiply throughput (GFLOP/s) in <paramref name="precision"/>: the peak MFU is measured
+    /// against.</summary>
+    public static double GemmPeak(int n = 1024, int repeats = 10, Precision precision = Precision.Fp32)
     {
         using var scope = NewDisposeScope();
-        var a = randn(n, n);
-        var b = randn(n, n);
+        var dtype = precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var a = randn(n, n).to(dtype);
+        var b = randn(n, n).to(dtype);
         for (int i = 0; i < 3; i++)
             a.mm(b);
         var times = new List<double>();
@@ -202,14 +206,14 @@ public static class Benchmark
         TorchSharp.Modules.OptimizerHelper Optimizer
     ) : IDisposable
     {
-        public static Run Start(string preset, RecurrentImpl impl, int threads)
+        public static Run Start(string preset, RecurrentImpl impl, int threads, Precision precision = Precision.Fp32)
         {
             Native.TorchRuntime.SetThreads(threads);
             manual_seed(0);
             var model = ModelFactory.Create(Config(preset, impl));
             SetFusedAttention(model, impl == RecurrentImpl.Fused);
             model.train();
-            var options = new TrainingOptions { LearningRate = 1e-3 };
+            var options = new TrainingOptions { LearningRate = 1e-3, Precision = precision };
             var parameters = model.UniqueParameters();
             return new Run(model, options, parameters, TrainingStep.Optimizer(options, parameters));
         }
@@ -231,10 +235,11 @@ public static class Benchmark
         int threads,
         int steps = 10,
         int warmup = 3,
-        double? gemmPeak = null
+        double? gemmPeak = null,
+        Precision precision = Precision.Fp32
     )
     {
-        using var run = Run.Start(preset, impl, threads);
+        using var run = Run.Start(preset, impl, threads, precision);
         var batch = RandomBatch(new Random(0));
         var times = new List<double>();
         for (int i = 0; i < warmup + steps; i++)
@@ -247,11 +252,12 @@ public static class Benchmark
         double median = times.Order().ElementAt(times.Count / 2);
         double tps = B * T / median,
             flops = TrainingFlopsPerToken(run.Model.Config),
-            peak = gemmPeak ?? GemmPeak();
+            peak = gemmPeak ?? GemmPeak(precision: precision);
         double gflops = tps * flops / 1e9;
         return new Result(
             preset,
             impl.Name(),
+            precision.Name(),
             threads,
             tps,
             flops,
@@ -341,8 +347,16 @@ public static class Benchmark
 
     /// <param name="RatioToFused">reference impl: tokens/s as a share of the fused impl's, measured right
     /// after.</param>
-    /// <param name="BuiltinTokensPerSecond">with a comparison: TorchSharp's built-in modules on the same step.</param>
-    public sealed record Measurement(Result Result, double? RatioToFused, double? BuiltinTokensPerSecond)
+    /// <param name="BuiltinTokensPerSecond">with a comparison: TorchSharp's built-in modules on the same step (in
+    /// fp32).</param>
+    /// <param name="RatioToFp32">bf16 without a comparison: tokens/s as a share of the same step's in fp32, measured
+    /// right after.</param>
+    public sealed record Measurement(
+        Result Result,
+        double? RatioToFused,
+        double? BuiltinTokensPerSecond,
+        double? RatioToFp32 = null
+    )
     {
         public double? RatioToBuiltin => BuiltinTokensPerSecond is { } b ? Result.TokensPerSecond / b : null;
     }
@@ -358,7 +372,8 @@ public static class Benchmark
         int threads,
         int steps,
         double gemmPeak,
-        bool compare
+        bool compare,
+        Precision precision = Precision.Fp32
     )
     {
         if (compare)
@@ -369,7 +384,7 @@ public static class Benchmark
             {
                 if (round % 2 == 1)
                     theirs.Add(BuiltinTrain(preset, threads, steps));
-                ours.Add(Train(preset, impl, threads, steps, gemmPeak: gemmPeak));
+                ours.Add(Train(preset, impl, threads, steps, gemmPeak: gemmPeak, precision: precision));
                 if (round % 2 == 0)
                     theirs.Add(BuiltinTrain(preset, threads, steps));
             }
@@ -379,13 +394,17 @@ public static class Benchmark
                 theirs.Order().ElementAt(2)
             );
         }
-        var r = Train(preset, impl, threads, steps, gemmPeak: gemmPeak);
+        var r = Train(preset, impl, threads, steps, gemmPeak: gemmPeak, precision: precision);
         double? ratio =
             impl == RecurrentImpl.Reference
                 ? r.TokensPerSecond
-                    / Train(preset, RecurrentImpl.Fused, threads, steps, gemmPeak: gemmPeak).TokensPerSecond
+                    / Train(preset, RecurrentImpl.Fused, threads, steps, precision: precision).TokensPerSecond
                 : null;
-        return new Measurement(r, ratio, null);
+        double? toFp32 =
+            precision == Precision.Bf16
+                ? r.TokensPerSecond / Train(preset, impl, threads, steps).TokensPerSecond
+                : null;
+        return new Measurement(r, ratio, null, toFp32);
     }
 
     /// <summary>The Transformer's reference path computes softmax(QKᵀ/√d)V itself instead of libtorch's fused

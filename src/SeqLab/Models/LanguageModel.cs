@@ -1,5 +1,6 @@
 using SeqLab.Attention;
 using SeqLab.Data;
+using SeqLab.Native;
 using SeqLab.Transformer;
 using TorchSharp.Modules;
 
@@ -56,10 +57,10 @@ public sealed class LanguageModel : SequenceModel
     {
         h = dropout.call(h);
         if (transform is not null)
-            h = transform_norm!.call(TransformerLayer.Activate(transform.call(h), Config.Activation)); // (B, T, H)
+            h = transform_norm!.call(TransformerLayer.Activate(Autocast.Linear(h, transform), Config.Activation));
         if (projection is not null)
-            h = projection.call(h); // (B, T, E)
-        return decoder.call(h); // (B, T, V)
+            h = Autocast.Linear(h, projection); // (B, T, E)
+        return Autocast.Linear(h, decoder); // (B, T, V)
     }
 
     /// <summary>A Transformer LM's caches for <see cref="Step"/>, or null for the recurrent families.</summary>

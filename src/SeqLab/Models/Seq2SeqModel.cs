@@ -1,5 +1,6 @@
 using SeqLab.Attention;
 using SeqLab.Data;
+using SeqLab.Native;
 using TorchSharp.Modules;
 
 namespace SeqLab.Models;
@@ -41,14 +42,17 @@ public sealed class Seq2SeqModel : SequenceModel
 
     /// <summary>output so far (B, T) ids, starting with &lt;bos&gt; → next-token logits (B, T, V).</summary>
     public Tensor Decode(Tensor output, Tensor memory, Tensor? memoryPadding) =>
-        generator.call(decoder.Decode(Embedding.call(output), memory, memoryPadding));
+        Autocast.Linear(decoder.Decode(Embedding.call(output), memory, memoryPadding), generator);
 
     /// <summary>A Transformer decoder's caches for <see cref="DecodeStep"/>, or null for a recurrent decoder.</summary>
     public KeyValueCache[]? NewCache() => (decoder as TransformerDecoder)?.NewCache();
 
     /// <summary>Logits (B, T, V) for the newest output ids (B, T), after those the caches hold.</summary>
     public Tensor DecodeStep(Tensor output, Tensor memory, Tensor? memoryPadding, KeyValueCache[] caches) =>
-        generator.call(((TransformerDecoder)decoder).Step(Embedding.call(output), memory, memoryPadding, caches));
+        Autocast.Linear(
+            ((TransformerDecoder)decoder).Step(Embedding.call(output), memory, memoryPadding, caches),
+            generator
+        );
 
     /// <summary>The encoder's memory (B, S, d) for source ids (B, S); decoding goes through <see
     /// cref="Decode"/>.</summary>

@@ -1,4 +1,5 @@
 using SeqLab.Data;
+using SeqLab.Native;
 using TorchSharp.Modules;
 
 namespace SeqLab.Models;
@@ -39,7 +40,7 @@ public sealed class SequenceClassifier : SequenceModel
             Pooling.Max => MaxPool(h, lengths),
             _ => last,
         };
-        return head.call(dropout.call(pooled)); // (B, C)
+        return Autocast.Full(Autocast.Linear(dropout.call(pooled), head)); // (B, C), fp32 for the loss
     }
 
     static Tensor RealTokens(Tensor h, Tensor? lengths) =>

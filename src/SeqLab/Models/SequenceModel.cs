@@ -1,4 +1,5 @@
 using SeqLab.Data;
+using SeqLab.Native;
 using SeqLab.Text;
 using TorchSharp.Modules;
 
@@ -45,6 +46,7 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
     /// targets (N).</summary>
     protected static (double Sum, long Count, long Correct) TokenScore(Tensor logits, Tensor targets)
     {
+        logits = Autocast.Full(logits);
         var sum = nn
             .functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, reduction: nn.Reduction.Sum)
             .item<float>();
@@ -55,7 +57,12 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
 
     /// <summary>Mean token cross-entropy over real tokens: logits (N, V), targets (N).</summary>
     protected static Tensor TokenLoss(Tensor logits, Tensor targets, double labelSmoothing) =>
-        nn.functional.cross_entropy(logits, targets, ignore_index: Vocabulary.PadId, label_smoothing: labelSmoothing);
+        nn.functional.cross_entropy(
+            Autocast.Full(logits),
+            targets,
+            ignore_index: Vocabulary.PadId,
+            label_smoothing: labelSmoothing
+        );
 
     /// <summary>The per-token contextual vectors of one token sequence: (T, D), the encoder's top-layer
     /// states.</summary>

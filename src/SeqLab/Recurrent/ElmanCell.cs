@@ -13,7 +13,7 @@ public sealed class ElmanCell(
 {
     public override Tensor[] Step(Tensor gx, Tensor[] state)
     {
-        var pre = gx + ProjectHidden(state[0]); // (B, H)
+        var pre = AddHidden(gx, state[0]); // (B, H)
         return [relu ? nn.functional.relu(pre) : pre.tanh()];
     }
 }

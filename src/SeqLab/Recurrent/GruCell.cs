@@ -12,14 +12,19 @@ namespace SeqLab.Recurrent;
 public sealed class GruCell(Parameter weightIh, Parameter weightHh, Parameter biasIh, Parameter biasHh)
     : RecurrentCell(weightIh, weightHh, biasIh, biasHh)
 {
+    /// <summary>W_ih·x + b_ih: b_hn sits inside r ⊙ (W_hn h + b_hn), so the hidden bias stays on the hidden
+    /// side.</summary>
+    public override Tensor ProjectInput(Tensor x) => nn.functional.linear(x, WeightIh, BiasIh);
+
     public override Tensor[] Step(Tensor gx, Tensor[] state)
     {
         var h = state[0]; // (B, H)
-        var xs = gx.chunk(3, dim: -1); // input side of r, z, n
-        var hs = ProjectHidden(h).chunk(3, dim: -1); // hidden side of r, z, n
-        var r = (xs[0] + hs[0]).sigmoid();
-        var z = (xs[1] + hs[1]).sigmoid();
-        var n = (xs[2] + r * hs[2]).tanh();
-        return [(1 - z) * n + z * h];
+        long H = h.shape[1];
+        var hs = ProjectHidden(h); // (B, 3H): hidden side of r, z, n
+        // r and z together: one add and one σ over (B, 2H).
+        var rz = (gx.narrow(-1, 0, 2 * H) + hs.narrow(-1, 0, 2 * H)).sigmoid();
+        var (r, z) = (rz.narrow(-1, 0, H), rz.narrow(-1, H, H));
+        var n = gx.narrow(-1, 2 * H, H).addcmul(r, hs.narrow(-1, 2 * H, H), 1).tanh();
+        return [n.addcmul(z, h - n, 1)]; // (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n)
     }
 }

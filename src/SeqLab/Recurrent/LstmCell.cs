@@ -18,12 +18,13 @@ public sealed class LstmCell(Parameter weightIh, Parameter weightHh, Parameter b
     public override Tensor[] Step(Tensor gx, Tensor[] state)
     {
         var (h, c) = (state[0], state[1]); // (B, H) each
-        var gates = (gx + ProjectHidden(h)).chunk(4, dim: -1); // 4 × (B, H)
-        var i = gates[0].sigmoid();
-        var f = gates[1].sigmoid();
-        var g = gates[2].tanh();
-        var o = gates[3].sigmoid();
-        var cNext = f * c + i * g;
+        var gates = AddHidden(gx, h); // (B, 4H): the pre-activations of i, f, g, o
+        long H = h.shape[1];
+        // σ over all four at once (one kernel instead of three); g's slot of it is unused.
+        var sigma = gates.sigmoid().chunk(4, dim: -1);
+        var (i, f, o) = (sigma[0], sigma[1], sigma[3]);
+        var g = gates.narrow(-1, 2 * H, H).tanh();
+        var cNext = (f * c).addcmul(i, g, 1); // f ⊙ c + i ⊙ g
         var hNext = o * cNext.tanh();
         return [hNext, cNext];
     }

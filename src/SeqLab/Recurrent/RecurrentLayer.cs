@@ -160,7 +160,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
             {
                 int index = layer * o.Directions + dir;
                 var cell = _cells[index];
-                var gx = cell.ProjectInput(input); // (B, T, G·H)
+                var gx = cell.ProjectInput(input).unbind(1); // T × (B, G·H): every step's input side at once
                 var state = new Tensor[stateCount];
                 for (int s = 0; s < stateCount; s++)
                     state[s] = initial is null
@@ -172,7 +172,7 @@ public sealed class RecurrentLayer : nn.Module<Tensor, Tensor?, Tensor[]?, (Tens
                 {
                     SequentialSteps++;
                     long t = dir == 0 ? step : T - 1 - step; // the reverse direction reads right to left
-                    var next = cell.Step(gx[.., (int)t], state);
+                    var next = cell.Step(gx[t], state);
                     if (mask is not null)
                     {
                         var m = mask[.., (int)t]; // (B, 1)

@@ -289,7 +289,11 @@ public static class HuggingFaceBert
             s[$"{to}.bias"] = Take($"{from}.bias");
         }
 
-        var words = Take("embeddings.word_embeddings.weight");
+        // A tied checkpoint keeps the word embeddings; one saved the other way round keeps only the decoder's copy.
+        var words =
+            !hf.ContainsKey("embeddings.word_embeddings.weight") && c.TieWeights
+                ? Take("cls.predictions.decoder.weight")
+                : Take("embeddings.word_embeddings.weight");
         if (words.shape[0] != order.Length)
             throw new SeqLabInputException(
                 $"{path}: word_embeddings has {words.shape[0]} rows but the vocabulary has {order.Length} tokens."

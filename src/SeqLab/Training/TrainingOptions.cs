@@ -10,6 +10,10 @@ public sealed class TrainingOptions
 {
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
     public double LearningRate { get; set; } = 3e-3;
+
+    /// <summary>The matrix products' arithmetic: fp32, or bf16 with fp32 master weights, loss and optimiser (see
+    /// <see cref="Native.Autocast"/>). Validation always reads the fp32 weights in fp32.</summary>
+    public Native.Precision Precision { get; set; } = Native.Precision.Fp32;
     public double Beta1 { get; set; } = 0.9;
     public double Beta2 { get; set; } = 0.999;
     public double Eps { get; set; } = 1e-8;

@@ -60,7 +60,9 @@ internal static class TrainingStep
         foreach (var (g, i) in optimizer.ParamGroups.Select((g, i) => (g, i)))
             g.LearningRate = i == 0 || o.HeadLearningRate is not { } head ? lr : lr * head / o.LearningRate;
         optimizer.zero_grad();
-        var lossTensor = model.Loss(batch, o.LabelSmoothing);
+        Tensor lossTensor;
+        using (Native.Autocast.Scope(o.Precision)) // the forward only: backward follows the graph it recorded
+            lossTensor = model.Loss(batch, o.LabelSmoothing);
         double loss = lossTensor.item<float>(); // one host read per step: the NaN check and the metrics need it
         if (!double.IsFinite(loss))
             return (loss, double.NaN);

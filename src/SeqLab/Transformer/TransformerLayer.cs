@@ -1,4 +1,5 @@
 using SeqLab.Attention;
+using SeqLab.Native;
 using TorchSharp.Modules;
 
 namespace SeqLab.Transformer;
@@ -73,7 +74,12 @@ public abstract class TransformerLayer : nn.Module
     /// <summary>Position-wise feed-forward block; <paramref name="norm"/>/<paramref name="drop"/> are the layer's
     /// last.</summary>
     protected Tensor FeedForwardBlock(Tensor x, LayerNorm norm, Dropout drop) =>
-        Residual(x, norm, drop, y => linear2.call(dropout.call(Activate(linear1.call(y), Activation))));
+        Residual(
+            x,
+            norm,
+            drop,
+            y => Autocast.Linear(dropout.call(Activate(Autocast.Linear(y, linear1), Activation)), linear2)
+        );
 
     /// <summary>ReLU, or GELU(x) = x · Φ(x) with the exact normal CDF (erf), as BERT's "gelu".</summary>
     public static Tensor Activate(Tensor x, Activation activation) =>
