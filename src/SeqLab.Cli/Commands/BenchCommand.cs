@@ -116,7 +116,14 @@ public static class BenchCommand
             checkAt = a.Int("check-at", 1)!.Value;
         if (checkAt >= steps)
             throw new SeqLabInputException($"--check-at ({checkAt}) must be below --steps ({steps}).");
-        var r = Benchmark.Memory(preset, threads, steps, checkAt, a.Int("batch-size", 1, 4096)!.Value);
+        var r = Benchmark.Memory(
+            preset,
+            threads,
+            steps,
+            checkAt,
+            a.Int("batch-size", 1, 4096)!.Value,
+            precision: Spelling.Parse<Precision>("--precision", a.String("precision")!)
+        );
         if (a.Flag("json"))
             Output.Json(
                 new

@@ -429,9 +429,17 @@ public static class Benchmark
 
     /// <summary>RSS and live tensors after <paramref name="checkAt"/> steps and after <paramref name="steps"/>: memory
     /// must stay flat.</summary>
-    public static MemoryResult Memory(string preset, int threads, int steps, int checkAt, int batch = B, int seqLen = T)
+    public static MemoryResult Memory(
+        string preset,
+        int threads,
+        int steps,
+        int checkAt,
+        int batch = B,
+        int seqLen = T,
+        Precision precision = Precision.Fp32
+    )
     {
-        using var run = Run.Start(preset, RecurrentImpl.Fused, threads);
+        using var run = Run.Start(preset, RecurrentImpl.Fused, threads, precision);
         var rng = new Random(0);
         var clock = Stopwatch.StartNew();
         double rssCheck = 0;
@@ -439,6 +447,9 @@ public static class Benchmark
         for (int i = 1; i <= steps; i++)
         {
             run.Step(RandomBatch(rng, batch, seqLen));
+            if (i % 50 == 0)
+                HeapTrim.Now(); // as the trainer does
+
             if (i == checkAt)
             {
                 Settle();

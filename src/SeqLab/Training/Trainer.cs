@@ -14,6 +14,10 @@ namespace SeqLab.Training;
 /// </summary>
 public sealed class Trainer(TrainingOptions options)
 {
+    /// <summary>Steps between giving freed native memory back (a trim costs well under a millisecond when little is
+    /// free).</summary>
+    const int HeapTrimInterval = 50;
+
     public event Action<TrainingProgress>? Progress;
 
     /// <summary>When cancelled (Ctrl+C), the run finishes its step, validates, checkpoints and returns.</summary>
@@ -73,6 +77,8 @@ public sealed class Trainer(TrainingOptions options)
                 if (o.ClipNorm > 0 && !double.IsFinite(gradNorm))
                     Diverged(state.Step + 1, $"the gradient norm is {gradNorm}", outDir);
                 state.Step++;
+                if (state.Step % HeapTrimInterval == 0)
+                    Native.HeapTrim.Now(); // bf16 kernels fragment glibc's heap; see HeapTrim
                 state.BatchInEpoch++;
                 // Throughput counts what the model reads: a masked LM reads every token but is scored on 15%.
                 tokensThisSession += model.Config.Task == TaskKind.Mlm ? batch.Lengths.Sum() : batch.Tokens;
