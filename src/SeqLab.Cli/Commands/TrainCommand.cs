@@ -373,6 +373,12 @@ public static class TrainCommand
         .. ModelSettings.Select(s => s.Option),
         .. TrainingSettings.Select(s => s.Option),
         new("json", null, "print a JSON summary on stdout"),
+        new(
+            "profile",
+            null,
+            "print where the run's time went: batching, forward, backward, clipping, optimiser, release, logging, "
+                + "validation, checkpoints, curves (--json has it as profile_s)"
+        ),
         new("help", null, "show this help"),
     ];
 
@@ -437,8 +443,11 @@ public static class TrainCommand
                     best_valid_perplexity = lm ? Math.Exp(state.BestValidLoss) : (double?)null,
                     parameters = run.Parameters,
                     interrupted = run.Interrupted,
+                    profile_s = run.Profile?.Seconds,
                 }
             );
+        if (a.Flag("profile") && run.Profile is { } profile)
+            Output.Info(Profile(profile, state.Step));
         if (run.Interrupted)
         {
             Output.Info(
@@ -505,5 +514,16 @@ public static class TrainCommand
             },
             allowNewData: a.Flag("allow-new-data")
         );
+    }
+
+    /// <summary>The phases' seconds, share of the run and milliseconds per step, one line each.</summary>
+    static string Profile(StepProfile p, long steps)
+    {
+        var lines = new List<string> { $"seqlab: where the {p.Total:F1} s went ({steps} steps):" };
+        foreach (var (phase, s) in p.Seconds)
+            lines.Add(
+                $"  {phase, -11} {s, 8:F3} s  {s / Math.Max(1e-9, p.Total), 6:P1}  {1000 * s / Math.Max(1, steps), 8:F2} ms/step"
+            );
+        return string.Join("\n", lines);
     }
 }

@@ -28,6 +28,9 @@ public sealed class Trainer(TrainingOptions options)
 
     TensorBoardLog? board;
 
+    /// <summary>Where the last <see cref="Run"/>'s time went (see <see cref="StepProfile"/>).</summary>
+    public StepProfile Profile { get; private set; } = new();
+
     /// <summary>Trains <paramref name="model"/> into <paramref name="outDir"/>; <paramref name="resume"/> continues a
     /// saved run.</summary>
     public TrainingState Run(SequenceModel model, TaskData data, string outDir, LoadedModel? resume = null)
@@ -59,18 +62,23 @@ public sealed class Trainer(TrainingOptions options)
         double lastSave = 0;
         Interrupted = false;
         model.train();
+        var profile = Profile = new StepProfile();
 
         while (!stop && (totalSteps is null || state.Step < totalSteps))
         {
-            foreach (var batch in data.Epoch(state.Epoch).Skip(state.BatchInEpoch))
+            using var batches = data.Epoch(state.Epoch).Skip(state.BatchInEpoch).GetEnumerator();
+            profile.Mark("batch");
+            while (batches.MoveNext())
             {
+                var batch = batches.Current;
+                profile.Mark("batch");
                 double lr = LearningRateSchedule.At(o, state.Step + 1, totalSteps, modelDim);
                 double loss,
                     gradNorm;
                 using (var scope = NewDisposeScope())
                 {
                     random.manual_seed(Seeds.Mix(o.Seed, state.Step));
-                    (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o);
+                    (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o, profile);
                 }
                 if (!double.IsFinite(loss))
                     Diverged(state.Step + 1, $"the loss is {loss}", outDir);
@@ -79,6 +87,7 @@ public sealed class Trainer(TrainingOptions options)
                 state.Step++;
                 if (state.Step % HeapTrimInterval == 0)
                     Native.HeapTrim.Now(); // bf16 kernels fragment glibc's heap; see HeapTrim
+                profile.Mark("release");
                 state.BatchInEpoch++;
                 // Throughput counts what the model reads: a masked LM reads every token but is scored on 15%.
                 tokensThisSession += model.Config.Task == TaskKind.Mlm ? batch.Lengths.Sum() : batch.Tokens;
@@ -113,6 +122,7 @@ public sealed class Trainer(TrainingOptions options)
                     )
                 );
 
+                profile.Mark("logging");
                 bool outOfTime = o.TimeBudgetSeconds is { } budget && Elapsed() >= budget;
                 bool done = totalSteps is { } t && state.Step >= t;
                 bool interrupted = Stop.IsCancellationRequested;
@@ -140,6 +150,7 @@ public sealed class Trainer(TrainingOptions options)
                     Checkpoint.Save(outDir, model, optimizer, state, isBest: false);
                     metrics.Flush();
                     lastSave = clock.Elapsed.TotalSeconds;
+                    profile.Mark("checkpoint");
                 }
                 Interrupted = interrupted;
                 if (stop || outOfTime || done || interrupted)
@@ -173,7 +184,9 @@ public sealed class Trainer(TrainingOptions options)
         double tps
     )
     {
+        Profile.Mark("logging");
         var result = Validation.Evaluate(model, data.Valid);
+        Profile.Mark("validation");
         // Weights that give a non-finite validation loss are not worth a checkpoint: keep the last good one.
         if (!double.IsFinite(result.Loss))
             Diverged(state.Step, $"the validation loss is {result.Loss}", outDir);
@@ -188,6 +201,7 @@ public sealed class Trainer(TrainingOptions options)
             state.EvalsWithoutImprovement++;
         state.ElapsedSeconds = elapsed;
         Checkpoint.Save(outDir, model, optimizer, state, better);
+        Profile.Mark("checkpoint");
         metrics.WriteLine(
             JsonSerializer.Serialize(
                 new
@@ -202,7 +216,9 @@ public sealed class Trainer(TrainingOptions options)
         );
         metrics.Flush();
         board?.Validation(state.Step, result);
+        Profile.Mark("logging");
         TrainingCurves.Draw(outDir, model.Config.Task); // curves.png/.svg, redrawn at every validation
+        Profile.Mark("curves");
         Progress?.Invoke(
             new TrainingProgress(
                 state.Step,
@@ -217,6 +233,7 @@ public sealed class Trainer(TrainingOptions options)
                 result.Accuracy
             )
         );
+        Profile.Mark("logging");
         return options.Patience > 0 && state.EvalsWithoutImprovement >= options.Patience;
     }
 

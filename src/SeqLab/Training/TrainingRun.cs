@@ -147,6 +147,9 @@ public sealed class TrainingRun : IDisposable
         }
     }
 
+    /// <summary>Where the run's time went, phase by phase (after <see cref="Run"/>).</summary>
+    public StepProfile? Profile { get; private set; }
+
     /// <summary>Trains until the budget, early stopping or divergence ends the run; the checkpoint is current after
     /// each validation.</summary>
     public TrainingState Run()
@@ -157,6 +160,7 @@ public sealed class TrainingRun : IDisposable
             trainer.Progress += p => Progress?.Invoke(p);
             var state = trainer.Run(Model, Data, Directory, Resumed);
             Interrupted = trainer.Interrupted;
+            Profile = trainer.Profile;
             return state;
         }
         finally

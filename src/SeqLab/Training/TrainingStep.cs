@@ -53,7 +53,8 @@ internal static class TrainingStep
         OptimizerHelper optimizer,
         IList<Parameter> parameters,
         double lr,
-        TrainingOptions o
+        TrainingOptions o,
+        StepProfile? profile = null
     )
     {
         // The schedule scales every group alike; the head's group keeps its ratio to the main learning rate.
@@ -64,13 +65,17 @@ internal static class TrainingStep
         using (Native.Autocast.Scope(o.Precision)) // the forward only: backward follows the graph it recorded
             lossTensor = model.Loss(batch, o.LabelSmoothing);
         double loss = lossTensor.item<float>(); // one host read per step: the NaN check and the metrics need it
+        profile?.Mark("forward");
         if (!double.IsFinite(loss))
             return (loss, double.NaN);
         lossTensor.backward();
+        profile?.Mark("backward");
         double gradNorm = o.ClipNorm > 0 ? nn.utils.clip_grad_norm_(parameters, o.ClipNorm) : double.NaN;
+        profile?.Mark("clip");
         if (o.ClipNorm > 0 && !double.IsFinite(gradNorm))
             return (loss, gradNorm);
         optimizer.step();
+        profile?.Mark("optimizer");
         return (loss, gradNorm);
     }
 }
