@@ -521,9 +521,11 @@ public static class TrainCommand
     {
         var lines = new List<string> { $"seqlab: where the {p.Total:F1} s went ({steps} steps):" };
         foreach (var (phase, s) in p.Seconds)
-            lines.Add(
-                $"  {phase, -11} {s, 8:F3} s  {s / Math.Max(1e-9, p.Total), 6:P1}  {1000 * s / Math.Max(1, steps), 8:F2} ms/step"
-            );
+        {
+            double share = s / Math.Max(1e-9, p.Total),
+                perStep = 1000 * s / Math.Max(1, steps);
+            lines.Add($"  {phase, -11} {s, 8:F3} s  {share, 6:P1}  {perStep, 8:F2} ms/step");
+        }
         return string.Join("\n", lines);
     }
 }
