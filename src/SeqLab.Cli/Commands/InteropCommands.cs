@@ -12,6 +12,12 @@ public static class InteropCommands
     [
         new("model", "DIR", "checkpoint directory written by `seqlab train`"),
         new("out", "FILE", "where to write the weights (.safetensors)"),
+        new(
+            "pytorch",
+            "DIR",
+            "instead of --out: a new folder with the weights, config, vocabulary, model.py, data.py and train_ddp.py "
+                + "(continue training with PyTorch DDP under torchrun; lm and classify models)"
+        ),
         new("latest", null, "the latest weights instead of the best-validation ones"),
         new(
             "dtype",
@@ -23,10 +29,13 @@ public static class InteropCommands
         new("help", null, "show this help"),
     ];
     public const string ExportUsage =
-        "seqlab export --model DIR --out model.safetensors [--latest] [--dtype f32|f16|bf16]";
+        "seqlab export --model DIR --out model.safetensors [--latest] [--dtype f32|f16|bf16]\n"
+        + "       seqlab export --model DIR --pytorch OUT_DIR [--latest]";
 
     public static int Export(Args a)
     {
+        if (a.Has("pytorch"))
+            return ExportPyTorch(a);
         string dir = a.Required("model"),
             outPath = a.Required("out");
         if (File.Exists(outPath) && !a.Flag("force"))
@@ -39,6 +48,24 @@ public static class InteropCommands
                 + $"({string.Join(", ", names.Take(4))}{(names.Count > 4 ? ", …" : "")}) to {outPath}; the "
                 + $"architecture is {Path.Combine(dir, Checkpoint.ConfigFile)}, the tokens "
                 + $"{Path.Combine(dir, Checkpoint.VocabFile)}"
+        );
+        return 0;
+    }
+
+    static int ExportPyTorch(Args a)
+    {
+        if (a.Has("out") || a.Has("dtype"))
+            throw new SeqLabInputException(
+                "--pytorch writes a folder of its own; drop --out and --dtype (they are for a single weights file)."
+            );
+        string dir = a.Required("model"),
+            outDir = a.Required("pytorch");
+        TorchRuntime.EnsureLoaded();
+        var files = PyTorchFolder.Export(dir, outDir, a.Flag("latest"));
+        Output.Info(
+            $"seqlab: wrote {string.Join(", ", files)} to {outDir}; continue training with `torchrun "
+                + $"--nproc_per_node=2 {Path.Combine(outDir, "train_ddp.py")} --data TEXT --steps N --out OUT`, then "
+                + "`seqlab import --from-pytorch OUT --out RUN` (see its README.md)"
         );
         return 0;
     }
@@ -68,15 +95,37 @@ public static class InteropCommands
             "the tokens: a SeqLab vocab.json, or a text file with one token per line (line i = id i; <pad> <unk> "
                 + "<bos> <eos> first)"
         ),
+        new(
+            "from-pytorch",
+            "DIR",
+            "instead of --weights/--config/--vocab: a folder train_ddp.py wrote (--out) or `export --pytorch` made"
+        ),
         new("out", "DIR", "the checkpoint directory to create"),
         new("help", null, "show this help"),
     ];
     public const string ImportUsage =
         "seqlab import --weights model.safetensors --config config.json --vocab vocab.txt --out DIR\n"
+        + "       seqlab import --from-pytorch DIR --out RUN\n"
         + "       seqlab import --format hf-bert BERT_DIR --out DIR";
 
     public static int Import(Args a)
     {
+        if (a.Has("from-pytorch"))
+        {
+            foreach (var option in new[] { "weights", "config", "vocab" })
+                if (a.Has(option))
+                    throw new SeqLabInputException(
+                        $"--{option} does not go with --from-pytorch; that folder brings its own files."
+                    );
+            TorchRuntime.EnsureLoaded();
+            var back = PyTorchFolder.Import(a.Required("from-pytorch"), a.Required("out"));
+            Output.Info(
+                $"seqlab: imported a {back.Config.Family.Name()} {back.Config.Task.Name()} model "
+                    + $"({back.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {back.Directory}; "
+                    + "`train --resume` continues it with a fresh optimiser"
+            );
+            return 0;
+        }
         var format = a.String("format");
         if (format == HuggingFaceBert.Format)
             return ImportBert(a);

@@ -415,6 +415,11 @@ public static class TrainCommand
                 + $"{(lm ? "tokens" : "examples")}, "
                 + $"{run.Data.BatchesPerEpoch:N0} batches per epoch"
                 + (run.Resumed is { } r ? $"; resuming at step {r.Manifest.State.Step}" : "")
+                + (
+                    run.Resumed is { Manifest.Optimizer: null }
+                        ? " with a fresh optimizer (the checkpoint was imported and has no optimizer state)"
+                        : ""
+                )
         );
         TrainingState state;
         using (var interrupt = new Interrupt())

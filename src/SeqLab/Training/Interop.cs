@@ -75,14 +75,34 @@ public static class Interop
                 $"{configPath} says vocab_size {config.VocabSize} but {vocabPath} lists {vocab.Count} tokens; they "
                     + $"must describe the same model."
             );
+        return Create(config, new TrainingOptions(), vocab, null, weightsPath, outDir);
+    }
+
+    /// <summary>A new checkpoint in <paramref name="outDir"/>: the model <paramref name="config"/> describes, with
+    /// the weights of <paramref name="weightsPath"/> (checked by name and shape before anything is written).</summary>
+    internal static LoadedModel Create(
+        ModelConfig config,
+        TrainingOptions training,
+        Vocabulary vocab,
+        ITokenizer? tokenizer,
+        string weightsPath,
+        string outDir
+    )
+    {
         var model = ModelFactory.Create(config);
-        Checkpoint.LoadWeights(model, weightsPath); // before anything is written: refusals leave no folder behind
-        using (Checkpoint.Lock(outDir))
+        try
         {
-            Checkpoint.Begin(outDir, config, new TrainingOptions(), vocab);
-            Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+            Checkpoint.LoadWeights(model, weightsPath); // before anything is written: refusals leave no folder behind
+            using (Checkpoint.Lock(outDir))
+            {
+                Checkpoint.Begin(outDir, config, training, vocab, tokenizer);
+                Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+            }
         }
-        model.Dispose();
+        finally
+        {
+            model.Dispose();
+        }
         return Checkpoint.Load(outDir);
     }
 }

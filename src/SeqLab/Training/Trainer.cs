@@ -44,7 +44,9 @@ public sealed class Trainer(TrainingOptions options)
         if (resume is not null)
         {
             state = resume.Manifest.State;
-            Checkpoint.LoadOptimizer(resume.Directory, resume.Manifest, optimizer);
+            // Imported weights (from PyTorch, Hugging Face) come without an optimiser state: a fresh one starts.
+            if (resume.Manifest.Optimizer is not null)
+                Checkpoint.LoadOptimizer(resume.Directory, resume.Manifest, optimizer);
         }
         var metricsPath = Path.Combine(outDir, Checkpoint.MetricsFile);
         TrimMetrics(metricsPath, state.Step);

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SeqLab.Data;
+using SeqLab.IO;
+using SeqLab.Models;
+using SeqLab.Text;
+
+namespace SeqLab.Training;
+
+/// <summary>
+/// A model as a self-contained PyTorch folder and back (`seqlab export --pytorch`, `seqlab import --from-pytorch`):
+/// the weights under SeqLab's names, its config, training settings and vocabulary, and three Python files that
+/// rebuild the architecture (model.py), read SeqLab's data formats (data.py) and continue training with
+/// DistributedDataParallel under torchrun (train_ddp.py). TorchSharp has no distributed training; PyTorch's DDP is
+/// the engine for more than one machine.
+/// </summary>
+public static class PyTorchFolder
+{
+    /// <summary>The folder layout's version: an import refuses a newer one.</summary>
+    public const int Layout = 1;
+
+    public const string MarkerFile = "seqlab.json",
+        WeightsFile = "model.safetensors",
+        VocabFile = "vocab.json";
+
+    static readonly string[] Scripts = ["model.py", "data.py", "train_ddp.py", "README.md"];
+
+    /// <summary>What the folder's Python covers: the families and tasks of model.py.</summary>
+    public static bool Covers(ModelConfig c) => c.Task is TaskKind.Lm or TaskKind.Classify;
+
+    /// <summary>Writes the checkpoint <paramref name="modelDir"/>'s best (or latest) weights and everything PyTorch
+    /// needs into the new or empty folder <paramref name="outDir"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Export(string modelDir, string outDir, bool latest = false)
+    {
+        Checkpoint.EnsureNew(outDir, "--pytorch");
+        var loaded = Checkpoint.Load(modelDir, best: !latest);
+        using var model = loaded.Model;
+        if (!Covers(loaded.Config))
+            throw new SeqLabInputException(
+                $"{modelDir} is a {loaded.Config.Task.Name()} model; `export --pytorch` covers lm and classify models "
+                    + "so far. Export its weights alone with --out FILE.safetensors."
+            );
+        Directory.CreateDirectory(outDir);
+        AtomicFile.Write(
+            Path.Combine(outDir, WeightsFile),
+            s => SafeTensors.Write(s, model.state_dict().Select(kv => (kv.Key, kv.Value)))
+        );
+        var files = new List<string> { WeightsFile };
+        foreach (var name in new[] { Checkpoint.ConfigFile, Checkpoint.TrainingFile, Checkpoint.VocabFile })
+        {
+            File.Copy(Path.Combine(modelDir, name), Path.Combine(outDir, name));
+            files.Add(name);
+        }
+        if (File.Exists(Path.Combine(modelDir, Checkpoint.TokenizerFile)))
+        {
+            File.Copy(Path.Combine(modelDir, Checkpoint.TokenizerFile), Path.Combine(outDir, Checkpoint.TokenizerFile));
+            files.Add(Checkpoint.TokenizerFile);
+        }
+        foreach (var script in Scripts)
+        {
+            using var source =
+                typeof(PyTorchFolder).Assembly.GetManifestResourceStream($"pytorch/{script}")
+                ?? throw new InvalidOperationException($"the library lacks its embedded {script}");
+            using var reader = new StreamReader(source);
+            AtomicFile.WriteAllText(Path.Combine(outDir, script), reader.ReadToEnd());
+            files.Add(script);
+        }
+        AtomicFile.WriteAllText(
+            Path.Combine(outDir, MarkerFile),
+            new JsonObject
+            {
+                ["layout"] = Layout,
+                ["seqlab"] = Native.Versions.SeqLab,
+                ["family"] = loaded.Config.Family.Name(),
+                ["task"] = loaded.Config.Task.Name(),
+            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+        );
+        files.Add(MarkerFile);
+        return files;
+    }
+
+    /// <summary>
+    /// A checkpoint in <paramref name="outDir"/> from a folder that <see cref="Export"/> or train_ddp.py wrote: the
+    /// weights, config, vocabulary (and tokenizer), with training.json's settings. The optimiser state stays in
+    /// PyTorch, so a resumed run starts a fresh optimiser.
+    /// </summary>
+    public static LoadedModel Import(string dir, string outDir)
+    {
+        if (!Directory.Exists(dir))
+            throw new SeqLabInputException(
+                $"{dir} is not a folder; --from-pytorch takes the folder that train_ddp.py's --out wrote."
+            );
+        foreach (var name in new[] { Checkpoint.ConfigFile, VocabFile, WeightsFile })
+            if (!File.Exists(Path.Combine(dir, name)))
+                throw new SeqLabInputException(
+                    $"{dir} has no {name}; give the folder train_ddp.py wrote (--out) or `seqlab export --pytorch` "
+                        + "made, with its files."
+                );
+        var marker = Path.Combine(dir, MarkerFile);
+        if (File.Exists(marker))
+        {
+            var layout = JsonNode.Parse(File.ReadAllText(marker))?["layout"]?.GetValue<int>() ?? 0;
+            if (layout > Layout)
+                throw new SeqLabInputException(
+                    $"{dir} is in export layout {layout}, newer than this SeqLab reads ({Layout}); update SeqLab."
+                );
+        }
+        Checkpoint.EnsureNew(outDir);
+        var config = Checkpoint.ReadJson<ModelConfig>(Path.Combine(dir, Checkpoint.ConfigFile));
+        var training = File.Exists(Path.Combine(dir, Checkpoint.TrainingFile))
+            ? Checkpoint.ReadJson<TrainingOptions>(Path.Combine(dir, Checkpoint.TrainingFile))
+            : new TrainingOptions();
+        var vocab = Vocabulary.Load(Path.Combine(dir, VocabFile));
+        var tokenizer = Tokenizers.Load(
+            config.Tokenizer,
+            config.Lowercase,
+            Path.Combine(dir, Checkpoint.TokenizerFile)
+        );
+        if (config.VocabSize != vocab.Count)
+            throw new SeqLabInputException(
+                $"{dir}: config.json says vocab_size {config.VocabSize} but vocab.json lists {vocab.Count} tokens; "
+                    + "they must come from the same model."
+            );
+        return Interop.Create(config, training, vocab, tokenizer, Path.Combine(dir, WeightsFile), outDir);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SeqLab.Training;
+using static TorchSharp.torch;
+
+namespace SeqLab.Tests;
+
+/// <summary>
+/// SeqLab → PyTorch DistributedDataParallel → SeqLab, for real: `export --pytorch`, Debian's PyTorch loads the model
+/// with model.py and gives SeqLab's logits, `torchrun` trains it on 2 processes with gloo, and `import --from-pytorch`
+/// brings it back with the perplexity PyTorch reported. Needs /usr/bin/python3 with torch (`./test` installs Debian's
+/// python3-torch).
+/// </summary>
+[Collection("cli")]
+[Trait("Category", "Slow")]
+public class PyTorchRoundTripSpec
+{
+    const string Python = "/usr/bin/python3",
+        Torchrun = "/usr/bin/torchrun";
+
+    static string Train(TempDir dir, string name, params string[] extra)
+    {
+        var data = dir.Sub("c.txt");
+        if (!File.Exists(data))
+            dir.File("c.txt", Corpora.Repetitive(300));
+        string[] args =
+        [
+            "train",
+            "--data",
+            data,
+            "--out",
+            dir.Sub(name),
+            "--embed-dim",
+            "16",
+            "--hidden-size",
+            "16",
+            "--min-count",
+            "1",
+            "--seq-len",
+            "16",
+            "--steps",
+            "3",
+            "--threads",
+            "1",
+            .. extra,
+        ];
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return dir.Sub(name);
+    }
+
+    static string Export(TempDir dir, string model)
+    {
+        var out_ = model + "-pt";
+        var r = CliRunner.Run("export", "--model", model, "--pytorch", out_);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return out_;
+    }
+
+    static void NeedsTorch()
+    {
+        var probe = Repo.Run(Python, ["-c", "import torch"], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+        Assert.True(
+            probe.ExitCode == 0,
+            "these tests need Debian's python3-torch (apt-get install python3-torch libopenblas0-pthread; ./test "
+                + "installs it): "
+                + probe.Text
+        );
+    }
+
+    /// <summary>model.py --check's logits against SeqLab's on the same ids.</summary>
+    static double CheckDifference(string model, string folder)
+    {
+        NeedsTorch();
+        var check = Repo.Run(Python, [Path.Combine(folder, "model.py"), "--check"], folder, TimeSpan.FromMinutes(2));
+        Assert.True(check.ExitCode == 0, check.Text);
+        var doc = JsonNode.Parse(check.Text.Trim())!;
+        var ids = doc["ids"]!.AsArray().SelectMany(r => r!.AsArray().Select(i => (long)i!)).ToArray();
+        var expected = doc["logits"]!.AsArray();
+        var loaded = Checkpoint.Load(model);
+        using var _ = no_grad();
+        var ours = loaded.Model.call(tensor(ids, [2, 7]), null);
+        var theirs = tensor(
+                expected
+                    .SelectMany(r => r!.AsArray())
+                    .SelectMany(t => t is JsonArray a ? a.Select(x => (float)x!) : [(float)t!])
+                    .ToArray()
+            )
+            .reshape(ours.shape);
+        return (ours - theirs).abs().max().item<float>();
+    }
+
+    [Theory]
+    [InlineData("lstm", "lm")]
+    [InlineData("gru", "lm")]
+    [InlineData("rnn", "lm")]
+    [InlineData("transformer", "lm")]
+    public void PyTorchGivesSeqLabsLogitsForEachLanguageModel(string family, string task)
+    {
+        using var dir = new TempDir();
+        string[] extra =
+            family == "transformer" ? ["--heads", "2", "--ff-dim", "32", "--layers", "2"] : ["--layers", "2"];
+        var model = Train(dir, family, ["--task", task, "--model", family, .. extra]);
+        double diff = CheckDifference(model, Export(dir, model));
+        Assert.True(diff <= 1e-5, $"{family}: logits differ by {diff}");
+    }
+
+    [Theory]
+    [InlineData("transformer", "mean", false)]
+    [InlineData("lstm", "last", true)]
+    [InlineData("gru", "max", false)]
+    public void PyTorchGivesSeqLabsLogitsForAClassifier(string family, string pooling, bool bidirectional)
+    {
+        using var dir = new TempDir();
+        var data = dir.File("t.tsv", Corpora.KeywordNearEnd(80, 1));
+        string[] args =
+        [
+            "train",
+            "--task",
+            "classify",
+            "--model",
+            family,
+            "--data",
+            data,
+            "--out",
+            dir.Sub("m"),
+            "--embed-dim",
+            "16",
+            "--hidden-size",
+            "16",
+            "--min-count",
+            "1",
+            "--steps",
+            "3",
+            "--threads",
+            "1",
+            "--pooling",
+            pooling,
+            .. family == "transformer" ? new[] { "--heads", "2", "--ff-dim", "32" } : [],
+            .. bidirectional ? new[] { "--bidirectional" } : [],
+        ];
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        double diff = CheckDifference(dir.Sub("m"), Export(dir, dir.Sub("m")));
+        Assert.True(diff <= 1e-5, $"{family}/{pooling}: logits differ by {diff}");
+    }
+
+    [Fact]
+    public void TwoGlooProcessesTrainItAndSeqLabReadsTheResultBack()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var model = Train(dir, "lstm", "--task", "lm", "--model", "lstm");
+        var folder = Export(dir, model);
+        var outDir = dir.Sub("continued");
+        // Debian 12's torchrun (PyTorch 1.13 on Python 3.11) needs non-zero --redirects/--tee: see the README.
+        var run = Repo.Run(
+            Torchrun,
+            [
+                "--standalone",
+                "--nproc_per_node=2",
+                "--redirects",
+                "1",
+                "--tee",
+                "2",
+                Path.Combine(folder, "train_ddp.py"),
+                "--data",
+                dir.Sub("c.txt"),
+                "--steps",
+                "40",
+                "--lr",
+                "0.01",
+                "--batch-size",
+                "8",
+                "--out",
+                outDir,
+            ],
+            dir.Path,
+            TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }
+        );
+        Assert.True(run.ExitCode == 0, run.Text);
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))).RootElement;
+        Assert.Equal(2, metrics.GetProperty("world_size").GetInt32());
+        Assert.True(metrics.GetProperty("weights_identical_across_ranks").GetBoolean());
+        var losses = metrics.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToList();
+        Assert.True(losses.TakeLast(5).Average() < losses.Take(5).Average() - 0.1, string.Join(", ", losses));
+
+        var back = CliRunner.Run("import", "--from-pytorch", outDir, "--out", dir.Sub("back"));
+        Assert.True(back.ExitCode == 0, back.Stderr);
+        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        double ours = JsonDocument.Parse(eval.Stdout).RootElement.GetProperty("perplexity").GetDouble(),
+            theirs = metrics.GetProperty("perplexity").GetDouble();
+        Assert.True(Math.Abs(ours / theirs - 1) <= 1e-4, $"SeqLab {ours}, PyTorch {theirs}");
+        var resumed = CliRunner.Run("train", "--resume", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--steps", "2");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("fresh optimizer", resumed.Stderr);
+    }
+}
