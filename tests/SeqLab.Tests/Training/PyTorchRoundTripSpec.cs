@@ -95,6 +95,7 @@ public class PyTorchRoundTripSpec
     [InlineData("gru", "lm")]
     [InlineData("rnn", "lm")]
     [InlineData("transformer", "lm")]
+    [InlineData("transformer", "mlm")]
     public void PyTorchGivesSeqLabsLogitsForEachLanguageModel(string family, string task)
     {
         using var dir = new TempDir();
@@ -145,20 +146,15 @@ public class PyTorchRoundTripSpec
         Assert.True(diff <= 1e-5, $"{family}/{pooling}: logits differ by {diff}");
     }
 
-    [Fact]
-    public void TwoGlooProcessesTrainItAndSeqLabReadsTheResultBack()
+    /// <summary>torchrun with 2 gloo processes on an exported folder; its metrics.json.</summary>
+    static JsonElement Ddp(TempDir dir, string folder, string outDir, int steps, params string[] extra)
     {
-        NeedsTorch();
-        using var dir = new TempDir();
-        var model = Train(dir, "lstm", "--task", "lm", "--model", "lstm");
-        var folder = Export(dir, model);
-        var outDir = dir.Sub("continued");
-        // Debian 12's torchrun (PyTorch 1.13 on Python 3.11) needs non-zero --redirects/--tee: see the README.
         var run = Repo.Run(
             Torchrun,
             [
                 "--standalone",
                 "--nproc_per_node=2",
+                // Debian 12's torchrun (PyTorch 1.13 on Python 3.11) needs non-zero --redirects/--tee: see the README.
                 "--redirects",
                 "1",
                 "--tee",
@@ -167,20 +163,48 @@ public class PyTorchRoundTripSpec
                 "--data",
                 dir.Sub("c.txt"),
                 "--steps",
-                "40",
-                "--lr",
-                "0.01",
-                "--batch-size",
-                "8",
+                steps.ToString(),
                 "--out",
                 outDir,
+                .. extra,
             ],
             dir.Path,
             TimeSpan.FromMinutes(3),
             new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }
         );
         Assert.True(run.ExitCode == 0, run.Text);
-        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))).RootElement;
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))).RootElement;
+    }
+
+    [Fact]
+    public void ABytePairModelComesBackWithTheSameTokensAndPerplexity()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var model = Train(dir, "bpe", "--task", "lm", "--model", "gru", "--tokenizer", "bpe", "--vocab-size", "300");
+        var metrics = Ddp(dir, Export(dir, model), dir.Sub("continued"), 6);
+        Assert.Equal(
+            0,
+            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
+        );
+        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var ours = JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal(metrics.GetProperty("tokens").GetInt64(), ours.GetProperty("tokens").GetInt64());
+        double p = ours.GetProperty("perplexity").GetDouble(),
+            q = metrics.GetProperty("perplexity").GetDouble();
+        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+    }
+
+    [Fact]
+    public void TwoGlooProcessesTrainItAndSeqLabReadsTheResultBack()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var model = Train(dir, "lstm", "--task", "lm", "--model", "lstm");
+        var folder = Export(dir, model);
+        var outDir = dir.Sub("continued");
+        var metrics = Ddp(dir, folder, outDir, 40, "--lr", "0.01", "--batch-size", "8");
         Assert.Equal(2, metrics.GetProperty("world_size").GetInt32());
         Assert.True(metrics.GetProperty("weights_identical_across_ranks").GetBoolean());
         var losses = metrics.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToList();

@@ -2,9 +2,11 @@
 
 - lm: a text file (or a folder of .txt files), one stream of ids: each non-blank line's tokens, then <eos>; cut into
   windows of seq_len + 1 tokens (input: all but the last, target: all but the first).
+- mlm: the lm windows, masked as BERT (and SeqLab) mask them.
 - classify: TSV "label<TAB>text" or JSONL {"text": …, "label": …}; each text framed <bos> … <eos>, cut to max_length.
 The word tokenizer is SeqLab's: NFC, lowercased if the model was, then words (letters, marks, digits, joined by
-' ’ -), numbers such as 3,14 or 12:30, and every other non-space character alone.
+' ’ -), numbers such as 3,14 or 12:30, and every other non-space character alone. The byte-level BPE is SeqLab's
+tokenizer.json: GPT-2's pre-tokenizer pattern, then the merges in the order they were learned.
 """
 import json, os, unicodedata
 import torch
@@ -65,21 +67,134 @@ def word_tokens(text, lowercase=True):
     return out
 
 
+def _byte_table():
+    """GPT-2's byte → printable character table (printable bytes map to themselves, the others above U+0100)."""
+    printable = set(range(ord("!"), ord("~") + 1)) | set(range(ord("¡"), ord("¬") + 1)) | set(range(ord("®"), 256))
+    table, extra = {}, 0
+    for b in range(256):
+        if b in printable:
+            table[b] = chr(b)
+        else:
+            table[b] = chr(256 + extra)
+            extra += 1
+    return table
+
+
+_BYTES = _byte_table()
+
+
+def _letter(ch):
+    return ord(ch) <= 0xFFFF and unicodedata.category(ch)[0] == "L"
+
+
+def _number(ch):
+    return ord(ch) <= 0xFFFF and unicodedata.category(ch)[0] == "N"
+
+
+def byte_level_words(text):
+    """GPT-2's pre-tokenizer pattern, 's|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+, as a scanner
+    with .NET's character classes; each word comes back as byte-level characters."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        for c in ("'s", "'t", "'re", "'ve", "'m", "'ll", "'d"):
+            if text.startswith(c, i):
+                out.append(c)
+                i += len(c)
+                break
+        else:
+            j = i + 1 if text[i] == " " and i + 1 < n else i
+            for kind in (_letter, _number, lambda ch: not (_is_space(ch) or _letter(ch) or _number(ch))):
+                if j < n and kind(text[j]):
+                    k = j
+                    while k < n and kind(text[k]):
+                        k += 1
+                    out.append(text[i:k])
+                    i = k
+                    break
+            else:  # whitespace: the run, less its last character when a non-space follows it
+                k = i
+                while k < n and _is_space(text[k]):
+                    k += 1
+                if k < n and k - i > 1:
+                    k -= 1
+                out.append(text[i:k])
+                i = k
+    return ["".join(_BYTES[b] for b in w.encode("utf-8", "ignore")) for w in out]
+
+
+class Bpe:
+    """SeqLab's byte-level BPE (its tokenizer.json): each word's symbols merged by the earliest-learned pair."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            model = json.load(f)["model"]
+        merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
+        self.ranks = {m: r for r, m in enumerate(merges)}
+        self.cache = {}
+
+    def word(self, w):
+        if w in self.cache:
+            return self.cache[w]
+        parts = list(w)
+        while len(parts) > 1:
+            best = min((self.ranks.get((parts[i], parts[i + 1]), 1 << 60), i) for i in range(len(parts) - 1))
+            if best[0] == 1 << 60:
+                break
+            left, right = parts[best[1]], parts[best[1] + 1]
+            merged, i = [], 0
+            while i < len(parts):
+                if i + 1 < len(parts) and parts[i] == left and parts[i + 1] == right:
+                    merged.append(left + right)
+                    i += 2
+                else:
+                    merged.append(parts[i])
+                    i += 1
+            parts = merged
+        self.cache[w] = parts
+        return parts
+
+    def tokens(self, text):
+        return [p for w in byte_level_words(text) for p in self.word(w)]
+
+
 class Text:
-    """The exported tokenizer and vocabulary."""
+    """The exported tokenizer (word or byte-level BPE) and vocabulary."""
 
     def __init__(self, folder, config):
-        kind = config.get("tokenizer", "word")
-        if kind != "word":
-            raise SystemExit(f"data.py: this export reads word-tokenized models; this one uses '{kind}'. Train a "
-                             "--tokenizer word model in SeqLab to continue it here.")
+        self.kind = config.get("tokenizer", "word")
+        if self.kind not in ("word", "bpe"):
+            raise SystemExit(f"data.py: this export reads word and bpe models; this one uses '{self.kind}'. Train "
+                             "a --tokenizer word or bpe model in SeqLab to continue it here.")
         self.lowercase = config.get("lowercase", True)
+        self.bpe = Bpe(os.path.join(folder, "tokenizer.json")) if self.kind == "bpe" else None
         with open(os.path.join(folder, "vocab.json"), encoding="utf-8") as f:
             self.tokens = json.load(f)["tokens"]
         self.ids = {t: i for i, t in enumerate(self.tokens)}
+        self.mask = self.ids.get("<mask>")
 
     def encode(self, text):
-        return [self.ids.get(t, UNK) for t in word_tokens(text, self.lowercase)]
+        tokens = self.bpe.tokens(text) if self.bpe else word_tokens(text, self.lowercase)
+        return [self.ids.get(t, UNK) for t in tokens]
+
+
+def mask_windows(inputs, lengths, text, generator):
+    """BERT's masking (SeqLab's MaskedLanguageData): round(15%) of each row's real positions (at least one) are
+    chosen; 80% of those become <mask>, 10% a random ordinary token, 10% stay. Targets: the originals there, <pad>
+    elsewhere."""
+    inputs, targets = inputs.clone(), torch.full_like(inputs, PAD)
+    vocab = len(text.tokens)
+    for r, n in enumerate(lengths.tolist()):
+        k = max(1, round(n * 0.15))
+        chosen = torch.randperm(n, generator=generator)[:k]
+        targets[r, chosen] = inputs[r, chosen]
+        u = torch.rand(k, generator=generator)
+        for p, x in zip(chosen.tolist(), u.tolist()):
+            if x < 0.8:
+                inputs[r, p] = text.mask
+            elif x < 0.9:
+                other = 4 + int(torch.randint(vocab - 5, (1,), generator=generator))
+                inputs[r, p] = other if other < text.mask else other + 1
+    return inputs, targets
 
 
 def text_files(path):

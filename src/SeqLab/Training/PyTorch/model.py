@@ -3,7 +3,7 @@ state-dict names, so model.safetensors loads with strict=True and gives SeqLab's
 
 usage: python3 model.py --check [DIR]   load DIR/model.safetensors (DIR: this folder by default) and print the
                                         logits of a fixed input as JSON, to compare with SeqLab's
-Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm and classify.
+Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm, mlm and classify.
 """
 import json, math, os, struct, sys
 
@@ -208,11 +208,12 @@ def build(config):
     family, task = config.get("family"), config.get("task")
     if family not in ("rnn", "lstm", "gru", "transformer"):
         raise SystemExit(f"model.py: unknown family '{family}' in config.json; this folder is from another SeqLab.")
-    if task == "lm":
+    if task in ("lm", "mlm"):  # a masked LM is the same stack reading both ways (the encoder is causal for lm only)
         return LanguageModel(config)
     if task == "classify":
         return SequenceClassifier(config)
-    raise SystemExit(f"model.py: task '{task}' is not in this export yet (lm and classify are); train it in SeqLab.")
+    raise SystemExit(f"model.py: task '{task}' is not in this export yet (lm, mlm and classify are); train it in "
+                     "SeqLab.")
 
 
 def load(folder):

@@ -41,10 +41,13 @@ def evaluate(model, config, tr, text, path):
     model.eval()
     total, count, correct = 0.0, 0, 0
     with torch.no_grad():
-        if config["task"] == "lm":
+        if config["task"] in ("lm", "mlm"):
             windows = seqdata.lm_windows(seqdata.lm_stream(path, text), tr.get("seq_len", 64))
+            masking = torch.Generator().manual_seed(20190524)  # fixed masks (not SeqLab's: its eval draws its own)
             for i in range(0, len(windows), 32):
                 ids, lengths, targets = seqdata.lm_batch(windows[i:i + 32])
+                if config["task"] == "mlm":
+                    ids, targets = seqdata.mask_windows(ids, lengths, text, masking)
                 logits = model(ids, lengths)
                 total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(), targets.reshape(-1),
                                          ignore_index=seqdata.PAD, reduction="sum").item()
@@ -83,7 +86,7 @@ def main():
     if a.lr:
         tr["learning_rate"] = a.lr
     text = seqdata.Text(here, config)
-    if config["task"] == "lm":
+    if config["task"] in ("lm", "mlm"):
         items = seqdata.lm_windows(seqdata.lm_stream(a.data, text), tr.get("seq_len", 64))
         collate = seqdata.lm_batch
     else:
@@ -102,15 +105,18 @@ def main():
     opt = kind(params, lr=tr["learning_rate"], betas=(tr.get("beta1", 0.9), tr.get("beta2", 0.999)),
                eps=tr.get("eps", 1e-8), weight_decay=tr.get("weight_decay", 0.01))
     losses, step, epoch, tokens, start = [], 0, 0, 0, time.time()
+    masking = torch.Generator().manual_seed(a.seed * 1000 + rank)  # each rank masks its own rows
     while step < a.steps:
         sampler.set_epoch(epoch)
         for ids, lengths, targets in loader:
             step += 1
             for g in opt.param_groups:
                 g["lr"] = learning_rate(tr, step, a.steps, config["hidden_size"])
+            if config["task"] == "mlm":  # the window's seq_len tokens, masked; a new draw every step
+                ids, targets = seqdata.mask_windows(ids, lengths, text, masking)
             tokens += int((targets != seqdata.PAD).sum()) if config["task"] == "lm" else int(lengths.sum())
             logits = ddp(ids.to(device), lengths)
-            if config["task"] == "lm":
+            if config["task"] in ("lm", "mlm"):
                 loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.to(device).reshape(-1),
                                        ignore_index=seqdata.PAD, label_smoothing=tr.get("label_smoothing", 0.0))
             else:
