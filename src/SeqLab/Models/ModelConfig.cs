@@ -118,6 +118,10 @@ public sealed class ModelConfig
     [JsonIgnore]
     public bool IsTransformer => Family == ModelFamily.Transformer;
 
+    /// <summary>The layers' shape of a Transformer stack this config describes.</summary>
+    [JsonIgnore]
+    public LayerSettings LayerSettings => new(HiddenSize, Heads, FfDim, Dropout, NormFirst, Activation, LayerNormEps);
+
     /// <summary>Rejects impossible settings with a message that names the key and the allowed values.</summary>
     // config.json files written before 0.2.0 also hold these two keys, derived from family and impl. They are read
     // (so those checkpoints load), checked against what they derive from, and never written.

@@ -27,18 +27,7 @@ public sealed class TransformerDecoder : OutputDecoder
         positions = new PositionalEncoding(modelDim, c.MaxLength, c.LearnedPositions);
         dropout = nn.Dropout(c.Dropout);
         layers = nn.ModuleList(
-            Enumerable
-                .Range(0, c.NumLayers)
-                .Select(_ => new DecoderLayer(
-                    modelDim,
-                    c.Heads,
-                    c.FfDim,
-                    c.Dropout,
-                    c.NormFirst,
-                    c.Activation,
-                    c.LayerNormEps
-                ))
-                .ToArray()
+            Enumerable.Range(0, c.NumLayers).Select(_ => new DecoderLayer(c.LayerSettings)).ToArray()
         );
         if (c.NormFirst)
             norm = nn.LayerNorm(modelDim, c.LayerNormEps);

@@ -143,10 +143,7 @@ public sealed class BpeTokenizer : ITokenizer
                 ["merges"] = new JsonArray([.. merges.Select(m => (JsonNode)new JsonArray(m.Left, m.Right))]),
             },
         };
-        AtomicFile.WriteAllText(
-            path,
-            doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = Json.Readable })
-        );
+        TokenizerJson.Write(path, doc);
     }
 
     /// <summary>
@@ -157,22 +154,11 @@ public sealed class BpeTokenizer : ITokenizer
     {
         SeqLabInputException Bad(string why) =>
             new($"{path}: {why}; give a byte-level BPE tokenizer.json (`seqlab tokenizer train`).");
-        if (!File.Exists(path))
-            throw new SeqLabInputException($"{path} does not exist; train one with `seqlab tokenizer train`.");
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw Bad($"not JSON ({e.Message.Split(". Path")[0]})");
-        }
-        var model = root?["model"] as JsonObject ?? throw Bad("no \"model\" object");
+        var (root, model) = TokenizerJson.Read(path, "train one with `seqlab tokenizer train`", Bad);
         var type = model["type"]?.GetValueKind() == JsonValueKind.String ? (string?)model["type"] : null;
         if (type != "BPE")
             throw Bad($"the model type is {type ?? "missing"}, and SeqLab reads BPE");
-        var pre = root!["pre_tokenizer"];
+        var pre = root["pre_tokenizer"];
         if ((string?)pre?["type"] != "ByteLevel" || pre["add_prefix_space"]?.GetValue<bool>() == true)
             throw Bad("the pre-tokenizer is not ByteLevel without a prefix space");
         if (model["vocab"] is not JsonObject vocabJson)

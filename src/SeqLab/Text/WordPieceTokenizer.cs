@@ -352,10 +352,7 @@ public sealed class WordPieceTokenizer : ITokenizer
                 ["vocab"] = ids,
             },
         };
-        AtomicFile.WriteAllText(
-            path,
-            doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = Json.Readable })
-        );
+        TokenizerJson.Write(path, doc);
     }
 
     /// <summary>Reads the tokenizer.json <see cref="Save"/> writes (a WordPiece model with a BertNormalizer; the
@@ -364,18 +361,7 @@ public sealed class WordPieceTokenizer : ITokenizer
     {
         SeqLabInputException Bad(string why) =>
             new($"{path}: {why}; import the BERT model again with `seqlab import --format hf-bert`.");
-        if (!File.Exists(path))
-            throw new SeqLabInputException($"{path} does not exist; import the model again.");
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw Bad($"not JSON ({e.Message.Split(". Path")[0]})");
-        }
-        var model = root?["model"] as JsonObject ?? throw Bad("no \"model\" object");
+        var (root, model) = TokenizerJson.Read(path, "import the model again", Bad);
         if ((string?)model["type"] != "WordPiece" || model["vocab"] is not JsonObject vocab)
             throw Bad("not a WordPiece model with a vocab");
         var byId = new string?[vocab.Count];
@@ -386,7 +372,7 @@ public sealed class WordPieceTokenizer : ITokenizer
                 byId[(int)id] = token;
         if (Array.IndexOf(byId, null) is >= 0 and var hole)
             throw Bad($"no token has id {hole}");
-        var norm = root!["normalizer"] as JsonObject ?? throw Bad("no BertNormalizer");
+        var norm = root["normalizer"] as JsonObject ?? throw Bad("no BertNormalizer");
         string unk = (string?)model["unk_token"] ?? throw Bad("no unk_token");
         var template = root["post_processor"]?["single"] as JsonArray;
         string cls = (string?)template?[0]?["SpecialToken"]?["id"] ?? throw Bad("no [CLS] template");

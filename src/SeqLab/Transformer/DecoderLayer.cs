@@ -15,20 +15,12 @@ public sealed class DecoderLayer : TransformerLayer
     readonly LayerNorm norm3;
     readonly Dropout dropout3;
 
-    public DecoderLayer(
-        int modelDim,
-        int heads,
-        int ffDim,
-        double dropoutRate,
-        bool normFirst = false,
-        Activation activation = Activation.Relu,
-        double eps = 1e-5
-    )
-        : base(nameof(DecoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst, activation, eps)
+    public DecoderLayer(LayerSettings s)
+        : base(nameof(DecoderLayer), s)
     {
-        multihead_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
-        norm3 = nn.LayerNorm(modelDim, eps);
-        dropout3 = nn.Dropout(dropoutRate);
+        multihead_attn = new MultiHeadAttention(s.ModelDim, s.Heads, s.Dropout);
+        norm3 = nn.LayerNorm(s.ModelDim, s.Eps);
+        dropout3 = nn.Dropout(s.Dropout);
         RegisterComponents();
     }
 

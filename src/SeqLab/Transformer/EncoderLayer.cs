@@ -8,17 +8,8 @@ namespace SeqLab.Transformer;
 /// </summary>
 public sealed class EncoderLayer : TransformerLayer
 {
-    public EncoderLayer(
-        int modelDim,
-        int heads,
-        int ffDim,
-        double dropoutRate,
-        bool normFirst = false,
-        Activation activation = Activation.Relu,
-        double eps = 1e-5
-    )
-        : base(nameof(EncoderLayer), modelDim, heads, ffDim, dropoutRate, normFirst, activation, eps) =>
-        RegisterComponents();
+    public EncoderLayer(LayerSettings s)
+        : base(nameof(EncoderLayer), s) => RegisterComponents();
 
     /// <summary>
     /// x (B, T, d); keyPadding (B, T) true = padded; attnMask (T, T) e.g. causal; isCausal: attnMask is

@@ -27,32 +27,19 @@ public abstract class TransformerLayer : nn.Module
     /// <summary>The feed-forward network's nonlinearity (ReLU in the paper, GELU in BERT).</summary>
     public Activation Activation { get; }
 
-    /// <summary>The ε of the layer's LayerNorms.</summary>
-    protected double Eps { get; }
-
-    protected TransformerLayer(
-        string name,
-        int modelDim,
-        int heads,
-        int ffDim,
-        double dropoutRate,
-        bool normFirst,
-        Activation activation,
-        double eps
-    )
+    protected TransformerLayer(string name, LayerSettings s)
         : base(name)
     {
-        NormFirst = normFirst;
-        Activation = activation;
-        Eps = eps;
-        self_attn = new MultiHeadAttention(modelDim, heads, dropoutRate);
-        linear1 = nn.Linear(modelDim, ffDim);
-        linear2 = nn.Linear(ffDim, modelDim);
-        norm1 = nn.LayerNorm(modelDim, eps);
-        norm2 = nn.LayerNorm(modelDim, eps);
-        dropout = nn.Dropout(dropoutRate);
-        dropout1 = nn.Dropout(dropoutRate);
-        dropout2 = nn.Dropout(dropoutRate);
+        NormFirst = s.NormFirst;
+        Activation = s.Activation;
+        self_attn = new MultiHeadAttention(s.ModelDim, s.Heads, s.Dropout);
+        linear1 = nn.Linear(s.ModelDim, s.FfDim);
+        linear2 = nn.Linear(s.FfDim, s.ModelDim);
+        norm1 = nn.LayerNorm(s.ModelDim, s.Eps);
+        norm2 = nn.LayerNorm(s.ModelDim, s.Eps);
+        dropout = nn.Dropout(s.Dropout);
+        dropout1 = nn.Dropout(s.Dropout);
+        dropout2 = nn.Dropout(s.Dropout);
     }
 
     public MultiHeadAttention SelfAttention => self_attn;

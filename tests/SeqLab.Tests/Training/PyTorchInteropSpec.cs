@@ -43,7 +43,7 @@ public class PyTorchInteropSpec
     public void APyTorchTransformerEncoderLayerLoadsAndGivesTheSameOutputs()
     {
         Torch.Init();
-        var layer = new EncoderLayer(16, 2, 32, 0.0);
+        var layer = new EncoderLayer(new LayerSettings(16, 2, 32, 0.0));
         Checkpoint.LoadWeights(layer, Fixture("encoder_layer.safetensors"));
         layer.eval();
         var io = SafeTensors.Read(File.ReadAllBytes(Fixture("encoder_layer_io.safetensors")), "io");

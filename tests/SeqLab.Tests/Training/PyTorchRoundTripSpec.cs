@@ -170,7 +170,7 @@ public class PyTorchRoundTripSpec
             ],
             dir.Path,
             TimeSpan.FromMinutes(3),
-            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1", ["SEQLAB_DDP_TIMEOUT"] = "60" }
         );
         Assert.True(run.ExitCode == 0, run.Text);
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))).RootElement;

@@ -26,7 +26,7 @@ public class EncoderLayerSpec
         Torch.Init();
         manual_seed(4);
         var theirs = nn.TransformerEncoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16, dropout: 0.0);
-        var ours = new EncoderLayer(8, 2, 16, 0.0);
+        var ours = new EncoderLayer(new LayerSettings(8, 2, 16, 0.0));
         CopyWeights(theirs, ours);
 
         var x = randn(3, 5, 8);
@@ -44,7 +44,7 @@ public class EncoderLayerSpec
         Torch.Init();
         manual_seed(5);
         var theirs = nn.TransformerDecoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16, dropout: 0.0);
-        var ours = new DecoderLayer(8, 2, 16, 0.0);
+        var ours = new DecoderLayer(new LayerSettings(8, 2, 16, 0.0));
         CopyWeights(theirs, ours);
 
         var y = randn(3, 4, 8); // (B, T, d) output so far
@@ -64,7 +64,7 @@ public class EncoderLayerSpec
     {
         Torch.Init();
         manual_seed(6);
-        var layer = new EncoderLayer(8, 2, 16, 0.0, normFirst: true);
+        var layer = new EncoderLayer(new LayerSettings(8, 2, 16, 0.0, NormFirst: true));
         layer.eval();
         var x = randn(2, 3, 8) * 10 + 5;
         using var _ = no_grad();

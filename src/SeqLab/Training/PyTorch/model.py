@@ -146,15 +146,23 @@ def encoder_for(c):
 
 
 # --- the task models ---
-class LanguageModel(nn.Module):
-    """embedding → encoder → (transform) → (projection) → decoder, tied to the embedding when tie_weights."""
+class SequenceModel(nn.Module):
+    """What every task model starts with (SeqLab's SequenceModel): the embedding and the encoder."""
 
     def __init__(self, c):
         super().__init__()
         self.embedding = nn.Embedding(c["vocab_size"], c["embed_dim"], padding_idx=PAD)
         self.encoder = encoder_for(c)
         self.dropout = nn.Dropout(c["dropout"])
-        out = c["hidden_size"] * (2 if c.get("bidirectional") else 1)
+        self.out = c["hidden_size"] * (2 if c.get("bidirectional") else 1)  # the encoder's state size
+
+
+class LanguageModel(SequenceModel):
+    """embedding → encoder → (transform) → (projection) → decoder, tied to the embedding when tie_weights."""
+
+    def __init__(self, c):
+        super().__init__(c)
+        out = self.out
         self.act = F.gelu if c.get("activation") == "gelu" else F.relu
         if c.get("head_transform"):
             self.transform = nn.Linear(out, out)
@@ -180,14 +188,12 @@ class LanguageModel(nn.Module):
         return self.decoder(h)
 
 
-class SequenceClassifier(nn.Module):
+class SequenceClassifier(SequenceModel):
+    """embedding → encoder → pooling (the last state, or mean / max over real tokens) → head."""
+
     def __init__(self, c):
-        super().__init__()
-        self.embedding = nn.Embedding(c["vocab_size"], c["embed_dim"], padding_idx=PAD)
-        self.encoder = encoder_for(c)
-        self.dropout = nn.Dropout(c["dropout"])
-        out = c["hidden_size"] * (2 if c.get("bidirectional") else 1)
-        self.head = nn.Linear(out, len(c["labels"]))
+        super().__init__(c)
+        self.head = nn.Linear(self.out, len(c["labels"]))
         self.pooling = c.get("pooling", "last")
 
     def forward(self, ids, lengths=None):  # (B, T) → (B, C)

@@ -7,9 +7,10 @@ all-reduce (gloo on CPUs, NCCL on GPUs). The optimiser (Adam/AdamW with SeqLab's
 learning-rate schedule and gradient clipping are SeqLab's, read from training.json. Rank 0 writes OUT in the layout
 `seqlab import --from-pytorch OUT --out RUN` reads (model.safetensors, config.json, training.json, vocab.json) and
 OUT/metrics.json: the losses, the evaluation SeqLab's `eval` repeats (perplexity or accuracy), and whether every
-rank ended with the same weights.
+rank ended with the same weights. A rank that stops answering fails the run after SEQLAB_DDP_TIMEOUT seconds
+(default 300) instead of hanging it.
 """
-import argparse, json, math, os, shutil, sys, time
+import argparse, datetime, faulthandler, json, math, os, shutil, sys, time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -75,7 +76,9 @@ def main():
     a = p.parse_args()
 
     backend = "nccl" if torch.cuda.is_available() else "gloo"
-    dist.init_process_group(backend)
+    # A rank that stops answering fails the run after this long instead of hanging it.
+    dist.init_process_group(backend, timeout=datetime.timedelta(seconds=int(os.environ.get("SEQLAB_DDP_TIMEOUT", 300))))
+    faulthandler.dump_traceback_later(int(os.environ.get("SEQLAB_DDP_TIMEOUT", 300)) + 10, exit=True)
     rank, world = dist.get_rank(), dist.get_world_size()
     device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0))) if backend == "nccl" else torch.device("cpu")
     torch.manual_seed(a.seed)
@@ -175,7 +178,15 @@ def main():
         with open(os.path.join(a.out, "metrics.json"), "w", encoding="utf-8") as f:
             json.dump(metrics, f, indent=2)
         print(json.dumps({k: v for k, v in metrics.items() if k != "losses"}))
+    # Every rank leaves together: with gloo, a rank that tears its group down while rank 0 is still writing (or after
+    # rank 0 has exited) could wait forever (seen with PyTorch 1.13).
+    dist.barrier()
     dist.destroy_process_group()
+    # Everything is written. Leave without running the DDP objects' destructors, one of which could hang in gloo at
+    # interpreter shutdown (seen 3 times in 8 runs with PyTorch 1.13).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
