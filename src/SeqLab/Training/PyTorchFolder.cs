@@ -25,9 +25,6 @@ public static class PyTorchFolder
 
     static readonly string[] Scripts = ["model.py", "data.py", "train_ddp.py", "README.md"];
 
-    /// <summary>What the folder's Python covers: the families and tasks of model.py.</summary>
-    public static bool Covers(ModelConfig c) => c.Task is TaskKind.Lm or TaskKind.Mlm or TaskKind.Classify;
-
     /// <summary>Writes the checkpoint <paramref name="modelDir"/>'s best (or latest) weights and everything PyTorch
     /// needs into the new or empty folder <paramref name="outDir"/>; returns the files written.</summary>
     public static IReadOnlyList<string> Export(string modelDir, string outDir, bool latest = false)
@@ -35,11 +32,6 @@ public static class PyTorchFolder
         Checkpoint.EnsureNew(outDir, "--pytorch");
         var loaded = Checkpoint.Load(modelDir, best: !latest);
         using var model = loaded.Model;
-        if (!Covers(loaded.Config))
-            throw new SeqLabInputException(
-                $"{modelDir} is a {loaded.Config.Task.Name()} model; `export --pytorch` covers lm, mlm and classify "
-                    + "models so far. Export its weights alone with --out FILE.safetensors."
-            );
         Directory.CreateDirectory(outDir);
         AtomicFile.Write(
             Path.Combine(outDir, WeightsFile),

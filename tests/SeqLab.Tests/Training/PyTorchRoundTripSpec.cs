@@ -79,7 +79,10 @@ public class PyTorchRoundTripSpec
         var expected = doc["logits"]!.AsArray();
         var loaded = Checkpoint.Load(model);
         using var _ = no_grad();
-        var ours = loaded.Model.call(tensor(ids, [2, 7]), null);
+        var source = tensor(ids, [2, 7]);
+        var ours = loaded.Model is Models.Seq2SeqModel s2s // the first 5 ids are also the output so far
+            ? s2s.Decode(source[.., ..5], s2s.Encode(source, null).Memory, null)
+            : loaded.Model.call(source, null);
         var theirs = tensor(
                 expected
                     .SelectMany(r => r!.AsArray())
@@ -174,6 +177,65 @@ public class PyTorchRoundTripSpec
         );
         Assert.True(run.ExitCode == 0, run.Text);
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))).RootElement;
+    }
+
+    [Theory]
+    [InlineData("transformer")]
+    [InlineData("gru")]
+    [InlineData("lstm")]
+    public void PyTorchGivesSeqLabsLogitsForAnEncoderDecoder(string family)
+    {
+        using var dir = new TempDir();
+        var data = dir.File(
+            "r.tsv",
+            string.Concat(Enumerable.Range(0, 60).Select(i => $"a b c {i % 7} d\t{i % 7} c b a\n"))
+        );
+        string[] args =
+        [
+            "train",
+            "--task",
+            "seq2seq",
+            "--model",
+            family,
+            "--data",
+            data,
+            "--out",
+            dir.Sub("m"),
+            "--embed-dim",
+            "16",
+            "--hidden-size",
+            "16",
+            "--layers",
+            "2",
+            "--min-count",
+            "1",
+            "--steps",
+            "3",
+            "--threads",
+            "1",
+            .. family == "transformer" ? new[] { "--heads", "2", "--ff-dim", "32" } : [],
+        ];
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var folder = Export(dir, dir.Sub("m"));
+        double diff = CheckDifference(dir.Sub("m"), folder);
+        Assert.True(diff <= 1e-5, $"{family} seq2seq: logits differ by {diff}");
+        // train_ddp.py does not continue seq2seq models yet, and says so.
+        var ddp = Repo.Run(
+            Python,
+            [Path.Combine(folder, "train_ddp.py"), "--data", data, "--steps", "1", "--out", dir.Sub("o")],
+            dir.Path,
+            TimeSpan.FromMinutes(1),
+            new Dictionary<string, string>
+            {
+                ["RANK"] = "0",
+                ["WORLD_SIZE"] = "1",
+                ["MASTER_ADDR"] = "127.0.0.1",
+                ["MASTER_PORT"] = "29533",
+            }
+        );
+        Assert.Equal(2, ddp.ExitCode);
+        Assert.Contains("seq2seq", ddp.Text);
     }
 
     [Fact]

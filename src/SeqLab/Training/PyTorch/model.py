@@ -3,7 +3,8 @@ state-dict names, so model.safetensors loads with strict=True and gives SeqLab's
 
 usage: python3 model.py --check [DIR]   load DIR/model.safetensors (DIR: this folder by default) and print the
                                         logits of a fixed input as JSON, to compare with SeqLab's
-Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm, mlm and classify.
+Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm, mlm, classify and seq2seq
+(train_ddp.py continues the first three).
 """
 import json, math, os, struct, sys
 
@@ -145,6 +146,60 @@ def encoder_for(c):
     return TransformerEncoder(c) if c["family"] == "transformer" else RecurrentEncoder(c)
 
 
+class TransformerDecoder(nn.Module):
+    """The encoder–decoder's decoder stack: masked self-attention, attention to the memory, feed-forward."""
+
+    def __init__(self, c):
+        super().__init__()
+        d = c["hidden_size"]
+        self.scale = math.sqrt(d) if c.get("scale_embeddings", True) else 1.0
+        self.positions = PositionalEncoding(d, c["max_length"], c.get("learned_positions", False))
+        self.dropout = nn.Dropout(c["dropout"])
+        eps = c.get("layer_norm_eps", 1e-5)
+        self.layers = nn.ModuleList(
+            nn.TransformerDecoderLayer(d, c["heads"], c["ff_dim"], c["dropout"], activation=c.get("activation", "relu"),
+                                       layer_norm_eps=eps, batch_first=True, norm_first=c.get("norm_first", False))
+            for _ in range(c["num_layers"]))
+        self.norm = nn.LayerNorm(d, eps=eps) if c.get("norm_first", False) else None
+        self.embedding_norm = nn.LayerNorm(d, eps=eps) if c.get("embedding_norm", False) else None
+        self.out = d
+
+    def forward(self, y, memory, memory_padding):  # (B, T, E), (B, S, d), (B, S) true = padded → (B, T, d)
+        t = y.shape[1]
+        h = self.positions(y * self.scale)
+        if self.embedding_norm is not None:
+            h = self.embedding_norm(h)
+        h = self.dropout(h)
+        causal = torch.triu(torch.full((t, t), float("-inf")), 1)
+        for layer in self.layers:
+            h = layer(h, memory, tgt_mask=causal, memory_key_padding_mask=memory_padding)
+        return h if self.norm is None else self.norm(h)
+
+
+class RecurrentDecoder(nn.Module):
+    """Luong attention: h_t = RNN(y_t−1); c_t = Σ softmax(h_t · W_k m_s / √H) m_s; output tanh(W_c [c_t; h_t])."""
+
+    def __init__(self, c, memory_size):
+        super().__init__()
+        kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[c["family"]]
+        extra = {"nonlinearity": "relu" if c.get("relu") else "tanh"} if c["family"] == "rnn" else {}
+        layers, h = c["num_layers"], c["hidden_size"]
+        self.rnn = kind(c["embed_dim"], h, layers, batch_first=True, dropout=c["dropout"] if layers > 1 else 0.0,
+                        **extra)
+        self.key = nn.Linear(memory_size, h, bias=False)
+        self.combine = nn.Linear(memory_size + h, h)
+        self.dropout = nn.Dropout(c["dropout"])
+        self.out = h
+
+    def forward(self, y, memory, memory_padding):
+        h, _ = self.rnn(self.dropout(y))  # (B, T, H)
+        scores = h @ self.key(memory).transpose(1, 2) / math.sqrt(h.shape[-1])  # (B, T, S)
+        if memory_padding is not None:
+            scores = scores.masked_fill(memory_padding.unsqueeze(1), float("-inf"))
+        context = scores.softmax(-1) @ memory  # (B, T, D)
+        return torch.tanh(self.combine(self.dropout(torch.cat([context, h], -1))))
+
+
 # --- the task models ---
 class SequenceModel(nn.Module):
     """What every task model starts with (SeqLab's SequenceModel): the embedding and the encoder."""
@@ -209,6 +264,23 @@ class SequenceClassifier(SequenceModel):
         return self.head(self.dropout(pooled))
 
 
+class Seq2SeqModel(SequenceModel):
+    """Source → encoder memory; the output so far (from <bos>) → decoder → generator, tied to the shared
+    embedding when tie_weights and the sizes allow."""
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.decoder = TransformerDecoder(c) if c["family"] == "transformer" else RecurrentDecoder(c, self.out)
+        self.generator = nn.Linear(self.decoder.out, c["vocab_size"])
+        if c.get("tie_weights", True) and self.decoder.out == c["embed_dim"]:
+            self.generator.weight = self.embedding.weight
+
+    def forward(self, source, lengths=None, output=None):  # (B, S), (B), (B, T) → (B, T, V)
+        memory, _ = self.encoder(self.embedding(source), lengths)
+        padding = None if lengths is None else ~real_tokens(lengths, source.shape[1])
+        return self.generator(self.decoder(self.embedding(output), memory, padding))
+
+
 def build(config):
     """The model config.json describes; a family or task this file does not cover is refused by name."""
     family, task = config.get("family"), config.get("task")
@@ -218,6 +290,8 @@ def build(config):
         return LanguageModel(config)
     if task == "classify":
         return SequenceClassifier(config)
+    if task == "seq2seq":
+        return Seq2SeqModel(config)
     raise SystemExit(f"model.py: task '{task}' is not in this export yet (lm, mlm and classify are); train it in "
                      "SeqLab.")
 
@@ -248,6 +322,6 @@ if __name__ == "__main__":
     folder = args[0] if args else os.path.dirname(os.path.abspath(__file__))
     config, model = load(folder)
     ids = check_input(config)
-    with torch.no_grad():
-        logits = model(ids)
+    with torch.no_grad():  # seq2seq: the first 5 ids are also the output so far
+        logits = model(ids, None, ids[:, :5]) if config["task"] == "seq2seq" else model(ids)
     print(json.dumps({"ids": ids.tolist(), "logits": logits.tolist()}))

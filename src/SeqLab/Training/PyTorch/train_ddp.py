@@ -84,6 +84,10 @@ def main():
     torch.manual_seed(a.seed)
 
     config, model = seqmodel.load(here)
+    if config["task"] not in ("lm", "mlm", "classify"):
+        sys.stderr.write(f"train_ddp.py: continuing a {config['task']} model is not in this export yet (lm, mlm and "
+                         "classify are); model.py --check runs it, SeqLab trains it.\n")
+        sys.exit(2)
     with open(os.path.join(here, "training.json"), encoding="utf-8") as f:
         tr = json.load(f)
     if a.lr:
