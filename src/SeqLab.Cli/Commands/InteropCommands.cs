@@ -16,7 +16,7 @@ public static class InteropCommands
             "pytorch",
             "DIR",
             "instead of --out: a new folder with the weights, config, vocabulary, model.py, data.py and train_ddp.py "
-                + "(continue training with PyTorch DDP under torchrun: lm, mlm and classify; model.py runs seq2seq too)"
+                + "(continue training with PyTorch DDP under torchrun; every family and task)"
         ),
         new("latest", null, "the latest weights instead of the best-validation ones"),
         new(

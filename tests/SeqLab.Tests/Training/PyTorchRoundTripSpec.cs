@@ -220,22 +220,51 @@ public class PyTorchRoundTripSpec
         var folder = Export(dir, dir.Sub("m"));
         double diff = CheckDifference(dir.Sub("m"), folder);
         Assert.True(diff <= 1e-5, $"{family} seq2seq: logits differ by {diff}");
-        // train_ddp.py does not continue seq2seq models yet, and says so.
-        var ddp = Repo.Run(
-            Python,
-            [Path.Combine(folder, "train_ddp.py"), "--data", data, "--steps", "1", "--out", dir.Sub("o")],
-            dir.Path,
-            TimeSpan.FromMinutes(1),
-            new Dictionary<string, string>
-            {
-                ["RANK"] = "0",
-                ["WORLD_SIZE"] = "1",
-                ["MASTER_ADDR"] = "127.0.0.1",
-                ["MASTER_PORT"] = "29533",
-            }
+    }
+
+    [Fact]
+    public void AnEncoderDecoderComesBackWithPyTorchsTeacherForcedPerplexity()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var pairs = dir.File(
+            "c.txt",
+            string.Concat(Enumerable.Range(0, 120).Select(i => $"a b c {i % 7} d\t{i % 7} c b a\n"))
         );
-        Assert.Equal(2, ddp.ExitCode);
-        Assert.Contains("seq2seq", ddp.Text);
+        string[] args =
+        [
+            "train",
+            "--task",
+            "seq2seq",
+            "--model",
+            "gru",
+            "--data",
+            pairs,
+            "--out",
+            dir.Sub("m"),
+            "--embed-dim",
+            "16",
+            "--hidden-size",
+            "16",
+            "--min-count",
+            "1",
+            "--steps",
+            "3",
+            "--threads",
+            "1",
+        ];
+        Assert.Equal(0, CliRunner.Run(args).ExitCode);
+        var metrics = Ddp(dir, Export(dir, dir.Sub("m")), dir.Sub("continued"), 8, "--batch-size", "8");
+        Assert.True(metrics.GetProperty("weights_identical_across_ranks").GetBoolean());
+        Assert.Equal(
+            0,
+            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
+        );
+        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", pairs, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        double p = JsonDocument.Parse(eval.Stdout).RootElement.GetProperty("perplexity").GetDouble(),
+            q = metrics.GetProperty("perplexity").GetDouble();
+        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
     }
 
     [Fact]

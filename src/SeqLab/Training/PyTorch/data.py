@@ -3,6 +3,7 @@
 - lm: a text file (or a folder of .txt files), one stream of ids: each non-blank line's tokens, then <eos>; cut into
   windows of seq_len + 1 tokens (input: all but the last, target: all but the first).
 - mlm: the lm windows, masked as BERT (and SeqLab) mask them.
+- seq2seq: TSV "source<TAB>target" or JSONL {"source": …, "target": …}; the target framed <bos> … <eos>.
 - classify: TSV "label<TAB>text" or JSONL {"text": …, "label": …}; each text framed <bos> … <eos>, cut to max_length.
 The word tokenizer is SeqLab's: NFC, lowercased if the model was, then words (letters, marks, digits, joined by
 ' ’ -), numbers such as 3,14 or 12:30, and every other non-space character alone. The byte-level BPE is SeqLab's
@@ -238,6 +239,31 @@ def classify_examples(path, text, labels, max_length):
         ids = [BOS] + text.encode(body)[: max_length - 2] + [EOS]
         out.append((ids, index[label]))
     return out
+
+
+def seq2seq_pairs(path, text):
+    """TSV "source<TAB>target" or JSONL {"source": …, "target": …}: (source ids, target ids) pairs."""
+    out = []
+    for n, line in enumerate(read_lines(path), 1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            row = json.loads(line)
+            source, target = row["source"], row["target"]
+        else:
+            source, sep, target = line.partition("\t")
+            if not sep:
+                raise SystemExit(f"data.py: {path}:{n}: expected source<TAB>target.")
+        out.append((text.encode(source), text.encode(target)))
+    return out
+
+
+def seq2seq_batch(pairs):
+    """Sources padded, with their lengths; targets framed <bos> y <eos> (SeqLab's Batch.Pairs): the decoder reads
+    all but the last, and predicts all but the first."""
+    sources, lengths = pad([p[0] or [UNK] for p in pairs])
+    framed, _ = pad([[BOS] + p[1] + [EOS] for p in pairs])
+    return sources, lengths, framed
 
 
 def pad(rows):

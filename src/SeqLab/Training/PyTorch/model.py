@@ -3,8 +3,7 @@ state-dict names, so model.safetensors loads with strict=True and gives SeqLab's
 
 usage: python3 model.py --check [DIR]   load DIR/model.safetensors (DIR: this folder by default) and print the
                                         logits of a fixed input as JSON, to compare with SeqLab's
-Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm, mlm, classify and seq2seq
-(train_ddp.py continues the first three).
+Written by `seqlab export --pytorch`; families rnn, lstm, gru, transformer; tasks lm, mlm, classify and seq2seq.
 """
 import json, math, os, struct, sys
 
@@ -292,8 +291,8 @@ def build(config):
         return SequenceClassifier(config)
     if task == "seq2seq":
         return Seq2SeqModel(config)
-    raise SystemExit(f"model.py: task '{task}' is not in this export yet (lm, mlm and classify are); train it in "
-                     "SeqLab.")
+    raise SystemExit(f"model.py: unknown task '{task}' in config.json (it knows lm, mlm, classify and seq2seq); "
+                     "export the model again with this SeqLab.")
 
 
 def load(folder):

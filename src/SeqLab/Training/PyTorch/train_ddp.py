@@ -54,6 +54,16 @@ def evaluate(model, config, tr, text, path):
                                          ignore_index=seqdata.PAD, reduction="sum").item()
                 count += int((targets != seqdata.PAD).sum())
             return {"perplexity": math.exp(total / count), "loss": total / count, "tokens": count}
+        if config["task"] == "seq2seq":  # the teacher-forced perplexity `seqlab eval --json` reports
+            pairs = seqdata.seq2seq_pairs(path, text)
+            for i in range(0, len(pairs), 32):
+                ids, lengths, framed = seqdata.seq2seq_batch(pairs[i:i + 32])
+                logits = model(ids, lengths, framed[:, :-1])
+                targets = framed[:, 1:]
+                total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(), targets.reshape(-1),
+                                         ignore_index=seqdata.PAD, reduction="sum").item()
+                count += int((targets != seqdata.PAD).sum())
+            return {"perplexity": math.exp(total / count), "loss": total / count, "tokens": count}
         examples = seqdata.classify_examples(path, text, config["labels"], config["max_length"])
         for i in range(0, len(examples), 32):
             ids, lengths, labels = seqdata.classify_batch(examples[i:i + 32])
@@ -84,9 +94,8 @@ def main():
     torch.manual_seed(a.seed)
 
     config, model = seqmodel.load(here)
-    if config["task"] not in ("lm", "mlm", "classify"):
-        sys.stderr.write(f"train_ddp.py: continuing a {config['task']} model is not in this export yet (lm, mlm and "
-                         "classify are); model.py --check runs it, SeqLab trains it.\n")
+    if config["task"] not in ("lm", "mlm", "classify", "seq2seq"):
+        sys.stderr.write(f"train_ddp.py: unknown task '{config['task']}' in config.json; export the model again.\n")
         sys.exit(2)
     with open(os.path.join(here, "training.json"), encoding="utf-8") as f:
         tr = json.load(f)
@@ -96,6 +105,9 @@ def main():
     if config["task"] in ("lm", "mlm"):
         items = seqdata.lm_windows(seqdata.lm_stream(a.data, text), tr.get("seq_len", 64))
         collate = seqdata.lm_batch
+    elif config["task"] == "seq2seq":
+        items = seqdata.seq2seq_pairs(a.data, text)
+        collate = seqdata.seq2seq_batch
     else:
         items = seqdata.classify_examples(a.data, text, config["labels"], config["max_length"])
         collate = seqdata.classify_batch
@@ -121,9 +133,14 @@ def main():
                 g["lr"] = learning_rate(tr, step, a.steps, config["hidden_size"])
             if config["task"] == "mlm":  # the window's seq_len tokens, masked; a new draw every step
                 ids, targets = seqdata.mask_windows(ids, lengths, text, masking)
-            tokens += int((targets != seqdata.PAD).sum()) if config["task"] == "lm" else int(lengths.sum())
-            logits = ddp(ids.to(device), lengths)
-            if config["task"] in ("lm", "mlm"):
+            if config["task"] == "seq2seq":  # teacher forcing: read <bos> y, predict y <eos>
+                ids, lengths, framed = ids, lengths, targets
+                targets = framed[:, 1:]
+                logits = ddp(ids.to(device), lengths, framed[:, :-1].to(device))
+            else:
+                logits = ddp(ids.to(device), lengths)
+            tokens += int((targets != seqdata.PAD).sum()) if config["task"] in ("lm", "seq2seq") else int(lengths.sum())
+            if config["task"] in ("lm", "mlm", "seq2seq"):
                 loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.to(device).reshape(-1),
                                        ignore_index=seqdata.PAD, label_smoothing=tr.get("label_smoothing", 0.0))
             else:
