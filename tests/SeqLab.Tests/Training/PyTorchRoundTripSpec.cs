@@ -268,6 +268,36 @@ public class PyTorchRoundTripSpec
     }
 
     [Fact]
+    public void AnImportedBertsWordPieceReadsTheSameIdsInPyTorch()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "hf-bert");
+        Assert.Equal(0, CliRunner.Run("import", "--format", "hf-bert", fixture, "--out", dir.Sub("bert")).ExitCode);
+        var folder = Export(dir, dir.Sub("bert"));
+        var texts = JsonNode.Parse(File.ReadAllText(Path.Combine(fixture, "wordpiece_cases.json")))!["uncased"]![
+            "cases"
+        ]!
+            .AsArray()
+            .Select(c => (string)c!["text"]!)
+            .ToList();
+        File.WriteAllText(dir.Sub("texts.json"), JsonSerializer.Serialize(texts));
+        var script =
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import data; "
+            + "c = json.load(open(sys.argv[1] + '/config.json')); t = data.Text(sys.argv[1], c); "
+            + "print(json.dumps([t.encode(x) for x in json.load(open(sys.argv[2]))]))";
+        var run = Repo.Run(Python, ["-c", script, folder, dir.Sub("texts.json")], dir.Path, TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, run.Text);
+        var theirs = JsonNode.Parse(run.Text.Trim())!.AsArray();
+        var bert = Checkpoint.Load(dir.Sub("bert"));
+        for (int i = 0; i < texts.Count; i++)
+            Assert.Equal(
+                bert.Vocabulary.Encode(bert.Tokenizer.Tokenize(texts[i])),
+                theirs[i]!.AsArray().Select(x => (long)x!).ToArray()
+            );
+    }
+
+    [Fact]
     public void ABytePairModelComesBackWithTheSameTokensAndPerplexity()
     {
         NeedsTorch();

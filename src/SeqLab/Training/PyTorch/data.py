@@ -158,23 +158,115 @@ class Bpe:
         return [p for w in byte_level_words(text) for p in self.word(w)]
 
 
+class WordPiece:
+    """BERT's WordPiece as Hugging Face runs it (SeqLab's WordPieceTokenizer): clean, space out CJK, strip accents
+    and lowercase as configured, split on whitespace and punctuation, then the greedy longest match with "##".
+    Special tokens written in the text stay whole; they and [UNK] come out under SeqLab's names."""
+
+    CJK = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
+           (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            root = json.load(f)
+        self.vocab = set(root["model"]["vocab"])
+        norm = root["normalizer"]
+        self.lowercase = norm.get("lowercase", True)
+        strip = norm.get("strip_accents")
+        self.strip = self.lowercase if strip is None else strip
+        self.chinese = norm.get("handle_chinese_chars", True)
+        unk = root["model"]["unk_token"]
+        template = root["post_processor"]["single"]
+        cls, sep = template[0]["SpecialToken"]["id"], template[-1]["SpecialToken"]["id"]
+        pad = root["padding"]["pad_token"]
+        mask = [t["content"] for t in root["added_tokens"] if t["content"] not in (unk, cls, sep, pad)][0]
+        self.special = {unk: "<unk>", cls: "<bos>", sep: "<eos>", pad: "<pad>", mask: "<mask>"}
+
+    def _normalize(self, text):
+        out = []
+        for ch in text:
+            cat = unicodedata.category(ch)
+            if ch in "\x00\ufffd" or (ch not in "\t\n\r" and cat[0] == "C"):
+                continue
+            if ch in "\t\n\r" or ch.isspace() or cat == "Zs":
+                out.append(" ")
+            elif self.chinese and any(a <= ord(ch) <= b for a, b in self.CJK):
+                out.append(f" {ch} ")
+            else:
+                out.append(ch)
+        s = "".join(out)
+        if self.strip:
+            s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+        return s.lower() if self.lowercase else s
+
+    @staticmethod
+    def _punctuation(ch):
+        o = ord(ch)
+        return 33 <= o <= 47 or 58 <= o <= 64 or 91 <= o <= 96 or 123 <= o <= 126 or unicodedata.category(ch)[0] == "P"
+
+    def _pieces(self, word):
+        if len(word) > 100:
+            return ["<unk>"]
+        pieces, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start and (("##" if start else "") + word[start:end]) not in self.vocab:
+                end -= 1
+            if end == start:
+                return ["<unk>"]
+            piece = ("##" if start else "") + word[start:end]
+            pieces.append(self.special.get(piece, piece))
+            start = end
+        return pieces
+
+    def tokens(self, text):
+        out, i = [], 0
+        while i < len(text):  # special tokens are matched on the raw text, the earliest (then longest) first
+            hits = [(text.find(s, i), -len(s), s) for s in self.special if text.find(s, i) >= 0]
+            at, _, which = min(hits) if hits else (len(text), 0, None)
+            for word in self._words(self._normalize(text[i:at])):
+                out += self._pieces(word)
+            if which is None:
+                break
+            out.append(self.special[which])
+            i = at + len(which)
+        return out
+
+    def _words(self, text):
+        word = []
+        for ch in text:
+            if ch.isspace() or self._punctuation(ch):
+                if word:
+                    yield "".join(word)
+                word = []
+                if not ch.isspace():
+                    yield ch
+            else:
+                word.append(ch)
+        if word:
+            yield "".join(word)
+
+
 class Text:
-    """The exported tokenizer (word or byte-level BPE) and vocabulary."""
+    """The exported tokenizer (word, byte-level BPE or WordPiece) and vocabulary."""
 
     def __init__(self, folder, config):
         self.kind = config.get("tokenizer", "word")
-        if self.kind not in ("word", "bpe"):
-            raise SystemExit(f"data.py: this export reads word and bpe models; this one uses '{self.kind}'. Train "
-                             "a --tokenizer word or bpe model in SeqLab to continue it here.")
+        if self.kind not in ("word", "bpe", "wordpiece"):
+            raise SystemExit(f"data.py: this export reads word, bpe and wordpiece models; this one uses "
+                             f"'{self.kind}'. Train a --tokenizer word or bpe model in SeqLab to continue it here.")
         self.lowercase = config.get("lowercase", True)
+        self.cls_sep = config.get("cls_sep_framing", False)
         self.bpe = Bpe(os.path.join(folder, "tokenizer.json")) if self.kind == "bpe" else None
+        self.wordpiece = WordPiece(os.path.join(folder, "tokenizer.json")) if self.kind == "wordpiece" else None
         with open(os.path.join(folder, "vocab.json"), encoding="utf-8") as f:
             self.tokens = json.load(f)["tokens"]
         self.ids = {t: i for i, t in enumerate(self.tokens)}
         self.mask = self.ids.get("<mask>")
 
     def encode(self, text):
-        tokens = self.bpe.tokens(text) if self.bpe else word_tokens(text, self.lowercase)
+        tokens = (self.bpe.tokens(text) if self.bpe else self.wordpiece.tokens(text) if self.wordpiece
+                  else word_tokens(text, self.lowercase))
         return [self.ids.get(t, UNK) for t in tokens]
 
 
@@ -214,8 +306,8 @@ def read_lines(path):
 def lm_stream(path, text):
     ids = []
     for line in read_lines(path):
-        if line.strip():
-            ids += text.encode(line) + [EOS]
+        if line.strip():  # an imported BERT reads a line as [CLS] … [SEP]
+            ids += ([BOS] if text.cls_sep else []) + text.encode(line) + [EOS]
     return ids
 
 
