@@ -63,23 +63,17 @@ public static class HuggingFaceBert
         var (vocabulary, order) = Renumber(tokenizer, vocabPath);
         config.Lowercase = tokenizer.Lowercase;
 
-        var model = ModelFactory.Create(config);
         var ignored = new List<string>();
-        try
-        {
-            var tensors = Weights(weightsPath, config, order, ignored);
-            Checkpoint.LoadState(model, tensors, weightsPath); // before anything is written
-            using (Checkpoint.Lock(outDir))
-            {
-                Checkpoint.Begin(outDir, config, new TrainingOptions(), vocabulary, tokenizer);
-                Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
-            }
-        }
-        finally
-        {
-            model.Dispose();
-        }
-        return (Checkpoint.Load(outDir), ignored);
+        var tensors = Weights(weightsPath, config, order, ignored);
+        var loaded = Interop.Create(
+            config,
+            new TrainingOptions(),
+            vocabulary,
+            tokenizer,
+            m => Checkpoint.LoadState(m, tensors, weightsPath),
+            outDir
+        );
+        return (loaded, ignored);
     }
 
     static JsonObject ReadObject(string path)

@@ -75,24 +75,25 @@ public static class Interop
                 $"{configPath} says vocab_size {config.VocabSize} but {vocabPath} lists {vocab.Count} tokens; they "
                     + $"must describe the same model."
             );
-        return Create(config, new TrainingOptions(), vocab, null, weightsPath, outDir);
+        return Create(config, new TrainingOptions(), vocab, null, m => Checkpoint.LoadWeights(m, weightsPath), outDir);
     }
 
     /// <summary>A new checkpoint in <paramref name="outDir"/>: the model <paramref name="config"/> describes, with
-    /// the weights of <paramref name="weightsPath"/> (checked by name and shape before anything is written).</summary>
+    /// the weights <paramref name="loadWeights"/> puts in it (checked by name and shape before anything is
+    /// written).</summary>
     internal static LoadedModel Create(
         ModelConfig config,
         TrainingOptions training,
         Vocabulary vocab,
         ITokenizer? tokenizer,
-        string weightsPath,
+        Action<SequenceModel> loadWeights,
         string outDir
     )
     {
         var model = ModelFactory.Create(config);
         try
         {
-            Checkpoint.LoadWeights(model, weightsPath); // before anything is written: refusals leave no folder behind
+            loadWeights(model); // before anything is written: refusals leave no folder behind
             using (Checkpoint.Lock(outDir))
             {
                 Checkpoint.Begin(outDir, config, training, vocab, tokenizer);

@@ -113,6 +113,7 @@ public static class PyTorchFolder
                 $"{dir}: config.json says vocab_size {config.VocabSize} but vocab.json lists {vocab.Count} tokens; "
                     + "they must come from the same model."
             );
-        return Interop.Create(config, training, vocab, tokenizer, Path.Combine(dir, WeightsFile), outDir);
+        var weights = Path.Combine(dir, WeightsFile);
+        return Interop.Create(config, training, vocab, tokenizer, m => Checkpoint.LoadWeights(m, weights), outDir);
     }
 }

@@ -35,9 +35,6 @@ public sealed class StepProfile
         clock.Restart();
     }
 
-    /// <summary>Restarts the stopwatch without booking (time outside the run).</summary>
-    public void Skip() => clock.Restart();
-
     /// <summary>Seconds per phase, in <see cref="Phases"/> order.</summary>
     public IReadOnlyDictionary<string, double> Seconds => seconds;
 

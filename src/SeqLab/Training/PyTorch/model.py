@@ -81,6 +81,15 @@ class PositionalEncoding(nn.Module):
         return x + self.pe[:t].unsqueeze(0)
 
 
+def recurrent_layer(c, bidirectional):
+    """nn.RNN/LSTM/GRU as SeqLab configures it: batch first, dropout between stacked layers only."""
+    kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[c["family"]]
+    extra = {"nonlinearity": "relu" if c.get("relu") else "tanh"} if c["family"] == "rnn" else {}
+    layers = c["num_layers"]
+    return kind(c["embed_dim"], c["hidden_size"], layers, batch_first=True,
+                dropout=c["dropout"] if layers > 1 else 0.0, bidirectional=bidirectional, **extra)
+
+
 def real_tokens(lengths, t):  # (B, T) bool, true at real tokens
     return torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
 
@@ -121,11 +130,7 @@ class TransformerEncoder(nn.Module):
 class RecurrentEncoder(nn.Module):
     def __init__(self, c):
         super().__init__()
-        kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[c["family"]]
-        extra = {"nonlinearity": "relu" if c.get("relu") else "tanh"} if c["family"] == "rnn" else {}
-        layers = c["num_layers"]
-        self.rnn = kind(c["embed_dim"], c["hidden_size"], layers, batch_first=True,
-                        dropout=c["dropout"] if layers > 1 else 0.0, bidirectional=c.get("bidirectional", False), **extra)
+        self.rnn = recurrent_layer(c, c.get("bidirectional", False))
         self.directions = 2 if c.get("bidirectional", False) else 1
 
     def forward(self, x, lengths):  # → states (B, T, D·H), summary: the top layer's final state per direction
@@ -180,11 +185,8 @@ class RecurrentDecoder(nn.Module):
 
     def __init__(self, c, memory_size):
         super().__init__()
-        kind = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[c["family"]]
-        extra = {"nonlinearity": "relu" if c.get("relu") else "tanh"} if c["family"] == "rnn" else {}
-        layers, h = c["num_layers"], c["hidden_size"]
-        self.rnn = kind(c["embed_dim"], h, layers, batch_first=True, dropout=c["dropout"] if layers > 1 else 0.0,
-                        **extra)
+        h = c["hidden_size"]
+        self.rnn = recurrent_layer(c, bidirectional=False)
         self.key = nn.Linear(memory_size, h, bias=False)
         self.combine = nn.Linear(memory_size + h, h)
         self.dropout = nn.Dropout(c["dropout"])
