@@ -41,8 +41,8 @@ public static class ContextExperiment
         {
             // The corpus language models (LSTM, causal Transformer), and the same Transformer as a masked LM (BERT's).
             var models = EffectiveContextExperiment
-                .Families.Select(f => EffectiveContextExperiment.Train(s, f, corpus, seed))
-                .Append(EffectiveContextExperiment.Train(s, ModelFamily.Transformer, corpus, seed, TaskKind.Mlm))
+                .Families.Select(f => CorpusModels.Train(s, f, TaskKind.Lm, corpus.Train, seed))
+                .Append(CorpusModels.Train(s, ModelFamily.Transformer, TaskKind.Mlm, corpus.Train, seed))
                 .ToList();
             if (seed == s.Seeds[0])
                 fills = Fills(models);

@@ -35,7 +35,31 @@ internal static class Corpus
         var (dir, missing) = Fortunes(s);
         if (dir is null)
             return (null, missing);
-        return (new Files(Path.Combine(dir, "train.txt"), Path.Combine(dir, "test.txt"), s.T["corpus.fortunes"]), null);
+        var text = WithoutQuotations(
+            s,
+            Path.Combine(dir, "train.txt"),
+            PretrainingExperiment.Data(s, dir, PretrainingExperiment.FortunesTopics).Test.Select(e => e.Text)
+        );
+        return (new Files(text, Path.Combine(dir, "test.txt"), s.T["corpus.fortunes"]), null);
+    }
+
+    /// <summary>
+    /// fortunes-es' training text less every line of the quotations the pretraining experiment tests on, so that the
+    /// corpus language models (effective-context, context) can also be its pretrained encoders: they never read a test
+    /// quotation. The topic files join a quotation's lines with spaces, so a line is dropped when it is part of one.
+    /// </summary>
+    internal static string WithoutQuotations(LabSession s, string train, IEnumerable<string> quotations)
+    {
+        var held = string.Join('\n', quotations);
+        var kept = File.ReadLines(train)
+            .Where(line =>
+            {
+                var text = line.Replace('\t', ' ').Trim(' ');
+                return text.Length == 0 || !held.Contains(text, StringComparison.Ordinal);
+            });
+        var path = s.DataPath("fortunes-train.txt");
+        IO.AtomicFile.WriteAllText(path, string.Join('\n', kept) + "\n");
+        return path;
     }
 
     /// <summary>The folder of Debian's fortunes-es (data/es: train.txt, test.txt and the topic files), fetched when

@@ -19,55 +19,6 @@ public static class EffectiveContextExperiment
     public static readonly ModelFamily[] Families = [ModelFamily.Lstm, ModelFamily.Transformer];
     static readonly string[] Names = [.. Families.Select(f => f.Name())];
 
-    public static int ContextLength(LabSession s) => s.Pick(16, 64, 200);
-
-    /// <summary>
-    /// The corpus language model of a family for one seed (trained once per session; the context probe
-    /// reuses it). Its training accumulates across runs: a second demo trains it further.
-    /// </summary>
-    /// <param name="task">lm (the experiment's), or mlm: the Transformer's encoder as a masked language model, the
-    /// same size and budget (the context probe's bidirectional model).</param>
-    internal static LoadedModel Train(
-        LabSession s,
-        ModelFamily family,
-        Corpus.Files corpus,
-        int seed,
-        TaskKind task = TaskKind.Lm
-    )
-    {
-        var config =
-            family == ModelFamily.Transformer
-                ? new ModelConfig
-                {
-                    Family = ModelFamily.Transformer,
-                    NumLayers = 2,
-                    EmbedDim = s.Pick(16, 128, 256),
-                    HiddenSize = s.Pick(16, 128, 256),
-                    Heads = 4,
-                    FfDim = s.Pick(32, 512, 1024),
-                }
-                : new ModelConfig
-                {
-                    Family = family,
-                    EmbedDim = s.Pick(16, 128, 256),
-                    HiddenSize = s.Pick(16, 128, 512),
-                };
-        // Learning rates measured to reach the quality gate fastest on fortunes-es (README: 30 s gave the LSTM 0.35×
-        // and the Transformer 0.30× the unigram perplexity, where the LSTM's default left it at 0.5×).
-        var options = new TrainingOptions
-        {
-            SeqLen = ContextLength(s),
-            EvalInterval = s.Pick(5, 100, 200),
-            Patience = 0,
-            LearningRate = family == ModelFamily.Transformer ? 3e-3 : 1e-2,
-            // A budget in steps, not seconds: the same models (and verdicts) on any machine. Each run adds it again.
-            Steps = s.Pick<long>(6, 80, 150),
-        };
-        config.Task = task;
-        var key = task == TaskKind.Lm ? $"corpus/{family.Name()}" : $"corpus/{family.Name()}-{task.Name()}";
-        return s.Model(key, config, options, corpus.Train, null, seed, accumulate: true);
-    }
-
     /// <summary>The quality a language model must reach before its use of context means anything: perplexity ≤ 0.4 ×
     /// the unigram baseline's.</summary>
     public const double QualityGate = 0.4;
@@ -150,7 +101,7 @@ public static class EffectiveContextExperiment
                 using var scope = NewDisposeScope();
                 var chunk = inputs.Skip(b).Take(64).ToList();
                 var x = tensor(chunk.SelectMany(r => r).ToArray(), [chunk.Count, chunk[0].Length]);
-                var logits = m.Model.call(x, null)[.., -1]; // (B, V)
+                var logits = ((LanguageModel)m.Model).LastLogits(x); // (B, V)
                 var y = tensor(targets.Skip(b).Take(chunk.Count).ToArray());
                 sum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
             }
@@ -168,7 +119,7 @@ public static class EffectiveContextExperiment
         if (corpus is null)
             return LabResult.Skip("effective-context", title, claim, problem, clock.Elapsed.TotalSeconds, t);
 
-        int L = ContextLength(s);
+        int L = CorpusModels.ContextLength(s);
         var ks = Enumerable.Range(0, 12).Select(i => 1 << i).Where(k => k < L).Append(L).ToArray();
         var m = Measure(s, corpus, L, ks);
         var (increases, baseline, effective, perSeed, quality, trainedFor) = (
@@ -304,7 +255,7 @@ public static class EffectiveContextExperiment
             {
                 var family = f.Name();
                 s.Log($"effective-context: {family}, seed {seed}");
-                var m = Train(s, f, corpus, seed);
+                var m = CorpusModels.Train(s, f, TaskKind.Lm, corpus.Train, seed);
                 trainedFor[$"{family}/seed{seed}"] = new
                 {
                     steps = m.Manifest.State.Step,

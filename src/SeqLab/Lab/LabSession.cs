@@ -57,6 +57,55 @@ public sealed class LabSession(
     readonly Dictionary<string, LoadedModel> models = new();
     readonly Dictionary<string, TrainedFor> trained = new();
 
+    // In a job of Concurrently: the libtorch threads of the runs it starts (one; the jobs share the cores).
+    [ThreadStatic]
+    static int? laneThreads;
+
+    /// <summary>
+    /// Runs independent jobs (each trains and measures one model) as many at a time as there are threads, each with
+    /// one libtorch thread: small models use two threads poorly (the long-range classifiers train 1.2× faster on two
+    /// than on one), so two at a time finish sooner. Results come back in the jobs' order. A job's model must have no
+    /// dropout: its initial weights are its own (see GlobalGenerator), dropout masks would not be.
+    /// </summary>
+    public T[] Concurrently<T>(IReadOnlyList<Func<T>> jobs)
+    {
+        var results = new T[jobs.Count];
+        if (Threads < 2 || jobs.Count < 2)
+        {
+            for (int i = 0; i < jobs.Count; i++)
+                results[i] = jobs[i]();
+            return results;
+        }
+        int next = -1;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var lanes = Enumerable
+            .Range(0, Math.Min(Threads, jobs.Count))
+            .Select(_ => new Thread(() =>
+            {
+                laneThreads = 1;
+                for (int i; failure is null && (i = Interlocked.Increment(ref next)) < jobs.Count; )
+                {
+                    try
+                    {
+                        results[i] = jobs[i]();
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(
+                            ref failure,
+                            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e),
+                            null
+                        );
+                    }
+                }
+            }))
+            .ToList();
+        lanes.ForEach(l => l.Start());
+        lanes.ForEach(l => l.Join());
+        failure?.Throw();
+        return results;
+    }
+
     public void Log(string line) => log?.Invoke(line);
 
     public T Pick<T>(T tiny, T small, T full) =>
@@ -103,11 +152,12 @@ public sealed class LabSession(
     {
         int runSeed = seed ?? Seed;
         key = $"{key}/seed{runSeed}";
-        if (models.TryGetValue(key, out var cached))
-            return cached;
+        lock (models)
+            if (models.TryGetValue(key, out var cached))
+                return cached;
         var dir = Path.Combine(OutDir, "models", key.Replace('/', '-'));
         options.Seed = runSeed;
-        options.Threads ??= Threads;
+        options.Threads ??= laneThreads ?? Threads;
         string identity = Identity(config, options, data, valid);
         var clock = Stopwatch.StartNew();
 
@@ -139,12 +189,11 @@ public sealed class LabSession(
         {
             Log($"reused {key}: {previous.Manifest.State.Step} steps, trained earlier");
             previous.Model.Dispose();
-            trained[key] = new TrainedFor(
-                previous.Manifest.State.Step,
-                previous.Manifest.State.ElapsedSeconds,
-                Continued: false
+            return Remember(
+                key,
+                new TrainedFor(previous.Manifest.State.Step, previous.Manifest.State.ElapsedSeconds, Continued: false),
+                Checkpoint.Load(dir)
             );
-            return models[key] = Checkpoint.Load(dir);
         }
 
         TrainingRun run;
@@ -184,8 +233,20 @@ public sealed class LabSession(
             )
         );
         run.Model.Dispose();
-        trained[key] = new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null);
-        return models[key] = Checkpoint.Load(dir);
+        return Remember(
+            key,
+            new TrainedFor(state.Step, state.ElapsedSeconds, Continued: previous is not null),
+            Checkpoint.Load(dir)
+        );
+    }
+
+    LoadedModel Remember(string key, TrainedFor trainedFor, LoadedModel model)
+    {
+        lock (models)
+        {
+            trained[key] = trainedFor;
+            return models[key] = model;
+        }
     }
 
     /// <summary>What makes a saved model the same one: its configuration, its options (less the budget) and its

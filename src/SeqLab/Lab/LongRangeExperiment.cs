@@ -282,9 +282,26 @@ public static class LongRangeExperiment
     static Measured Measure(LabSession s, int buckets, double chance)
     {
         var m = new Measured([], [], [], [], [], []);
+        var splits = s.Seeds.ToDictionary(seed => seed, seed => Data(s, seed));
+        // Every (seed, family) model trains and is tested on its own (no dropout), several at a time.
+        var jobs = s
+            .Seeds.SelectMany(seed => Families.Select(family => (Seed: seed, Family: family)))
+            .Select(job =>
+                (Func<(LoadedModel Model, int[] Correct)>)(
+                    () =>
+                    {
+                        s.Log($"long-range: {job.Family.Name()}, seed {job.Seed}");
+                        var model = Train(s, job.Family, job.Seed, splits[job.Seed]);
+                        return (model, splits[job.Seed].Test.Select(test => Correct(model, test)).ToArray());
+                    }
+                )
+            )
+            .ToList();
+        var done = s.Concurrently(jobs);
+        int next = 0;
         foreach (var seed in s.Seeds)
         {
-            var data = Data(s, seed);
+            var data = splits[seed];
             for (int b = 0; b < buckets; b++)
             {
                 m.BowNoCue.Add(Baseline(NoCue, data, b, seed, e => e.TextWithoutCue));
@@ -293,17 +310,12 @@ public static class LongRangeExperiment
             foreach (var family in Families)
             {
                 var f = family.Name();
-                s.Log($"long-range: {f}, seed {seed}");
-                var model = Train(s, family, seed, data);
+                var (model, correct) = done[next++];
                 m.Parameters[f] = model.Model.UniqueParameters().Sum(p => p.numel());
                 m.Seconds.TryAdd(f, []);
                 m.Seconds[f].Add(model.Manifest.State.ElapsedSeconds);
                 for (int b = 0; b < buckets; b++)
-                {
-                    var test = data.Test[b];
-                    int correct = Correct(model, test);
-                    m.Curve.Add(At(f, b, test, seed, correct));
-                }
+                    m.Curve.Add(At(f, b, data.Test[b], seed, correct[b]));
             }
             var farthest = Names
                 .Select(f => m.Curve.Single(p => p.Seed == seed && p.Family == f && p.Bucket == buckets - 1))

@@ -49,8 +49,6 @@ public static class PretrainingExperiment
 
     static int TestPerTopic(LabSession s) => s.Pick(10, 100, 100);
 
-    static int Width(LabSession s) => s.Pick(16, 128, 256);
-
     /// <summary>The labelled pool, the test set and the unlabelled text, split once (the same for every
     /// seed).</summary>
     public sealed record Split(
@@ -66,8 +64,12 @@ public static class PretrainingExperiment
     /// topics-train's), the rest of topics-train's as the labelled pool, and every other quotation as the unlabelled
     /// text the language models pretrain on.
     /// </summary>
-    public static Split Data(LabSession s, string trainTsv, string testTsv, string[]? topics = null)
+    public static Split Data(LabSession s, string dir, string[]? topics = null)
     {
+        string trainTsv = Path.Combine(dir, "topics-train.tsv"),
+            testTsv = Path.Combine(dir, "topics-test.tsv");
+        if (!File.Exists(trainTsv) || !File.Exists(testTsv))
+            throw new SeqLabInputException(s.T["pretraining.no-topics", dir]);
         static List<(string Topic, string Text)> Read(string path) =>
             File.ReadLines(path)
                 .Select(l => l.Split('\t', 2))
@@ -124,60 +126,31 @@ public static class PretrainingExperiment
         return path;
     }
 
-    /// <summary>The encoder shared by a pretrained model and the classifiers that start from it.</summary>
-    static ModelConfig Encoder(LabSession s, ModelFamily family, TaskKind task)
+    /// <summary>A classifier's encoder: the corpus language models' (so the arms from scratch have the pretrained
+    /// ones' architecture), read out by the mean of its states.</summary>
+    static ModelConfig Encoder(LabSession s, ModelFamily family)
     {
-        int d = Width(s);
-        return new ModelConfig
-        {
-            Family = family,
-            Task = task,
-            EmbedDim = d,
-            HiddenSize = d,
-            NumLayers = family == ModelFamily.Transformer ? 2 : 1,
-            Heads = s.Pick(2, 4, 4),
-            FfDim = 4 * d,
-            NormFirst = family == ModelFamily.Transformer, // pre-LN: stable at the larger learning rate
-            MaxLength = 256,
-            MinCount = 2,
-            Pooling = Pooling.Mean,
-        };
+        var config = CorpusModels.Config(s, family, TaskKind.Classify);
+        config.MaxLength = 256;
+        config.Pooling = Pooling.Mean;
+        return config;
     }
 
-    /// <summary>The LSTM language model or the masked language model of a seed, on the unlabelled text.</summary>
-    static LoadedModel Pretrain(LabSession s, Split data, ModelFamily family, TaskKind task, int seed) =>
-        s.Model(
-            $"pretraining/{family.Name()}-{task.Name()}",
-            Encoder(s, family, task),
-            new TrainingOptions
-            {
-                SeqLen = 64,
-                LearningRate = family == ModelFamily.Transformer ? 3e-3 : 1e-2,
-                WarmupSteps = s.Pick(2, 30, 50),
-                Steps = s.Pick<long>(6, 200, 600),
-                EvalInterval = s.Pick(6, 200, 600),
-                Patience = 0,
-            },
-            data.TextPath,
-            null,
-            seed
-        );
-
     /// <summary>Word2Vec vectors of the encoder's width on the unlabelled text (one file per seed).</summary>
-    static string Vectors(LabSession s, Split data, int seed)
+    static string Vectors(LabSession s, string text, int seed)
     {
         var path = Path.Combine(s.OutDir, "models", $"pretraining-word2vec-seed{seed}.txt");
         if (File.Exists(path))
             return path;
         var options = new Word2Vec.Options
         {
-            Dim = Width(s),
+            Dim = CorpusModels.Width(s),
             MinCount = 2,
             Epochs = s.Pick(1, 5, 10),
             Threads = s.Threads,
             Seed = seed,
         };
-        new Word2Vec(options).Train(Word2Vec.Sentences(data.TextPath)).Vectors.Save(path);
+        new Word2Vec(options).Train(Word2Vec.Sentences(text)).Vectors.Save(path);
         return path;
     }
 
@@ -193,9 +166,9 @@ public static class PretrainingExperiment
         string? start
     )
     {
-        var config = Encoder(s, arm.Family, TaskKind.Classify);
+        var config = Encoder(s, arm.Family);
         config.MinCount = 1; // a handful of labelled examples: keep every word they have
-        config.Dropout = 0.1;
+        config.Dropout = 0; // classifiers train side by side (LabSession.Concurrently)
         var options = new TrainingOptions
         {
             BatchSize = 16,
@@ -272,41 +245,60 @@ public static class PretrainingExperiment
         var (dir, problem) = s.Topics is { } own ? (own, null) : Corpus.Fortunes(s);
         if (dir is null)
             return LabResult.Skip("pretraining", title, claim, problem, clock.Elapsed.TotalSeconds, t);
-        string trainTsv = Path.Combine(dir, "topics-train.tsv"),
-            testTsv = Path.Combine(dir, "topics-test.tsv");
-        if (!File.Exists(trainTsv) || !File.Exists(testTsv))
-            throw new SeqLabInputException(t["pretraining.no-topics", dir]);
-        var data = Data(s, trainTsv, testTsv, s.Topics is null ? FortunesTopics : null);
+        var data = Data(s, dir, s.Topics is null ? FortunesTopics : null);
         var perTopic = PerTopic(s);
         var counts = perTopic.Select(k => k * data.Topics.Length).ToArray();
         var points = new List<Point>();
         var perSeed = new List<(int Seed, Assessment A)>();
         var testTexts = data.Test.Select(e => e.Text).ToList();
-        foreach (var seed in s.Seeds)
-        {
-            s.Log($"pretraining: seed {seed}: word2vec, the LSTM language model and the masked language model");
-            var starts = new Dictionary<Start, string?>
+        // On the default corpus the pretrained encoders are the corpus language models (trained once for
+        // effective-context, context and this experiment): their text holds none of the test quotations.
+        var (text, key) =
+            s.Topics is null && s.Corpus is null && Corpus.Resolve(s).Files is { } corpus
+                ? (corpus.Train, "corpus")
+                : (data.TextPath, "pretraining");
+        var starts = s.Seeds.ToDictionary(
+            seed => seed,
+            seed =>
             {
-                [Start.Scratch] = null,
-                [Start.Word2Vec] = Vectors(s, data, seed),
-                [Start.LanguageModel] = Pretrain(s, data, ModelFamily.Lstm, TaskKind.Lm, seed).Directory,
-                [Start.MaskedLanguageModel] = Pretrain(s, data, ModelFamily.Transformer, TaskKind.Mlm, seed).Directory,
-            };
-            foreach (var k in perTopic)
-            {
-                int count = k * data.Topics.Length;
-                var labelled = Labelled(s, data, seed, k); // the same examples for every arm
-                foreach (var arm in Arms)
+                s.Log($"pretraining: seed {seed}: word2vec, the LSTM language model and the masked language model");
+                return new Dictionary<Start, string?>
                 {
+                    [Start.Scratch] = null,
+                    [Start.Word2Vec] = Vectors(s, text, seed),
+                    [Start.LanguageModel] = CorpusModels
+                        .Train(s, ModelFamily.Lstm, TaskKind.Lm, text, seed, key)
+                        .Directory,
+                    [Start.MaskedLanguageModel] = CorpusModels
+                        .Train(s, ModelFamily.Transformer, TaskKind.Mlm, text, seed, key)
+                        .Directory,
+                };
+            }
+        );
+        // Every classifier trains and is tested on its own (no dropout), several at a time; the arms of a seed and
+        // label count read the same labelled examples.
+        var labelled = s
+            .Seeds.SelectMany(seed => perTopic.Select(k => (seed, k)))
+            .ToDictionary(sk => sk, sk => Labelled(s, data, sk.seed, sk.k));
+        var jobs = (
+            from seed in s.Seeds
+            from k in perTopic
+            from arm in Arms
+            select (Func<Point>)(
+                () =>
+                {
+                    int count = k * data.Topics.Length;
                     s.Log($"pretraining: {arm.Key}, {count} labels, seed {seed}");
-                    var m = Classifier(s, data, arm, k, labelled, seed, starts[arm.Start]);
+                    var m = Classifier(s, data, arm, k, labelled[(seed, k)], seed, starts[seed][arm.Start]);
                     var answers = Evaluator.Labels(m, testTexts);
                     int correct = answers.Zip(data.Test).Count(p => p.First == p.Second.Topic);
-                    points.Add(new Point(arm.Key, count, seed, correct, data.Test.Count));
+                    return new Point(arm.Key, count, seed, correct, data.Test.Count);
                 }
-            }
+            )
+        ).ToList();
+        points.AddRange(s.Concurrently(jobs));
+        foreach (var seed in s.Seeds)
             perSeed.Add((seed, Judge(points.Where(p => p.Seed == seed).ToList(), t)));
-        }
         var assessment = Assessment.AcrossSeeds(Rule(t), perSeed, t);
         double chance = 1.0 / data.Topics.Length;
 

@@ -53,6 +53,14 @@ public sealed class LanguageModel : SequenceModel
         return Logits(h);
     }
 
+    /// <summary>ids (B, T) → the logits of the token after the last one only: (B, V). A probe that scores one next
+    /// token per window skips the output layer at the other T − 1 positions, its largest cost.</summary>
+    public Tensor LastLogits(Tensor ids)
+    {
+        var (h, _) = Encoder.call(dropout.call(Embedding.call(ids)), null); // (B, T, H)
+        return Logits(h[.., -1]); // (B, V)
+    }
+
     Tensor Logits(Tensor h)
     {
         h = dropout.call(h);

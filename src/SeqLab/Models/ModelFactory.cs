@@ -13,11 +13,12 @@ public static class ModelFactory
                 $"the vocabulary has {config.VocabSize} entries; the training text is too small."
             );
         config.CheckMemory();
-        return config.Task switch
-        {
-            TaskKind.Classify => new SequenceClassifier(config),
-            TaskKind.Seq2Seq => new Seq2SeqModel(config),
-            _ => new LanguageModel(config),
-        };
+        lock (Native.GlobalGenerator.Gate) // building draws the initial weights
+            return config.Task switch
+            {
+                TaskKind.Classify => new SequenceClassifier(config),
+                TaskKind.Seq2Seq => new Seq2SeqModel(config),
+                _ => new LanguageModel(config),
+            };
     }
 }

@@ -79,7 +79,8 @@ public sealed class Trainer(TrainingOptions options)
                     gradNorm;
                 using (var scope = NewDisposeScope())
                 {
-                    random.manual_seed(Seeds.Mix(o.Seed, state.Step));
+                    lock (Native.GlobalGenerator.Gate)
+                        random.manual_seed(Seeds.Mix(o.Seed, state.Step));
                     (loss, gradNorm) = TrainingStep.Run(model, batch, optimizer, parameters, lr, o, profile);
                 }
                 if (!double.IsFinite(loss))

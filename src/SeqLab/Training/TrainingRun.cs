@@ -85,16 +85,23 @@ public sealed class TrainingRun : IDisposable
             );
         if (pretrained is null && config.PretrainedEmbeddings is { } path)
             pretrained = WordVectors.Load(path);
-        Seed(options);
-        // Fine-tuning reads the data with the pretrained model's vocabulary and tokenizer, so its ids mean the same.
-        var source = options.InitFrom is { } initFrom ? Checkpoint.Load(initFrom) : null;
+        LoadedModel? source;
+        TaskData taskData;
+        SequenceModel model;
+        // Seeded, then drawn from by this run alone: the same initial weights whatever else trains in the process.
+        lock (GlobalGenerator.Gate)
+        {
+            Seed(options);
+            // Fine-tuning reads the data with the pretrained model's vocabulary and tokenizer, so its ids mean the same.
+            source = options.InitFrom is { } initFrom ? Checkpoint.Load(initFrom) : null;
+            taskData = PrepareData(config, options, data, valid, source?.Vocabulary, source?.Tokenizer);
+            options.DataSha256 = Fingerprint(data, valid);
+            // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
+            double window = config.Task is TaskKind.Lm or TaskKind.Mlm ? options.SeqLen : config.MaxLength;
+            config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
+            model = ModelFactory.Create(config);
+        }
         using var sourceModel = source?.Model; // only its weights are needed, once
-        var taskData = PrepareData(config, options, data, valid, source?.Vocabulary, source?.Tokenizer);
-        options.DataSha256 = Fingerprint(data, valid);
-        // Training holds each weight four times (value, gradient, two Adam moments), plus the activations.
-        double window = config.Task is TaskKind.Lm or TaskKind.Mlm ? options.SeqLen : config.MaxLength;
-        config.CheckMemory(16, 16.0 * options.BatchSize * window * config.HiddenSize * config.NumLayers * 4);
-        var model = ModelFactory.Create(config);
         if (source is not null)
             FineTuning.CopyEncoder(model, source);
         int found = pretrained is null ? 0 : PretrainedEmbeddings.Apply(model, taskData.Vocabulary, pretrained);
@@ -228,6 +235,7 @@ public sealed class TrainingRun : IDisposable
     static void Seed(TrainingOptions options)
     {
         TorchRuntime.SetThreads(options.Threads);
-        TorchSharp.torch.manual_seed(options.Seed);
+        lock (GlobalGenerator.Gate)
+            TorchSharp.torch.manual_seed(options.Seed);
     }
 }

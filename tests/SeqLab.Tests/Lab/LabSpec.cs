@@ -50,6 +50,34 @@ public class LabSpec
         Assert.True(b.Trained["long-range/gru/seed1"].Continued);
     }
 
+    [Fact]
+    public void ModelsTrainedSideBySideEqualTheSameModelsTrainedOneAfterAnother()
+    {
+        using var dir = new TempDir();
+        Torch.Init();
+        float[] Weights(LabSession s)
+        {
+            var data = LongRangeExperiment.Data(s, 1);
+            var jobs = LongRangeExperiment
+                .Families.Select(f =>
+                    (Func<float[]>)(
+                        () =>
+                            LongRangeExperiment
+                                .Train(s, f, 1, data)
+                                .Model.parameters()
+                                .SelectMany(p => p.data<float>().ToArray())
+                                .ToArray()
+                    )
+                )
+                .ToList();
+            return s.Concurrently(jobs).SelectMany(w => w).ToArray();
+        }
+        // Two at a time (one libtorch thread each) against one after another on one thread.
+        var sideBySide = Weights(new LabSession(dir.Sub("a"), LabScale.Tiny, threads: 2));
+        var oneByOne = Weights(new LabSession(dir.Sub("b"), LabScale.Tiny, threads: 1));
+        Assert.Equal(oneByOne, sideBySide);
+    }
+
     static LabSession Tiny(TempDir dir)
     {
         Torch.Init();

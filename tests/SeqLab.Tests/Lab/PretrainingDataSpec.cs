@@ -37,11 +37,7 @@ public class PretrainingDataSpec
         using var dir = new TempDir();
         var folder = TopicsFolder(dir);
         var s = new LabSession(dir.Sub("lab"), LabScale.Tiny);
-        var split = PretrainingExperiment.Data(
-            s,
-            Path.Combine(folder, "topics-train.tsv"),
-            Path.Combine(folder, "topics-test.tsv")
-        );
+        var split = PretrainingExperiment.Data(s, folder);
         Assert.Equal(["cocina", "mar", "monte"], split.Topics);
         Assert.Equal(30, split.Test.Count); // ten per label at the tiny scale
         var text = File.ReadAllLines(split.TextPath).ToHashSet();
@@ -56,13 +52,28 @@ public class PretrainingDataSpec
         var folder = TopicsFolder(dir);
         File.AppendAllLines(Path.Combine(folder, "topics-train.tsv"), ["raro\tuna sola línea"]);
         var s = new LabSession(dir.Sub("lab"), LabScale.Tiny);
-        var e = Assert.Throws<SeqLabInputException>(() =>
-            PretrainingExperiment.Data(
+        var e = Assert.Throws<SeqLabInputException>(() => PretrainingExperiment.Data(s, folder));
+        Assert.Contains("'raro'", e.Message);
+    }
+
+    [Fact]
+    public void TheCorpusModelsTextHoldsNoLineOfATestQuotation()
+    {
+        using var dir = new TempDir();
+        // fortunes-es' layout: a quotation over several lines, its author on a line of its own.
+        var train = dir.File(
+            "train.txt",
+            "La amistad perfecta es la de los buenos\ny de aquellos que se asemejan.\n\t\t-- Aristóteles.\n"
+                + "Donde hay concordia siempre hay victoria.\n\t\t-- Publio Siro.\n"
+        );
+        var s = new LabSession(dir.Sub("lab"), LabScale.Tiny);
+        var kept = File.ReadAllLines(
+            Corpus.WithoutQuotations(
                 s,
-                Path.Combine(folder, "topics-train.tsv"),
-                Path.Combine(folder, "topics-test.tsv")
+                train,
+                ["La amistad perfecta es la de los buenos y de aquellos que se asemejan."]
             )
         );
-        Assert.Contains("'raro'", e.Message);
+        Assert.Equal(["\t\t-- Aristóteles.", "Donde hay concordia siempre hay victoria.", "\t\t-- Publio Siro."], kept);
     }
 }

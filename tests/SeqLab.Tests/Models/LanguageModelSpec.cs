@@ -3,6 +3,7 @@ using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Recurrent;
 using SeqLab.Training;
+using TorchSharp;
 
 namespace SeqLab.Tests;
 
@@ -39,6 +40,21 @@ public class LanguageModelSpec
         var outDir = dir.Sub("model");
         var (model, state) = TestModels.Train(config, options, data, null, outDir);
         return (model, state, outDir);
+    }
+
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("transformer")]
+    public void LastLogitsAreTheForwardsLogitsAtTheLastPosition(string family)
+    {
+        using var dir = new TempDir();
+        var (m, _, _) = Train(dir, family, steps: 2);
+        var model = (LanguageModel)m.Model;
+        model.eval();
+        using var _ = torch.no_grad();
+        var ids = torch.tensor(new long[] { 5, 6, 7, 8, 9, 10, 5, 6 }, [2, 4]);
+        var all = model.call(ids, null)[.., -1]; // (B, V)
+        Assert.True(model.LastLogits(ids).allclose(all, rtol: 0, atol: 1e-6));
     }
 
     [Fact]
