@@ -14,7 +14,7 @@ public static class DemoCommand
         new(
             "scale",
             "small|full",
-            "small (default: about 9.5 minutes on 2 cores) or full (the larger version, over an hour)"
+            "small (default: about 5 minutes on 2 cores) or full (the larger version, over an hour)"
         ),
         new(
             "corpus",
@@ -36,7 +36,7 @@ public static class DemoCommand
         new(
             "skip",
             "NAME[,NAME…]",
-            "leave these experiments out (e.g. pretraining: about 4 minutes of the default demo's 9.5)"
+            "leave these experiments out (e.g. long-range: about 2 of the default demo's 5 minutes)"
         ),
         LabCommand.LangOption,
         new("json", null, "print one JSON document (every experiment's numbers) on stdout"),

@@ -131,7 +131,6 @@ public static class PretrainingExperiment
     static ModelConfig Encoder(LabSession s, ModelFamily family)
     {
         var config = CorpusModels.Config(s, family, TaskKind.Classify);
-        config.MaxLength = 256;
         config.Pooling = Pooling.Mean;
         return config;
     }

@@ -92,7 +92,7 @@ public sealed class TrainingRun : IDisposable
         lock (GlobalGenerator.Gate)
         {
             Seed(options);
-            // Fine-tuning reads the data with the pretrained model's vocabulary and tokenizer, so its ids mean the same.
+            // Fine-tuning reads the data with the pretrained vocabulary and tokenizer, so its ids mean the same.
             source = options.InitFrom is { } initFrom ? Checkpoint.Load(initFrom) : null;
             taskData = PrepareData(config, options, data, valid, source?.Vocabulary, source?.Tokenizer);
             options.DataSha256 = Fingerprint(data, valid);
