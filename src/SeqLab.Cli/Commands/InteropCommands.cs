@@ -121,8 +121,13 @@ public static class InteropCommands
             var back = PyTorchFolder.Import(a.Required("from-pytorch"), a.Required("out"));
             Output.Info(
                 $"seqlab: imported a {back.Config.Family.Name()} {back.Config.Task.Name()} model "
-                    + $"({back.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {back.Directory}; "
-                    + "`train --resume` continues it with a fresh optimiser"
+                    + $"({back.Model.UniqueParameters().Sum(p => p.numel()):N0} parameters) into {back.Directory}"
+                    + (
+                        back.Manifest.Optimizer is null
+                            ? "; `train --resume` continues it with a fresh optimiser"
+                            : $" at step {back.Manifest.State.Step}; `train --resume` continues it with PyTorch's "
+                                + "optimiser state"
+                    )
             );
             return 0;
         }

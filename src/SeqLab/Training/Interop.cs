@@ -1,6 +1,7 @@
 using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;
+using TorchSharp.Modules;
 
 namespace SeqLab.Training;
 
@@ -80,24 +81,29 @@ public static class Interop
 
     /// <summary>A new checkpoint in <paramref name="outDir"/>: the model <paramref name="config"/> describes, with
     /// the weights <paramref name="loadWeights"/> puts in it (checked by name and shape before anything is
-    /// written).</summary>
+    /// written), and the optimiser state and step <paramref name="restoreOptimizer"/> rebuilds, if any.</summary>
     internal static LoadedModel Create(
         ModelConfig config,
         TrainingOptions training,
         Vocabulary vocab,
         ITokenizer? tokenizer,
         Action<SequenceModel> loadWeights,
-        string outDir
+        string outDir,
+        Func<SequenceModel, (OptimizerHelper Optimizer, TrainingState State)>? restoreOptimizer = null
     )
     {
         var model = ModelFactory.Create(config);
         try
         {
             loadWeights(model); // before anything is written: refusals leave no folder behind
+            var (optimizer, state) = restoreOptimizer?.Invoke(model) is { } restored
+                ? restored
+                : ((OptimizerHelper?)null, new TrainingState());
+            using (optimizer)
             using (Checkpoint.Lock(outDir))
             {
                 Checkpoint.Begin(outDir, config, training, vocab, tokenizer);
-                Checkpoint.Save(outDir, model, optimizer: null, new TrainingState(), isBest: true);
+                Checkpoint.Save(outDir, model, optimizer, state, isBest: true);
             }
         }
         finally

@@ -4,6 +4,8 @@ using SeqLab.Data;
 using SeqLab.IO;
 using SeqLab.Models;
 using SeqLab.Text;
+using TorchSharp.Modules;
+using static TorchSharp.torch.optim;
 
 namespace SeqLab.Training;
 
@@ -21,7 +23,9 @@ public static class PyTorchFolder
 
     public const string MarkerFile = "seqlab.json",
         WeightsFile = "model.safetensors",
-        VocabFile = "vocab.json";
+        VocabFile = "vocab.json",
+        OptimizerFile = "optimizer.safetensors",
+        OptimizerStepFile = "optimizer.json";
 
     static readonly string[] Scripts = ["model.py", "data.py", "train_ddp.py", "README.md"];
 
@@ -73,8 +77,9 @@ public static class PyTorchFolder
 
     /// <summary>
     /// A checkpoint in <paramref name="outDir"/> from a folder that <see cref="Export"/> or train_ddp.py wrote: the
-    /// weights, config, vocabulary (and tokenizer), with training.json's settings. The optimiser state stays in
-    /// PyTorch, so a resumed run starts a fresh optimiser.
+    /// weights, config, vocabulary (and tokenizer), with training.json's settings, and, when train_ddp.py saved them
+    /// (optimizer.safetensors, optimizer.json), Adam's moments and step: `train --resume` then goes on with the
+    /// optimiser and the schedule where PyTorch stopped. Without them (an export's folder) it starts a fresh one.
     /// </summary>
     public static LoadedModel Import(string dir, string outDir)
     {
@@ -114,6 +119,89 @@ public static class PyTorchFolder
                     + "they must come from the same model."
             );
         var weights = Path.Combine(dir, WeightsFile);
-        return Interop.Create(config, training, vocab, tokenizer, m => Checkpoint.LoadWeights(m, weights), outDir);
+        string moments = Path.Combine(dir, OptimizerFile),
+            stepFile = Path.Combine(dir, OptimizerStepFile);
+        var restore =
+            File.Exists(moments) && File.Exists(stepFile)
+                ? (Func<SequenceModel, (OptimizerHelper, TrainingState)>)(
+                    m => Optimizer(m, training, moments, stepFile)
+                )
+                : null;
+        return Interop.Create(
+            config,
+            training,
+            vocab,
+            tokenizer,
+            m => Checkpoint.LoadWeights(m, weights),
+            outDir,
+            restore
+        );
+    }
+
+    /// <summary>SeqLab's optimiser for <paramref name="model"/> (as training builds it) holding PyTorch's Adam moments
+    /// and step, and the training state at that step.</summary>
+    static (OptimizerHelper, TrainingState) Optimizer(
+        SequenceModel model,
+        TrainingOptions training,
+        string moments,
+        string stepFile
+    )
+    {
+        long step = JsonNode.Parse(File.ReadAllText(stepFile))?["step"]?.GetValue<long>() is > 0 and var s
+            ? s
+            : throw new SeqLabInputException($"{stepFile} has no positive \"step\"; it is not train_ddp.py's.");
+        var tensors = SafeTensors.Read(File.ReadAllBytes(moments), moments);
+        var optimizer = TrainingStep.Optimizer(training, model.UniqueParameters(), model);
+        try
+        {
+            // Every name of a parameter (a tied weight has two), for the file may use any of them.
+            var names = model
+                .named_parameters()
+                .GroupBy(p => p.parameter.Handle)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.name).ToList());
+            var states = optimizer.state_dict().State;
+            var parameters = optimizer.parameters().ToList();
+            using var noGrad = no_grad();
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var name = names[parameters[i].Handle];
+                Tensor Moment(string kind) =>
+                    name.Select(n => tensors.GetValueOrDefault($"{n}.{kind}")).FirstOrDefault(t => t is not null)
+                    ?? throw new SeqLabInputException(
+                        $"{moments} lacks '{name[0]}.{kind}'; it is not the optimiser of this model (delete "
+                            + $"{OptimizerStepFile} to import the weights alone, with a fresh optimiser)."
+                    );
+                var (m, v) = (Moment("exp_avg"), Moment("exp_avg_sq"));
+                if (!m.shape.SequenceEqual(parameters[i].shape) || !v.shape.SequenceEqual(parameters[i].shape))
+                    throw new SeqLabInputException(
+                        $"{moments}: the moments of '{name[0]}' have shape [{string.Join(", ", m.shape)}], the "
+                            + $"parameter [{string.Join(", ", parameters[i].shape)}]; they belong to another model."
+                    );
+                switch (states[i])
+                {
+                    case AdamW.State w:
+                        w.step = step;
+                        w.exp_avg.copy_(m);
+                        w.exp_avg_sq.copy_(v);
+                        break;
+                    case Adam.State a:
+                        a.step = step;
+                        a.exp_avg.copy_(m);
+                        a.exp_avg_sq.copy_(v);
+                        break;
+                }
+            }
+        }
+        catch
+        {
+            optimizer.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+        }
+        return (optimizer, new TrainingState { Step = step });
     }
 }

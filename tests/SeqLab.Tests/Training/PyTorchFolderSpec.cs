@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TorchSharp;
 
 namespace SeqLab.Tests;
 
@@ -43,6 +44,29 @@ public class PyTorchFolderSpec
         var r = CliRunner.Run("import", "--from-pytorch", dir.Sub("pt"), "--out", dir.Sub("back"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("vocab.json", r.Stderr);
+        Assert.False(Directory.Exists(dir.Sub("back")));
+    }
+
+    [Fact]
+    public void OptimiserMomentsOfAnotherModelAreRefusedByName()
+    {
+        using var dir = new TempDir();
+        var (model, _) = CliRunner.TinyLanguageModel(dir);
+        Assert.Equal(0, CliRunner.Run("export", "--model", model, "--pytorch", dir.Sub("pt")).ExitCode);
+        // What train_ddp.py writes beside the weights: every parameter's moments, here of the wrong shape.
+        File.WriteAllText(Path.Combine(dir.Sub("pt"), "optimizer.json"), "{\"optimizer\": \"adamw\", \"step\": 3}");
+        var weights = Path.Combine(dir.Sub("pt"), "model.safetensors");
+        var names = SeqLab.IO.SafeTensors.Read(File.ReadAllBytes(weights), weights).Keys;
+        using (var f = File.Create(Path.Combine(dir.Sub("pt"), "optimizer.safetensors")))
+            SeqLab.IO.SafeTensors.Write(
+                f,
+                names.SelectMany(n =>
+                    new[] { ($"{n}.exp_avg", torch.zeros(2, 2)), ($"{n}.exp_avg_sq", torch.zeros(2, 2)) }
+                )
+            );
+        var r = CliRunner.Run("import", "--from-pytorch", dir.Sub("pt"), "--out", dir.Sub("back"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("have shape [2, 2]", r.Stderr);
         Assert.False(Directory.Exists(dir.Sub("back")));
     }
 

@@ -267,8 +267,38 @@ public class PyTorchRoundTripSpec
         double ours = JsonDocument.Parse(eval.Stdout).RootElement.GetProperty("perplexity").GetDouble(),
             theirs = metrics.GetProperty("perplexity").GetDouble();
         Assert.True(Math.Abs(ours / theirs - 1) <= 1e-4, $"SeqLab {ours}, PyTorch {theirs}");
-        var resumed = CliRunner.Run("train", "--resume", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--steps", "2");
+        var resumed = CliRunner.Run("train", "--resume", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--steps", "42");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Contains("fresh optimizer", resumed.Stderr);
+        Assert.Contains("resuming at step 40", resumed.Stderr);
+        Assert.DoesNotContain("fresh optimizer", resumed.Stderr);
+    }
+
+    [Fact]
+    public void TheImportedRunHoldsPyTorchsAdamMomentsAndStep()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var model = Train(dir, "lstm", "--task", "lm", "--model", "lstm");
+        var outDir = dir.Sub("continued");
+        Ddp(dir, Export(dir, model), outDir, 6, "--batch-size", "8");
+        Assert.Equal(0, CliRunner.Run("import", "--from-pytorch", outDir, "--out", dir.Sub("back")).ExitCode);
+
+        var back = Checkpoint.Load(dir.Sub("back"));
+        Assert.Equal(6, back.Manifest.State.Step);
+        using var optimizer = TrainingStep.Optimizer(back.Training, back.Model.UniqueParameters(), back.Model);
+        Checkpoint.LoadOptimizer(dir.Sub("back"), back.Manifest, optimizer);
+        var path = Path.Combine(outDir, "optimizer.safetensors");
+        var theirs = SeqLab.IO.SafeTensors.Read(File.ReadAllBytes(path), path);
+        var names = back.Model.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+        var states = optimizer.state_dict().State;
+        var parameters = optimizer.parameters().ToList();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var state = (TorchSharp.Modules.AdamW.State)states[i];
+            var name = names[parameters[i].Handle];
+            Assert.Equal(6, state.step);
+            Assert.True(state.exp_avg.allclose(theirs[$"{name}.exp_avg"], rtol: 0, atol: 0), name);
+            Assert.True(state.exp_avg_sq.allclose(theirs[$"{name}.exp_avg_sq"], rtol: 0, atol: 0), name);
+        }
     }
 }

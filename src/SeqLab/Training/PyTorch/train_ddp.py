@@ -74,6 +74,20 @@ def evaluate(model, config, tr, text, path):
         return {"accuracy": correct / count, "loss": total / count, "examples": count}
 
 
+def save_optimizer(out, model, opt, step, tr):
+    """Adam's moments under the parameters' names (a tied weight under each of its names), so `seqlab import
+    --from-pytorch` gives `train --resume` the optimiser this run ended with, not a fresh one."""
+    moments = {}
+    for name, t in model.state_dict(keep_vars=True).items():
+        state = opt.state.get(t, {})
+        if "exp_avg" in state:
+            moments[name + ".exp_avg"] = state["exp_avg"]
+            moments[name + ".exp_avg_sq"] = state["exp_avg_sq"]
+    seqmodel.save_safetensors(os.path.join(out, "optimizer.safetensors"), moments)
+    with open(os.path.join(out, "optimizer.json"), "w", encoding="utf-8") as f:
+        json.dump({"optimizer": tr.get("optimizer", "adamw"), "step": step}, f, indent=2)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True)
@@ -183,6 +197,7 @@ def main():
         os.makedirs(a.out, exist_ok=True)
         model = model.cpu()
         seqmodel.save_safetensors(os.path.join(a.out, "model.safetensors"), model.state_dict())
+        save_optimizer(a.out, model, opt, step, tr)
         for name in ("config.json", "vocab.json", "tokenizer.json", "seqlab.json"):
             if os.path.exists(os.path.join(here, name)):
                 shutil.copyfile(os.path.join(here, name), os.path.join(a.out, name))
