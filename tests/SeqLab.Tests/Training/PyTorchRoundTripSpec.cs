@@ -247,6 +247,27 @@ public class PyTorchRoundTripSpec
     }
 
     [Fact]
+    public void AMaskedModelIsScoredOnSeqLabsOwnMasksInPyTorch()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        var model = Train(dir, "mlm", "--task", "mlm", "--model", "transformer", "--heads", "2", "--ff-dim", "32");
+        var metrics = Ddp(dir, Export(dir, model), dir.Sub("continued"), 6);
+        Assert.Equal(
+            0,
+            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
+        );
+        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var ours = JsonDocument.Parse(eval.Stdout).RootElement;
+        // The same positions masked the same way (data.py replays .NET's seeded Random), so the same number.
+        Assert.Equal(metrics.GetProperty("tokens").GetInt64(), ours.GetProperty("masked_tokens").GetInt64());
+        double p = ours.GetProperty("perplexity").GetDouble(),
+            q = metrics.GetProperty("perplexity").GetDouble();
+        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+    }
+
+    [Fact]
     public void TwoGlooProcessesTrainItAndSeqLabReadsTheResultBack()
     {
         NeedsTorch();

@@ -290,6 +290,74 @@ def mask_windows(inputs, lengths, text, generator):
     return inputs, targets
 
 
+class DotNetRandom:
+    """.NET's System.Random(seed): the subtractive generator (Knuth) that a seeded Random still uses. SeqLab draws
+    its evaluation masks from it, so these are the masks `seqlab eval` scores an mlm model on."""
+
+    BIG, SEED = 2147483647, 161803398
+
+    def __init__(self, seed):
+        a = [0] * 56
+        mj = self.SEED - (self.BIG if seed == -2147483648 else abs(seed))
+        a[55], mk, ii = mj, 1, 0
+        for _ in range(1, 55):
+            ii = (ii + 21) % 55
+            a[ii], mk, mj = mk, (mj - mk) % self.BIG, mk
+        for _ in range(4):
+            for i in range(1, 56):
+                a[i] -= a[1 + (i + 30) % 55]
+                if a[i] < 0:
+                    a[i] += self.BIG
+        self.a, self.i, self.j = a, 0, 21
+
+    def _sample(self):
+        self.i = 1 if self.i + 1 >= 56 else self.i + 1
+        self.j = 1 if self.j + 1 >= 56 else self.j + 1
+        r = self.a[self.i] - self.a[self.j]
+        if r == self.BIG:
+            r -= 1
+        if r < 0:
+            r += self.BIG
+        self.a[self.i] = r
+        return r * (1.0 / self.BIG)
+
+    def next_double(self):
+        return self._sample()
+
+    def next(self, max_value):
+        return int(self._sample() * max_value)
+
+
+def mlm_windows(stream, seq_len):
+    """A masked LM's windows: seq_len tokens each (the last may be shorter), as SeqLab cuts them."""
+    return [stream[s:s + seq_len] for s in range(0, len(stream), seq_len)]
+
+
+def mask_as_seqlab(windows, text, rng):
+    """SeqLab's MaskedLanguageData with a DotNetRandom: per window, a partial Fisher-Yates shuffle picks round(15%)
+    positions (at least one), then each draws 80% <mask>, 10% a random ordinary token, 10% unchanged. Returns
+    (inputs, lengths, targets) with <pad> targets where nothing was chosen."""
+    inputs, lengths = pad(windows)
+    targets = torch.full_like(inputs, PAD)
+    vocab = len(text.tokens)
+    for r, w in enumerate(windows):
+        n = len(w)
+        k = max(1, round(n * 0.15))  # both round half to even, as C#'s Math.Round
+        positions = list(range(n))
+        for i in range(k):
+            j = i + rng.next(n - i)
+            positions[i], positions[j] = positions[j], positions[i]
+        for t in positions[:k]:
+            targets[r, t] = inputs[r, t]
+            u = rng.next_double()
+            if u < 0.8:
+                inputs[r, t] = text.mask
+            elif u < 0.9:
+                other = 4 + rng.next(vocab - 4 - 1)
+                inputs[r, t] = other if other < text.mask else other + 1
+    return inputs, lengths, targets
+
+
 def text_files(path):
     if os.path.isdir(path):
         return sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".txt"))

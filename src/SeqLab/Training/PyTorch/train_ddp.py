@@ -43,12 +43,15 @@ def evaluate(model, config, tr, text, path):
     total, count, correct = 0.0, 0, 0
     with torch.no_grad():
         if config["task"] in ("lm", "mlm"):
-            windows = seqdata.lm_windows(seqdata.lm_stream(path, text), tr.get("seq_len", 64))
-            masking = torch.Generator().manual_seed(20190524)  # fixed masks (not SeqLab's: its eval draws its own)
+            stream, seq_len = seqdata.lm_stream(path, text), tr.get("seq_len", 64)
+            mlm = config["task"] == "mlm"
+            windows = seqdata.mlm_windows(stream, seq_len) if mlm else seqdata.lm_windows(stream, seq_len)
+            masking = seqdata.DotNetRandom(20190524)  # SeqLab's evaluation masks (TaskData.ValidationMaskSeed)
             for i in range(0, len(windows), 32):
-                ids, lengths, targets = seqdata.lm_batch(windows[i:i + 32])
-                if config["task"] == "mlm":
-                    ids, targets = seqdata.mask_windows(ids, lengths, text, masking)
+                if mlm:
+                    ids, lengths, targets = seqdata.mask_as_seqlab(windows[i:i + 32], text, masking)
+                else:
+                    ids, lengths, targets = seqdata.lm_batch(windows[i:i + 32])
                 logits = model(ids, lengths)
                 total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(), targets.reshape(-1),
                                          ignore_index=seqdata.PAD, reduction="sum").item()
