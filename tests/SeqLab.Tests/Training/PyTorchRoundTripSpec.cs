@@ -227,6 +227,39 @@ public class PyTorchRoundTripSpec
     }
 
     [Fact]
+    public void ACharModelsGraphemesAreTheSameInPyTorch()
+    {
+        NeedsTorch();
+        using var dir = new TempDir();
+        string[] texts =
+        [
+            "Crecí en un pequeño pueblo en los Alpes suizos.",
+            "Cre\u0301ci\u0301 con n\u0303 descompuesta", // NFD: composed first, as SeqLab does
+            "e\u0301\u0302 y \u1100\u1161\u11A8", // stacked marks; Hangul jamo that make one syllable
+            "familia 👩‍👩‍👧, bandera 🇨🇭, pulgar 👍🏽",
+            "¿Qué?\t¡Sí!\r\nfin\rya",
+        ];
+        dir.File("c.txt", string.Join("\n", texts) + "\n" + Corpora.Repetitive(100));
+        var model = Train(dir, "char", "--task", "lm", "--model", "lstm", "--tokenizer", "char");
+        var folder = Export(dir, model);
+        File.WriteAllText(dir.Sub("texts.json"), JsonSerializer.Serialize(texts));
+        var script =
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import data; "
+            + "c = json.load(open(sys.argv[1] + '/config.json')); t = data.Text(sys.argv[1], c); "
+            + "print(json.dumps([t.encode(x) for x in json.load(open(sys.argv[2]))]))";
+        var run = Repo.Run(Python, ["-c", script, folder, dir.Sub("texts.json")], dir.Path, TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, run.Text);
+        var theirs = JsonNode.Parse(run.Text.Trim())!.AsArray();
+        var ours = Checkpoint.Load(model);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var ids = ours.Vocabulary.Encode(ours.Tokenizer.Tokenize(texts[i]));
+            Assert.DoesNotContain(SeqLab.Text.Vocabulary.UnkId, ids); // every grapheme is in the vocabulary
+            Assert.Equal(ids, theirs[i]!.AsArray().Select(x => (long)x!).ToArray());
+        }
+    }
+
+    [Fact]
     public void ABytePairModelComesBackWithTheSameTokensAndPerplexity()
     {
         NeedsTorch();

@@ -7,7 +7,8 @@
 - classify: TSV "label<TAB>text" or JSONL {"text": …, "label": …}; each text framed <bos> … <eos>, cut to max_length.
 The word tokenizer is SeqLab's: NFC, lowercased if the model was, then words (letters, marks, digits, joined by
 ' ’ -), numbers such as 3,14 or 12:30, and every other non-space character alone. The byte-level BPE is SeqLab's
-tokenizer.json: GPT-2's pre-tokenizer pattern, then the merges in the order they were learned.
+tokenizer.json: GPT-2's pre-tokenizer pattern, then the merges in the order they were learned. The char tokenizer
+is one token per grapheme cluster (the regex module's \\X, as .NET's StringInfo).
 """
 import json, os, unicodedata
 import torch
@@ -66,6 +67,21 @@ def word_tokens(text, lowercase=True):
         out.append(ch)  # \S (a character beyond the BMP is one token too)
         i += 1
     return out
+
+
+def char_tokens(text, lowercase=False):
+    """SeqLab's char tokenizer: NFC, lowercased if the model was, then one token per grapheme cluster (UAX #29, what
+    .NET's StringInfo splits into), with \\r\\n, \\r and \\t read as a space. Python's standard library has no
+    grapheme clusters; the regex module's \\X does (Debian: python3-regex)."""
+    try:
+        import regex
+    except ImportError:
+        raise SystemExit("data.py: a char model needs Python's regex module for grapheme clusters: "
+                         "sudo apt-get install python3-regex (or pip install regex)")
+    text = unicodedata.normalize("NFC", text)
+    if lowercase:
+        text = text.lower()
+    return [" " if g in ("\r\n", "\r", "\t") else g for g in regex.findall(r"\X", text)]
 
 
 def _byte_table():
@@ -248,13 +264,13 @@ class WordPiece:
 
 
 class Text:
-    """The exported tokenizer (word, byte-level BPE or WordPiece) and vocabulary."""
+    """The exported tokenizer (word, char, byte-level BPE or WordPiece) and vocabulary."""
 
     def __init__(self, folder, config):
         self.kind = config.get("tokenizer", "word")
-        if self.kind not in ("word", "bpe", "wordpiece"):
-            raise SystemExit(f"data.py: this export reads word, bpe and wordpiece models; this one uses "
-                             f"'{self.kind}'. Train a --tokenizer word or bpe model in SeqLab to continue it here.")
+        if self.kind not in ("word", "char", "bpe", "wordpiece"):
+            raise SystemExit(f"data.py: this export reads word, char, bpe and wordpiece models; this one uses "
+                             f"'{self.kind}', which this SeqLab's data.py does not know.")
         self.lowercase = config.get("lowercase", True)
         self.cls_sep = config.get("cls_sep_framing", False)
         self.bpe = Bpe(os.path.join(folder, "tokenizer.json")) if self.kind == "bpe" else None
@@ -266,6 +282,7 @@ class Text:
 
     def encode(self, text):
         tokens = (self.bpe.tokens(text) if self.bpe else self.wordpiece.tokens(text) if self.wordpiece
+                  else char_tokens(text, self.lowercase) if self.kind == "char"
                   else word_tokens(text, self.lowercase))
         return [self.ids.get(t, UNK) for t in tokens]
 
