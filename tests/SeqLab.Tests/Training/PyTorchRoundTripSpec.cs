@@ -173,6 +173,42 @@ public class PyTorchRoundTripSpec
         Assert.True(diff <= 1e-5, $"{family} seq2seq: logits differ by {diff}");
     }
 
+    /// <summary>Imports DIR/continued and checks that `seqlab eval` on <paramref name="data"/> gives PyTorch's
+    /// perplexity within 1e-4, and, when <paramref name="countKey"/> is given, PyTorch's token count under that
+    /// key.</summary>
+    static void ComesBackWithPyTorchsPerplexity(TempDir dir, JsonElement metrics, string data, string? countKey)
+    {
+        Assert.Equal(
+            0,
+            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
+        );
+        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", data, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var ours = JsonDocument.Parse(eval.Stdout).RootElement;
+        if (countKey is not null)
+            Assert.Equal(metrics.GetProperty("tokens").GetInt64(), ours.GetProperty(countKey).GetInt64());
+        double p = ours.GetProperty("perplexity").GetDouble(),
+            q = metrics.GetProperty("perplexity").GetDouble();
+        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+    }
+
+    /// <summary>The ids data.py gives each text with the exported <paramref name="folder"/>'s tokenizer.</summary>
+    static long[][] PyTorchIds(TempDir dir, string folder, IReadOnlyList<string> texts)
+    {
+        File.WriteAllText(dir.Sub("texts.json"), JsonSerializer.Serialize(texts));
+        var script =
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import data; "
+            + "c = json.load(open(sys.argv[1] + '/config.json')); t = data.Text(sys.argv[1], c); "
+            + "print(json.dumps([t.encode(x) for x in json.load(open(sys.argv[2]))]))";
+        var run = Repo.Run(Python, ["-c", script, folder, dir.Sub("texts.json")], dir.Path, TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, run.Text);
+        return JsonNode
+            .Parse(run.Text.Trim())!
+            .AsArray()
+            .Select(row => row!.AsArray().Select(x => (long)x!).ToArray())
+            .ToArray();
+    }
+
     [Fact]
     public void AnEncoderDecoderComesBackWithPyTorchsTeacherForcedPerplexity()
     {
@@ -185,15 +221,7 @@ public class PyTorchRoundTripSpec
         Train(dir, "m", "--task", "seq2seq", "--model", "gru");
         var metrics = Ddp(dir, Export(dir, dir.Sub("m")), dir.Sub("continued"), 8, "--batch-size", "8");
         Assert.True(metrics.GetProperty("weights_identical_across_ranks").GetBoolean());
-        Assert.Equal(
-            0,
-            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
-        );
-        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", pairs, "--json");
-        Assert.True(eval.ExitCode == 0, eval.Stderr);
-        double p = JsonDocument.Parse(eval.Stdout).RootElement.GetProperty("perplexity").GetDouble(),
-            q = metrics.GetProperty("perplexity").GetDouble();
-        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+        ComesBackWithPyTorchsPerplexity(dir, metrics, pairs, countKey: null);
     }
 
     [Fact]
@@ -210,20 +238,10 @@ public class PyTorchRoundTripSpec
             .AsArray()
             .Select(c => (string)c!["text"]!)
             .ToList();
-        File.WriteAllText(dir.Sub("texts.json"), JsonSerializer.Serialize(texts));
-        var script =
-            "import json, sys; sys.path.insert(0, sys.argv[1]); import data; "
-            + "c = json.load(open(sys.argv[1] + '/config.json')); t = data.Text(sys.argv[1], c); "
-            + "print(json.dumps([t.encode(x) for x in json.load(open(sys.argv[2]))]))";
-        var run = Repo.Run(Python, ["-c", script, folder, dir.Sub("texts.json")], dir.Path, TimeSpan.FromMinutes(1));
-        Assert.True(run.ExitCode == 0, run.Text);
-        var theirs = JsonNode.Parse(run.Text.Trim())!.AsArray();
+        var theirs = PyTorchIds(dir, folder, texts);
         var bert = Checkpoint.Load(dir.Sub("bert"));
         for (int i = 0; i < texts.Count; i++)
-            Assert.Equal(
-                bert.Vocabulary.Encode(bert.Tokenizer.Tokenize(texts[i])),
-                theirs[i]!.AsArray().Select(x => (long)x!).ToArray()
-            );
+            Assert.Equal(bert.Vocabulary.Encode(bert.Tokenizer.Tokenize(texts[i])), theirs[i]);
     }
 
     [Fact]
@@ -242,20 +260,13 @@ public class PyTorchRoundTripSpec
         dir.File("c.txt", string.Join("\n", texts) + "\n" + Corpora.Repetitive(100));
         var model = Train(dir, "char", "--task", "lm", "--model", "lstm", "--tokenizer", "char");
         var folder = Export(dir, model);
-        File.WriteAllText(dir.Sub("texts.json"), JsonSerializer.Serialize(texts));
-        var script =
-            "import json, sys; sys.path.insert(0, sys.argv[1]); import data; "
-            + "c = json.load(open(sys.argv[1] + '/config.json')); t = data.Text(sys.argv[1], c); "
-            + "print(json.dumps([t.encode(x) for x in json.load(open(sys.argv[2]))]))";
-        var run = Repo.Run(Python, ["-c", script, folder, dir.Sub("texts.json")], dir.Path, TimeSpan.FromMinutes(1));
-        Assert.True(run.ExitCode == 0, run.Text);
-        var theirs = JsonNode.Parse(run.Text.Trim())!.AsArray();
+        var theirs = PyTorchIds(dir, folder, texts);
         var ours = Checkpoint.Load(model);
         for (int i = 0; i < texts.Length; i++)
         {
             var ids = ours.Vocabulary.Encode(ours.Tokenizer.Tokenize(texts[i]));
             Assert.DoesNotContain(SeqLab.Text.Vocabulary.UnkId, ids); // every grapheme is in the vocabulary
-            Assert.Equal(ids, theirs[i]!.AsArray().Select(x => (long)x!).ToArray());
+            Assert.Equal(ids, theirs[i]);
         }
     }
 
@@ -266,17 +277,7 @@ public class PyTorchRoundTripSpec
         using var dir = new TempDir();
         var model = Train(dir, "bpe", "--task", "lm", "--model", "gru", "--tokenizer", "bpe", "--vocab-size", "300");
         var metrics = Ddp(dir, Export(dir, model), dir.Sub("continued"), 6);
-        Assert.Equal(
-            0,
-            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
-        );
-        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--json");
-        Assert.True(eval.ExitCode == 0, eval.Stderr);
-        var ours = JsonDocument.Parse(eval.Stdout).RootElement;
-        Assert.Equal(metrics.GetProperty("tokens").GetInt64(), ours.GetProperty("tokens").GetInt64());
-        double p = ours.GetProperty("perplexity").GetDouble(),
-            q = metrics.GetProperty("perplexity").GetDouble();
-        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+        ComesBackWithPyTorchsPerplexity(dir, metrics, dir.Sub("c.txt"), "tokens");
     }
 
     [Fact]
@@ -286,18 +287,8 @@ public class PyTorchRoundTripSpec
         using var dir = new TempDir();
         var model = Train(dir, "mlm", "--task", "mlm", "--model", "transformer", "--heads", "2", "--ff-dim", "32");
         var metrics = Ddp(dir, Export(dir, model), dir.Sub("continued"), 6);
-        Assert.Equal(
-            0,
-            CliRunner.Run("import", "--from-pytorch", dir.Sub("continued"), "--out", dir.Sub("back")).ExitCode
-        );
-        var eval = CliRunner.Run("eval", "--model", dir.Sub("back"), "--data", dir.Sub("c.txt"), "--json");
-        Assert.True(eval.ExitCode == 0, eval.Stderr);
-        var ours = JsonDocument.Parse(eval.Stdout).RootElement;
         // The same positions masked the same way (data.py replays .NET's seeded Random), so the same number.
-        Assert.Equal(metrics.GetProperty("tokens").GetInt64(), ours.GetProperty("masked_tokens").GetInt64());
-        double p = ours.GetProperty("perplexity").GetDouble(),
-            q = metrics.GetProperty("perplexity").GetDouble();
-        Assert.True(Math.Abs(p / q - 1) <= 1e-4, $"SeqLab {p}, PyTorch {q}");
+        ComesBackWithPyTorchsPerplexity(dir, metrics, dir.Sub("c.txt"), "masked_tokens");
     }
 
     [Fact]
