@@ -10,8 +10,18 @@ internal static class Corpus
 {
     public sealed record Files(string Train, string Test, string Description);
 
-    /// <summary>The train/test files, or null with the reason when no corpus can be found or fetched.</summary>
+    /// <summary>The train/test files, or null with the reason when no corpus can be found or fetched; prepared once
+    /// per session and corpus (effective-context, context and pretraining all ask).</summary>
     public static (Files? Files, string? Problem) Resolve(LabSession s)
+    {
+        if (s.ResolvedCorpus is { } done && done.Corpus == s.Corpus)
+            return done.Result;
+        var result = Prepare(s);
+        s.ResolvedCorpus = (s.Corpus, result);
+        return result;
+    }
+
+    static (Files? Files, string? Problem) Prepare(LabSession s)
     {
         if (s.Corpus is { } path)
         {

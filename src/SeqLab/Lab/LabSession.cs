@@ -45,6 +45,9 @@ public sealed class LabSession(
     /// </summary>
     public Func<string, string?>? FetchCorpus { get; init; }
 
+    /// <summary>What <see cref="Lab.Corpus.Resolve"/> prepared, and for which <see cref="Corpus"/>.</summary>
+    internal (string? Corpus, (Corpus.Files? Files, string? Problem) Result)? ResolvedCorpus { get; set; }
+
     /// <summary>A folder with topics-train.tsv and topics-test.tsv (label TAB text) for the pretraining experiment;
     /// null = fortunes-es' four topics.</summary>
     public string? Topics { get; set; }
