@@ -1,6 +1,7 @@
 using SeqLab.Attention;
 using SeqLab.Data;
 using SeqLab.Native;
+using SeqLab.Text;
 using SeqLab.Transformer;
 using TorchSharp.Modules;
 
@@ -46,19 +47,16 @@ public sealed class LanguageModel : SequenceModel
     }
 
     /// <summary>ids (B, T) → logits (B, T, V).</summary>
-    public override Tensor forward(Tensor ids, Tensor? lengths)
-    {
-        var x = dropout.call(Embedding.call(ids)); // (B, T, E)
-        var (h, _) = Encoder.call(x, lengths); // (B, T, H)
-        return Logits(h);
-    }
+    public override Tensor forward(Tensor ids, Tensor? lengths) => Logits(Hidden(ids, lengths));
+
+    /// <summary>ids (B, T) → the encoder's top states (B, T, H).</summary>
+    Tensor Hidden(Tensor ids, Tensor? lengths) => Encoder.call(dropout.call(Embedding.call(ids)), lengths).Item1;
 
     /// <summary>ids (B, T) → the logits of the token after the last one only: (B, V). A probe that scores one next
     /// token per window skips the output layer at the other T − 1 positions, its largest cost.</summary>
     public Tensor LastLogits(Tensor ids)
     {
-        var (h, _) = Encoder.call(dropout.call(Embedding.call(ids)), null); // (B, T, H)
-        return Logits(h[.., -1]); // (B, V)
+        return Logits(Hidden(ids, null)[.., -1]); // (B, V)
     }
 
     Tensor Logits(Tensor h)
@@ -79,16 +77,33 @@ public sealed class LanguageModel : SequenceModel
     public Tensor Step(Tensor ids, KeyValueCache[] caches) =>
         Logits(((TransformerEncoder)Encoder).Step(dropout.call(Embedding.call(ids)), caches));
 
-    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
-        TokenLoss(
-            call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize),
-            batch.TargetTensor().reshape(-1),
-            labelSmoothing
-        );
+    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0)
+    {
+        var (logits, targets) = ScoredLogits(batch);
+        return TokenLoss(logits, targets, labelSmoothing);
+    }
 
-    public override (double Sum, long Count, long Correct) Score(Batch batch) =>
-        TokenScore(
-            call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, Config.VocabSize),
-            batch.TargetTensor().reshape(-1)
-        );
+    public override (double Sum, long Count, long Correct) Score(Batch batch)
+    {
+        var (logits, targets) = ScoredLogits(batch);
+        return TokenScore(logits, targets);
+    }
+
+    /// <summary>
+    /// The logits (N, V) at the positions a batch scores, and their targets (N). A masked LM scores only its masked
+    /// positions (about 15%), so its output layer, the largest cost of a step, runs at those alone: the same loss for
+    /// about a sixth of the output layer's work. A causal LM scores nearly every position and takes them all.
+    /// </summary>
+    (Tensor Logits, Tensor Targets) ScoredLogits(Batch batch)
+    {
+        var targets = batch.TargetTensor().reshape(-1); // (B·T)
+        var h = Hidden(batch.InputTensor(), batch.LengthTensor()); // (B, T, H)
+        h = h.reshape(-1, h.shape[^1]); // (B·T, H)
+        if (Config.Task == TaskKind.Mlm)
+        {
+            var scored = targets.ne(Vocabulary.PadId).nonzero().squeeze(1); // (N)
+            (h, targets) = (h.index_select(0, scored), targets.index_select(0, scored));
+        }
+        return (Logits(h), targets); // (N, V), (N)
+    }
 }

@@ -58,6 +58,47 @@ public class LanguageModelSpec
     }
 
     [Fact]
+    public void AMaskedModelsLossAndGradientsAreThoseOfTheFullForwardAtItsMaskedPositions()
+    {
+        Torch.Init();
+        torch.manual_seed(3);
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Transformer,
+            Task = SeqLab.Data.TaskKind.Mlm,
+            EmbedDim = 16,
+            HiddenSize = 16,
+            Heads = 2,
+            FfDim = 32,
+            Dropout = 0,
+            VocabSize = 30,
+        };
+        var model = (LanguageModel)ModelFactory.Create(config);
+        // Two rows of 6; targets hold the masked positions' tokens and <pad> (0) elsewhere.
+        long[] inputs = [5, 3, 7, 8, 3, 9, 10, 11, 3, 13, 14, 15];
+        long[] targets = [0, 6, 0, 0, 12, 0, 0, 0, 20, 0, 0, 0];
+        var batch = new SeqLab.Data.Batch(inputs, targets, [6, 6], 2, 6);
+
+        var loss = model.Loss(batch);
+        var fast = Gradients(model, loss);
+        var reference = torch.nn.functional.cross_entropy(
+            model.call(batch.InputTensor(), batch.LengthTensor()).reshape(-1, config.VocabSize),
+            batch.TargetTensor().reshape(-1),
+            ignore_index: 0
+        );
+        Assert.Equal(reference.item<float>(), loss.item<float>(), 5);
+        var full = Gradients(model, reference);
+        Assert.All(fast.Zip(full), g => Assert.True(g.First.allclose(g.Second, rtol: 1e-4, atol: 1e-6)));
+    }
+
+    static List<torch.Tensor> Gradients(SequenceModel model, torch.Tensor loss)
+    {
+        model.zero_grad();
+        loss.backward();
+        return model.UniqueParameters().Select(p => p.grad is { } g ? g.clone() : torch.zeros_like(p)).ToList();
+    }
+
+    [Fact]
     public void TrainingLossFallsOnARepetitiveCorpus()
     {
         using var dir = new TempDir();
