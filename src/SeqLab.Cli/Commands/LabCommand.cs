@@ -105,7 +105,8 @@ public static class LabCommand
             a.Int("seed")!.Value,
             a.Int("threads", 1, 1024),
             log,
-            seeds: a.Int("seeds", 1, 100)!.Value
+            // The full scale takes most of an hour per seed here (2 cores): one seed unless asked for more.
+            seeds: a.Has("seeds") || scale != LabScale.Full ? a.Int("seeds", 1, 100)!.Value : 1
         )
         {
             Corpus = a.String("corpus"),

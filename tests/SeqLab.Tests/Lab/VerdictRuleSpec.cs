@@ -55,12 +55,19 @@ public class VerdictRuleSpec
         ];
 
     [Fact]
-    public void PretrainingIsSupportedWhenBothPretrainedEncodersBeatTheirScratchTwinsBeyondTheIntervals() =>
+    public void PretrainingIsSupportedWhenTheMaskedLmBeatsItsScratchTwinBeyondTheIntervalsAndTheLstmLmLeads()
+    {
         Assert.Equal(Verdict.Supported, PretrainingExperiment.Judge(Fewest(120, 200, 110, 190)).Verdict);
+        Assert.Equal(Verdict.Supported, PretrainingExperiment.Judge(Fewest(180, 190, 110, 190)).Verdict);
+    }
 
     [Fact]
-    public void PretrainingIsInconclusiveWhenOnlyOnePretrainedEncoderIsAhead() =>
+    public void PretrainingIsInconclusiveWhenTheMaskedLmsLeadIsWithinTheIntervals() =>
         Assert.Equal(Verdict.Inconclusive, PretrainingExperiment.Judge(Fewest(120, 200, 110, 115)).Verdict);
+
+    [Fact]
+    public void PretrainingIsInconclusiveWhenTheLstmLmIsBehindItsScratchTwinWithinTheIntervals() =>
+        Assert.Equal(Verdict.Inconclusive, PretrainingExperiment.Judge(Fewest(190, 180, 110, 190)).Verdict);
 
     [Fact]
     public void PretrainingIsNotSupportedWhenAScratchModelBeatsItsPretrainedTwin() =>
