@@ -19,6 +19,7 @@ public static class TorchRuntime
         {
             if (_loaded)
                 return;
+            MallocThresholds.Apply();
             try
             {
                 using var probe = torch.zeros(1);
