@@ -105,8 +105,9 @@ public static class LabCommand
             a.Int("seed")!.Value,
             a.Int("threads", 1, 1024),
             log,
-            // The full scale takes most of an hour per seed here (2 cores): one seed unless asked for more.
-            seeds: a.Has("seeds") || scale != LabScale.Full ? a.Int("seeds", 1, 100)!.Value : 1
+            seeds: a.Has("seeds")
+                ? a.Int("seeds", 1, 100)!.Value
+                : LabSession.DefaultSeeds(scale, a.Int("seeds", 1, 100)!.Value)
         )
         {
             Corpus = a.String("corpus"),

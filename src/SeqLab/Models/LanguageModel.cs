@@ -77,17 +77,10 @@ public sealed class LanguageModel : SequenceModel
     public Tensor Step(Tensor ids, KeyValueCache[] caches) =>
         Logits(((TransformerEncoder)Encoder).Step(dropout.call(Embedding.call(ids)), caches));
 
-    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0)
-    {
-        var (logits, targets) = ScoredLogits(batch);
-        return TokenLoss(logits, targets, labelSmoothing);
-    }
+    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
+        TokenLoss(ScoredLogits(batch), labelSmoothing);
 
-    public override (double Sum, long Count, long Correct) Score(Batch batch)
-    {
-        var (logits, targets) = ScoredLogits(batch);
-        return TokenScore(logits, targets);
-    }
+    public override (double Sum, long Count, long Correct) Score(Batch batch) => TokenScore(ScoredLogits(batch));
 
     /// <summary>
     /// The logits (N, V) at the positions a batch scores, and their targets (N). A masked LM scores only its masked

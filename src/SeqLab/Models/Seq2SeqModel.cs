@@ -69,15 +69,8 @@ public sealed class Seq2SeqModel : SequenceModel
         return (logits.reshape(-1, Config.VocabSize), target[.., 1..].reshape(-1));
     }
 
-    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0)
-    {
-        var (logits, targets) = TeacherForced(batch);
-        return TokenLoss(logits, targets, labelSmoothing);
-    }
+    public override Tensor Loss(Batch batch, double labelSmoothing = 0.0) =>
+        TokenLoss(TeacherForced(batch), labelSmoothing);
 
-    public override (double Sum, long Count, long Correct) Score(Batch batch)
-    {
-        var (logits, targets) = TeacherForced(batch);
-        return TokenScore(logits, targets);
-    }
+    public override (double Sum, long Count, long Correct) Score(Batch batch) => TokenScore(TeacherForced(batch));
 }

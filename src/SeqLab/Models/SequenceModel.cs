@@ -55,6 +55,15 @@ public abstract class SequenceModel : nn.Module<Tensor, Tensor?, Tensor>
         return (sum, real.sum().item<long>(), correct);
     }
 
+    /// <summary>As <see cref="TokenScore(Tensor, Tensor)"/>, for a token model's scored logits and targets.</summary>
+    protected static (double Sum, long Count, long Correct) TokenScore((Tensor Logits, Tensor Targets) scored) =>
+        TokenScore(scored.Logits, scored.Targets);
+
+    /// <summary>As <see cref="TokenLoss(Tensor, Tensor, double)"/>, for a token model's scored logits and
+    /// targets.</summary>
+    protected static Tensor TokenLoss((Tensor Logits, Tensor Targets) scored, double labelSmoothing) =>
+        TokenLoss(scored.Logits, scored.Targets, labelSmoothing);
+
     /// <summary>Mean token cross-entropy over real tokens: logits (N, V), targets (N).</summary>
     protected static Tensor TokenLoss(Tensor logits, Tensor targets, double labelSmoothing) =>
         nn.functional.cross_entropy(

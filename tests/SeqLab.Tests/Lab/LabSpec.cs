@@ -90,6 +90,14 @@ public class LabSpec
     static JsonElement Numbers(LabResult r) => JsonSerializer.SerializeToElement(r.Numbers, SeqLab.IO.Json.Options);
 
     [Fact]
+    public void TheFullScaleRunsOneSeedUnlessAskedForMore()
+    {
+        Assert.Equal(1, LabSession.DefaultSeeds(LabScale.Full, usual: 2));
+        Assert.Equal(2, LabSession.DefaultSeeds(LabScale.Small, usual: 2));
+        Assert.Equal(2, LabSession.DefaultSeeds(LabScale.Tiny, usual: 2));
+    }
+
+    [Fact]
     public void LongRangeBagOfWordsWithoutTheCueStaysAtChance()
     {
         using var dir = new TempDir();
