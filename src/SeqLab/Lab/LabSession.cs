@@ -115,8 +115,8 @@ public sealed class LabSession(
 
     public void Log(string line) => log?.Invoke(line);
 
-    /// <summary>The seeds a run uses when none are asked for: <paramref name="usual"/>, but one at the full scale, which
-    /// takes most of an hour per seed on 2 cores.</summary>
+    /// <summary>The seeds a run uses when none are asked for: <paramref name="usual"/>, but one at the full scale,
+    /// which takes most of an hour per seed on 2 cores.</summary>
     public static int DefaultSeeds(LabScale scale, int usual) => scale == LabScale.Full ? 1 : usual;
 
     public T Pick<T>(T tiny, T small, T full) =>
