@@ -71,8 +71,9 @@ public sealed class LabSession(
     /// side by side (the long-range GRU took 1 364 s, against 372 s alone on two threads), so the jobs run one after
     /// another on every thread. The cause is glibc's: tensors over 32 MB come from fresh mappings, and two threads
     /// faulting their pages in (about 300 000 faults a second) contend for the process's memory map; see
-    /// MallocThresholds for the part that could be fixed from inside the process. Results come back in the jobs' order. A job's model must have no dropout: its initial
-    /// weights are its own (see GlobalGenerator), dropout masks would not be.
+    /// MallocThresholds for the part that could be fixed from inside the process. Results come back in the jobs'
+    /// order. A job's model must have no dropout: its initial weights are its own (see GlobalGenerator), dropout masks
+    /// would not be.
     /// </summary>
     public T[] Concurrently<T>(IReadOnlyList<Func<T>> jobs)
     {
