@@ -98,6 +98,7 @@ public static class LabCommand
         };
         TorchRuntime.EnsureLoaded();
         var texts = Texts(a);
+        int seeds = a.Int("seeds", 1, 100)!.Value;
         Action<string> log = line => Output.Info($"  {line}");
         return new LabSession(
             a.String("out")!,
@@ -105,9 +106,7 @@ public static class LabCommand
             a.Int("seed")!.Value,
             a.Int("threads", 1, 1024),
             log,
-            seeds: a.Has("seeds")
-                ? a.Int("seeds", 1, 100)!.Value
-                : LabSession.DefaultSeeds(scale, a.Int("seeds", 1, 100)!.Value)
+            seeds: a.Has("seeds") ? seeds : LabSession.DefaultSeeds(scale, seeds)
         )
         {
             Corpus = a.String("corpus"),

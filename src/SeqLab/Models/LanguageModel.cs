@@ -54,10 +54,7 @@ public sealed class LanguageModel : SequenceModel
 
     /// <summary>ids (B, T) → the logits of the token after the last one only: (B, V). A probe that scores one next
     /// token per window skips the output layer at the other T − 1 positions, its largest cost.</summary>
-    public Tensor LastLogits(Tensor ids)
-    {
-        return Logits(Hidden(ids, null)[.., -1]); // (B, V)
-    }
+    public Tensor LastLogits(Tensor ids) => Logits(Hidden(ids, null)[.., -1]); // (B, V)
 
     Tensor Logits(Tensor h)
     {

@@ -20,15 +20,12 @@ public static class MallocThresholds
     [DllImport("libc", EntryPoint = "mallopt")]
     static extern int MallOpt(int param, int value);
 
-    static bool applied;
-
     /// <summary>Free memory stays in the process up to 1 GB; blocks up to 32 MB (glibc's most) come from the heap, not
-    /// from a fresh mapping each time.</summary>
+    /// from a fresh mapping each time. Setting them again changes nothing.</summary>
     public static void Apply()
     {
-        if (applied || !OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux())
             return;
-        applied = true;
         try
         {
             MallOpt(TrimThreshold, 1 << 30);
